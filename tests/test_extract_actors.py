@@ -1,0 +1,147 @@
+"""Rule-based actor extraction: countries, organisations, people, places and what is NOT an actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.extract import get_extractor
+from watcher.models import Actor
+from watcher.novelty import normalise_name
+
+
+def actors(text: str) -> dict[str, Actor]:
+    return {a.name: a for a in get_extractor().extract(text).actors}
+
+
+def names_of(a: Actor) -> set[str]:
+    return {normalise_name(n) for n in (a.name, *a.aliases)}
+
+
+def find(found: dict[str, Actor], name: str) -> Actor | None:
+    want = normalise_name(name)
+    return next((a for a in found.values() if want in names_of(a)), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Seoul said on Friday that the troops had left.", "South Korea", "country"),
+        ("Pyongyang denied the report.", "North Korea", "country"),
+        ("The DPRK rejected the claim.", "North Korea", "country"),
+        ("North Korean soldiers were seen in the east.", "North Korea", "country"),
+        ("Moscow has not commented.", "Russia", "country"),
+        ("The Kremlin declined to comment.", "Russia", "country"),
+        ("Kiev responded within hours.", "Ukraine", "country"),
+        ("Washington is watching closely.", "United States", "country"),
+        ("The U.S. Treasury imposed new curbs.", "United States", "country"),
+        ("NATO allies met in the morning.", "North Atlantic Treaty Organization", "organisation"),
+        ("The Pentagon confirmed the figure.", "Pentagon", "organisation"),
+        ("CNN obtained the document.", "CNN", "organisation"),
+        ("The People Power Party called a vote.", "People Power Party", "organisation"),
+        ("The Ministry of Defence said little.", "Ministry of Defence", "organisation"),
+        ("The Korea Meteorological Administration issued a warning.",
+         "Korea Meteorological Administration", "organisation"),
+        ("Officials said the Kursk region was shelled.", "Kursk", "place"),
+        ("Fighting continued near Kharkiv overnight.", "Kharkiv", "place"),
+        ("Recruits came from Yakutia and Buryatia.", "Buryatia", "place"),
+    ],
+)
+def test_known_actor_kinds(text: str, name: str, kind: str) -> None:
+    a = find(actors(text), name)
+    assert a is not None, f"{name} not found in {text!r}"
+    assert a.kind == kind
+
+
+def test_titled_people_keep_their_role() -> None:
+    found = actors(
+        "Defence Minister Andrzej Nowakowski told reporters the plan was ready. "
+        "Earlier, Rep. Lim Soo-jin of the ruling party said she had doubts."
+    )
+    nowak = find(found, "Andrzej Nowakowski")
+    assert nowak is not None and nowak.kind == "person" and nowak.role == "Defence Minister"
+    lim = find(found, "Lim Soo-jin")
+    assert lim is not None and lim.role == "Rep."
+
+
+def test_name_said_and_appositive() -> None:
+    found = actors("Tomasz Wierzbicki said the talks had stalled. Helena Marsh, a spokeswoman for the port, "
+                   "confirmed the closure.")
+    assert find(found, "Tomasz Wierzbicki") is not None
+    assert find(found, "Helena Marsh") is not None
+
+
+def test_surname_only_mentions_resolve_to_full_name() -> None:
+    text = ("Ukraine's military intelligence chief Kyrylo Budanov spoke on Monday. "
+            "Budanov said the units were arriving. Later Budanov added more detail.")
+    found = actors(text)
+    people = [a for a in found.values() if a.kind == "person"]
+    assert [p.name for p in people] == ["Kyrylo Budanov"]
+    assert people[0].role == "military intelligence chief"
+
+
+def test_korean_family_name_first_resolves() -> None:
+    found = actors("Floor leader Rep. Choo Kyung-ho spoke first. Choo called for a resolution.")
+    persons = [a for a in found.values() if a.kind == "person"]
+    assert len(persons) == 1 and "Choo" in persons[0].aliases
+
+
+def test_spelling_variants_are_one_actor() -> None:
+    found = actors("Volodymyr Zelenskyy met envoys. Zelensky later said the front held. "
+                   "Kim Jong-un and Kim Jong Un are the same man. Kiev and Kyiv too.")
+    assert len([a for a in found.values() if normalise_name("Zelensky") in names_of(a)]) == 1
+    assert len([a for a in found.values() if normalise_name("Kim Jong Un") in names_of(a)]) == 1
+    ukraine = find(found, "Ukraine")
+    assert ukraine is not None and {"Kiev", "Kyiv"} <= set(ukraine.aliases)
+
+
+def test_acronym_linked_to_spelled_out_organisation() -> None:
+    found = actors("The Korean Air Safety Board (KASB) opened a probe. The KASB said more was needed.")
+    board = find(found, "KASB")
+    assert board is not None and board.name == "Korean Air Safety Board"
+
+
+def test_unknown_acronym_is_an_organisation_but_common_ones_are_not() -> None:
+    found = actors("The ZRK said the TV footage was from the CEO's office at 10 a.m. GMT.")
+    assert find(found, "ZRK") is not None
+    for word in ("TV", "CEO", "GMT"):
+        assert find(found, word) is None
+
+
+def test_capital_used_as_location_is_a_place() -> None:
+    found = actors("The minister arrived in Rome on Tuesday for talks.")
+    rome = find(found, "Rome")
+    assert rome is not None and rome.kind == "place"
+
+
+def test_not_actors() -> None:
+    text = (
+        "Troops gather at border\n\n"
+        "By Jane Doe\n\n"
+        "Jane Doe\n\n"
+        "PHOTO: YONHAP/ACME PRESS\n\n"
+        "img_1234-85.jpg\n\n"
+        "Analysts said on Saturday and again on Sunday in October that Media reports were "
+        "Alarming. These developments, However, came late."
+    )
+    found = actors(text)
+    for word in ("Jane Doe", "YONHAP", "Saturday", "Sunday", "October", "Media", "Alarming",
+                 "These", "However", "ACME PRESS", "img"):
+        assert find(found, word) is None, word
+
+
+def test_stock_indexes_and_weapons_are_not_actors() -> None:
+    found = actors("The Nikkei 225 fell as HIMARS strikes hit a depot, and the Kospi recovered.")
+    assert find(found, "Nikkei") is None and find(found, "HIMARS") is None and find(found, "Kospi") is None
+
+
+def test_each_actor_once_most_mentioned_first() -> None:
+    out = get_extractor().extract("Russia and Ukraine. Russia again. Russian forces. Ukraine once more.").actors
+    assert [a.name for a in out][:2] == ["Russia", "Ukraine"]
+    assert len({a.name for a in out}) == len(out)
+
+
+def test_place_lists_extend_from_a_known_place() -> None:
+    found = actors("Damage was worst in Kharkiv, Zlatopil and Berestyn.")
+    for name in ("Zlatopil", "Berestyn"):
+        a = find(found, name)
+        assert a is not None and a.kind == "place"

@@ -1,0 +1,126 @@
+"""Figure extraction: values, keys, qualifiers, attribution, and what is NOT a figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.extract import get_extractor
+from watcher.extract.numbers import find_numbers
+from watcher.models import Figure
+
+
+def figures(text: str) -> list[Figure]:
+    return list(get_extractor().extract(text).figures)
+
+
+def one(text: str) -> Figure:
+    found = figures(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("1,500", 1500), ("8 million", 8e6), ("2.5 billion", 2.5e9), ("$2.5bn", 2.5e9), ("11,000", 11000),
+     ("3.5%", 3.5), ("3.5 percent", 3.5), ("seven", 7), ("twenty-five", 25), ("a dozen", 12),
+     ("three hundred thousand", 300000), ("€40m", 40e6)],
+)
+def test_number_values(raw: str, value: float) -> None:
+    found = find_numbers(f"about {raw} things")
+    assert [n.value for n in found] == [value]
+
+
+def test_vague_amounts_are_not_numbers() -> None:
+    assert find_numbers("dozens of soldiers, hundreds of homes and tens of thousands of people") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "key"),
+    [
+        ("At least 1,500 soldiers were moved.", 1500, "troops"),
+        ("Some 3,000 personnel arrived.", 3000, "troops"),
+        ("About 200 servicemen were seen.", 200, "troops"),
+        ("He said 400 North Korean forces joined.", 400, "troops"),
+        ("Over 8 million units of ammunition were shipped.", 8e6, "ammunition"),
+        ("They sailed on seven Russian naval vessels.", 7, "ships"),
+        ("The quake left 120 people dead.", 120, "deaths"),
+        ("At least 350,000 people have been killed or wounded.", 350000, "casualties"),
+        ("Ukraine captured 2 soldiers in the raid.", 2, "prisoners"),
+        ("Around 1,000 were injured in the blast.", 1000, "injured"),
+        ("The fund pledged $2.5 billion in aid.", 2.5e9, "usd"),
+        ("Turnout reached 67.4% on Sunday.", 67.4, "percent"),
+        ("The party won 191 seats.", 191, "seats"),
+        ("A 6.8-magnitude quake struck.", 6.8, "magnitude"),
+        ("The 12 tanks were destroyed.", 12, "tanks"),
+    ],
+)
+def test_keys(text: str, value: float, key: str) -> None:
+    f = one(text)
+    assert (f.value, f.key) == (value, key)
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [("at least 1,500 troops", "at least"), ("more than 11,000 soldiers", "more than"),
+     ("over 8 million shells", "over"), ("about 500 troops", "about"), ("nearly 90 ships", "nearly"),
+     ("up to 12,000 troops", "up to"), ("an estimated 10,000 soldiers", "an estimated"),
+     ("1,500 more troops", "more"), ("5,000 troops", None)],
+)
+def test_qualifiers(text: str, qualifier: str | None) -> None:
+    assert one(f"Officials reported {text} on the border.").qualifier == qualifier
+
+
+def test_ranges_give_two_figures_with_the_same_key() -> None:
+    for text in ("Between 10,000 and 12,000 soldiers were sent.", "Some 10,000-12,000 troops were sent.",
+                 "They sent 10,000 to 12,000 troops."):
+        found = figures(text)
+        assert sorted((f.value, f.key) for f in found) == [(10000, "troops"), (12000, "troops")], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The soldiers were moved from Oct. 8-13 by sea.",
+        "It happened on October 21, 2024 in the east.",
+        "The treaty was signed in 2022 after talks.",
+        "Talks start at 10:30 a.m. on Monday.",
+        "A 45-year-old man was detained.",
+        "The suspect, aged 45, was detained.",
+        "It was the third attempt this year.",
+        "G7 ministers discussed Su-27 jets and COVID-19 under Article 5.",
+        "Call 02-3456-7890 for details.",
+        "UN Resolution 2231 was cited.",
+        "The new 737 MAX jets were grounded.",
+        "Zelensky, 46, said nothing.",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert figures(text) == []
+
+
+def test_attribution() -> None:
+    text = ("Kyiv's military intelligence chief Kyrylo Budanov believed more than 11,000 soldiers were ready. "
+            "According to the Pentagon, 3,000 troops had moved. "
+            "Lloyd Austin spoke on Monday. He said at least 350,000 people had been killed or wounded. "
+            "Seoul's estimate put the number of ships at 7 vessels.")
+    by_value = {f.value: f for f in figures(text)}
+    assert by_value[11000].said_by == "Kyrylo Budanov"
+    assert by_value[3000].said_by == "Pentagon"
+    assert by_value[350000].said_by == "Lloyd Austin"
+
+
+def test_figure_carries_its_sentence_and_readable_quantity() -> None:
+    f = one("Seoul confirmed that at least 1,500 North Korean troops had already been shipped to Vladivostok.")
+    assert "North Korean troops" in f.quantity
+    assert f.text.startswith("Seoul confirmed")
+    assert f.said_by is None or f.said_by == "South Korea"
+
+
+def test_same_figure_twice_is_reported_once() -> None:
+    found = figures("1,500 troops sent to Russia\n\nSeoul said 1,500 troops were sent.")
+    assert len(found) == 1 and found[0].said_by == "South Korea"
+
+
+def test_count_continued_without_a_noun_inherits_the_key() -> None:
+    found = figures("The party won 191 seats, down from 247 in the last vote.")
+    assert sorted((f.value, f.key) for f in found) == [(191, "seats"), (247, "seats")]

@@ -1,0 +1,448 @@
+"""Fetcher against real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import gzip
+import random
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import brotli
+import pytest
+
+from watcher.errors import BlockedAddressError, FetchError
+from watcher.fetch import Fetcher, next_poll_delay, parse_retry_after
+from watcher.models import FeedState, FetchResult
+
+try:
+    from tests.loopback import Reply, Request, drip, redirect, serve, text
+except ImportError:  # tests/ on sys.path (pytest's default rootdir-less layout)
+    from loopback import Reply, Request, drip, redirect, serve, text  # type: ignore[no-redef]
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Loopback</title>
+<item><title>One</title><guid>1</guid><description>First item</description></item>
+</channel></rss>"""
+ETAG = '"v1"'
+LAST_MODIFIED = "Mon, 21 Oct 2024 06:00:00 GMT"
+
+
+def feed(url: str, **kwargs: object) -> FeedState:
+    return FeedState(id=1, name="test", url=url, interval=900, **kwargs)  # type: ignore[arg-type]
+
+
+async def fetch(url: str, state: FeedState | None = None, **options: object) -> FetchResult:
+    options.setdefault("allow_private", True)
+    async with Fetcher(**options) as fetcher:  # type: ignore[arg-type]
+        return await fetcher.fetch(state or feed(url))
+
+
+def run(coro: object) -> FetchResult:
+    return asyncio.run(coro)  # type: ignore[arg-type]
+
+
+def conditional(request: Request) -> Reply:
+    if (request.headers["If-None-Match"] == ETAG
+            or request.headers["If-Modified-Since"] == LAST_MODIFIED):
+        return Reply(304, {"ETag": ETAG}, b"")
+    return Reply(200, {"Content-Type": "application/rss+xml; charset=utf-8", "ETag": ETAG,
+                       "Last-Modified": LAST_MODIFIED}, RSS)
+
+
+# --- success and conditional GET -------------------------------------------------------------
+
+def test_200_then_304_on_conditional_get() -> None:
+    with serve(conditional) as server:
+        first = run(fetch(server.url("/feed")))
+        assert first.status == 200
+        assert first.content == RSS
+        assert first.etag == ETAG
+        assert first.last_modified == LAST_MODIFIED
+        assert first.content_type == "application/rss+xml; charset=utf-8"
+        assert first.permanent_redirect is None
+
+        state = feed(server.url("/feed"), etag=first.etag, last_modified=first.last_modified)
+        second = run(fetch(state.url, state))
+        assert second.status == 304 and second.not_modified
+        assert second.content is None
+        assert second.etag == ETAG
+        assert second.last_modified == LAST_MODIFIED  # kept from the state when not resent
+
+        sent = server.requests[1].headers
+        assert sent["If-None-Match"] == ETAG
+        assert sent["If-Modified-Since"] == LAST_MODIFIED
+        assert "If-None-Match" not in server.requests[0].headers
+
+
+def test_only_last_modified_is_enough_for_304() -> None:
+    with serve(conditional) as server:
+        result = run(fetch(server.url(), feed(server.url(), last_modified=LAST_MODIFIED)))
+    assert result.not_modified
+
+
+def test_sends_user_agent_and_feed_accept_header() -> None:
+    with serve(conditional) as server:
+        run(fetch(server.url(), user_agent="watcher-test/1"))
+        headers = server.requests[0].headers
+    assert headers["User-Agent"] == "watcher-test/1"
+    assert "application/rss+xml" in headers["Accept"]
+    assert "application/atom+xml" in headers["Accept"]
+    assert "gzip" in headers["Accept-Encoding"]
+
+
+def test_body_of_exactly_max_bytes_is_accepted() -> None:
+    with serve(lambda r: text(b"x" * 1000)) as server:
+        result = run(fetch(server.url(), max_bytes=1000))
+    assert result.content == b"x" * 1000
+
+
+# --- redirects -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("status", "permanent"), [(301, True), (308, True), (302, False),
+                                                   (303, False), (307, False)])
+def test_redirect_reports_only_permanent_moves(status: int, permanent: bool) -> None:
+    routes = {"/old": lambda r: redirect("/new", status), "/new": conditional}
+    with serve(routes) as server:
+        result = run(fetch(server.url("/old")))
+        assert result.status == 200
+        assert result.content == RSS
+        assert result.url == server.url("/new")
+        assert result.permanent_redirect == (server.url("/new") if permanent else None)
+
+
+def test_permanent_part_of_a_mixed_redirect_chain() -> None:
+    routes = {"/a": lambda r: redirect("/b", 301), "/b": lambda r: redirect("/c", 302),
+              "/c": conditional}
+    with serve(routes) as server:
+        result = run(fetch(server.url("/a")))
+        assert result.url == server.url("/c")
+        # The feed moved for good to /b; /b -> /c is temporary and must keep being asked.
+        assert result.permanent_redirect == server.url("/b")
+
+
+def test_temporary_then_permanent_is_not_a_permanent_move() -> None:
+    routes = {"/a": lambda r: redirect("/b", 302), "/b": lambda r: redirect("/c", 301),
+              "/c": conditional}
+    with serve(routes) as server:
+        assert run(fetch(server.url("/a"))).permanent_redirect is None
+
+
+def test_redirect_loop_is_too_many_redirects() -> None:
+    routes = {"/a": lambda r: redirect("/b"), "/b": lambda r: redirect("/a")}
+    with serve(routes) as server:
+        with pytest.raises(FetchError, match="too many redirects"):
+            run(fetch(server.url("/a"), max_redirects=5))
+        assert len(server.requests) == 6  # the first request plus five redirects
+
+
+def test_redirect_limit_allows_exactly_max_redirects() -> None:
+    routes = {f"/{i}": (lambda i: lambda r: redirect(f"/{i + 1}"))(i) for i in range(3)}
+    routes["/3"] = conditional
+    with serve(routes) as server:
+        assert run(fetch(server.url("/0"), max_redirects=3)).status == 200
+        with pytest.raises(FetchError, match="too many redirects"):
+            run(fetch(server.url("/0"), max_redirects=2))
+
+
+def test_redirect_to_a_file_url_is_refused() -> None:
+    with serve(lambda r: redirect("file:///etc/passwd")) as server:
+        with pytest.raises(FetchError, match="unsupported URL") as caught:
+            run(fetch(server.url()))
+    assert "root:" not in str(caught.value)
+
+
+# --- HTTP errors -----------------------------------------------------------------------------
+
+def test_500_is_a_readable_error() -> None:
+    with serve(lambda r: text("boom", 500)) as server:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(server.url()))
+    assert str(caught.value) == "HTTP 500 Internal Server Error"
+    assert caught.value.status == 500
+    assert not caught.value.permanent
+    assert caught.value.retry_after is None
+
+
+def test_429_with_retry_after_seconds() -> None:
+    with serve(lambda r: text("slow down", 429, Retry_After="120")) as server:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(server.url()))
+    assert caught.value.status == 429
+    assert caught.value.retry_after == 120
+    assert "HTTP 429" in str(caught.value)
+
+
+def test_503_with_retry_after_http_date() -> None:
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=600),
+                                       usegmt=True)
+    with serve(lambda r: text("maintenance", 503, Retry_After=when)) as server:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(server.url()))
+    assert caught.value.status == 503
+    assert caught.value.retry_after is not None
+    assert 500 < caught.value.retry_after <= 600
+
+
+def test_410_gone_is_permanent() -> None:
+    with serve(lambda r: text("gone", 410)) as server:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(server.url()))
+    assert caught.value.permanent
+    assert caught.value.status == 410
+    assert str(caught.value) == "HTTP 410 Gone"
+
+
+def test_404_is_not_permanent() -> None:
+    with serve({}) as server:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(server.url("/missing")))
+    assert caught.value.status == 404 and not caught.value.permanent
+
+
+def test_connection_refused() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(FetchError, match="^connection refused$"):
+        run(fetch(f"http://127.0.0.1:{port}/feed"))
+
+
+def test_invalid_and_unsupported_urls() -> None:
+    with pytest.raises(FetchError):
+        run(fetch("ftp://example.com/feed"))
+    with pytest.raises(FetchError):
+        run(fetch("http://[not-an-ip/feed"))
+
+
+# --- size limits and bombs --------------------------------------------------------------------
+
+def test_oversized_content_length_is_refused_before_reading() -> None:
+    def big(request: Request) -> Reply:
+        def body() -> Iterator[bytes]:
+            time.sleep(4)  # a client that waited for the body would time out first
+            yield b"x" * 5000
+        return Reply(200, {"Content-Length": "5000"}, body())
+
+    with serve(big) as server:
+        with pytest.raises(FetchError, match="^response larger than 1 KB$"):
+            run(fetch(server.url(), max_bytes=1000, timeout=2))
+
+
+def test_oversized_chunked_body() -> None:
+    def chunks(request: Request) -> Reply:
+        return Reply(200, {"Content-Type": "application/rss+xml"},
+                     (b"y" * 65536 for _ in range(48)))  # 3 MB, no Content-Length
+
+    with serve(chunks) as server:
+        with pytest.raises(FetchError, match="response larger than 1 MB"):
+            run(fetch(server.url(), max_bytes=1_000_000))
+        # the same body is fine with a higher limit: the limit is what stopped it
+        assert len(run(fetch(server.url(), max_bytes=4_000_000)).content or b"") == 48 * 65536
+
+
+def gzip_zeros(total: int, step: int = 1 << 20) -> bytes:
+    """``total`` zero bytes gzip-compressed, built a megabyte at a time."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(step)
+    out = [compressor.compress(zeros) for _ in range(total // step)]
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+def brotli_zeros(total: int, step: int = 1 << 20) -> bytes:
+    compressor = brotli.Compressor(quality=1)
+    zeros = bytes(step)
+    out = [compressor.process(zeros) for _ in range(total // step)]
+    out.append(compressor.finish())
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_decompression_bomb_stops_at_max_bytes(encoding: str) -> None:
+    bomb = gzip_zeros(100 << 20) if encoding == "gzip" else brotli_zeros(100 << 20)
+    assert len(bomb) < 200_000  # 100 MB of zeros in a small body
+
+    def serve_bomb(request: Request) -> Reply:
+        return Reply(200, {"Content-Encoding": encoding, "Content-Type": "application/xml"},
+                     (bomb[i:i + 16384] for i in range(0, len(bomb), 16384)))
+
+    with serve(serve_bomb) as server:
+        with pytest.raises(FetchError, match="response larger than 1 MB"):
+            run(fetch(server.url(), max_bytes=1_000_000))
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate", "br", "identity"])
+def test_compressed_bodies_are_decoded(encoding: str) -> None:
+    if encoding == "gzip":
+        body = gzip.compress(RSS)
+    elif encoding == "deflate":
+        body = zlib.compress(RSS)
+    elif encoding == "raw-deflate":
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = compressor.compress(RSS) + compressor.flush()
+        encoding = "deflate"
+    elif encoding == "br":
+        body = brotli.compress(RSS)
+    else:
+        body = RSS
+    with serve(lambda r: Reply(200, {"Content-Encoding": encoding}, body)) as server:
+        assert run(fetch(server.url())).content == RSS
+
+
+def test_corrupt_gzip_is_a_fetch_error() -> None:
+    with serve(lambda r: Reply(200, {"Content-Encoding": "gzip"}, b"not gzip at all")) as server:
+        with pytest.raises(FetchError, match="decompress"):
+            run(fetch(server.url()))
+
+
+# --- time and politeness ---------------------------------------------------------------------
+
+def test_dripping_server_hits_the_total_deadline() -> None:
+    # Each byte arrives well within the read timeout: only the overall deadline can stop it.
+    def slow(request: Request) -> Reply:
+        return Reply(200, {"Content-Length": str(len(RSS))}, drip(RSS, every=0.25))
+
+    with serve(slow) as server:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"^timed out after 1\.5s$"):
+            run(fetch(server.url(), timeout=1.5))
+        assert time.monotonic() - started < 10  # sanity bound, not a performance assertion
+
+
+@pytest.mark.parametrize(("per_host", "expected"), [(1, 1), (2, 2), (4, 4)])
+def test_per_host_limit_is_enforced(per_host: int, expected: int) -> None:
+    def hold(request: Request) -> Reply:
+        time.sleep(0.2)
+        return text(RSS)
+
+    async def many(url: str) -> list[FetchResult]:
+        async with Fetcher(allow_private=True, per_host=per_host) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(feed(f"{url}?n={i}"))
+                                          for i in range(6)))
+
+    with serve(hold) as server:
+        results = run(many(server.url("/feed")))  # type: ignore[arg-type]
+        assert len(results) == 6  # type: ignore[arg-type]
+        assert server.max_active == expected
+
+
+def test_per_host_limit_does_not_limit_other_hosts() -> None:
+    # Both handlers wait for each other: this only succeeds if the two hosts are fetched
+    # at the same time although per_host is 1.
+    barrier = threading.Barrier(2, timeout=3)
+
+    def meet(request: Request) -> Reply:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return text("alone", 500)
+        return text(RSS)
+
+    async def both(a: str, b: str) -> list[FetchResult]:
+        async with Fetcher(allow_private=True, per_host=1) as fetcher:
+            return await asyncio.gather(fetcher.fetch(feed(a)), fetcher.fetch(feed(b)))
+
+    with serve(meet) as one, serve(meet, host="127.0.0.2") as two:
+        results = run(both(one.url("/a"), two.url("/b")))  # type: ignore[arg-type]
+        assert [r.status for r in results] == [200, 200]  # type: ignore[attr-defined]
+
+
+# --- SSRF guard ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_private_address_is_blocked_and_server_sees_nothing(host: str) -> None:
+    with serve(conditional) as server:
+        url = f"http://{host}:{server.port}/feed"
+        with pytest.raises(BlockedAddressError, match=r"blocked address (127\.0\.0\.1|::1)"):
+            run(fetch(url, allow_private=False))
+        assert server.requests == []
+
+
+def test_redirect_from_allowed_host_to_blocked_address() -> None:
+    with serve(conditional, host="127.0.0.2") as target:
+        hop = {"/": lambda r: redirect(target.url("/feed"), 302)}
+        with serve(hop) as start:
+            # 127.0.0.1 stands in for a public server; 127.0.0.2 stays blocked
+            with pytest.raises(BlockedAddressError, match=r"blocked address 127\.0\.0\.2"):
+                run(fetch(start.url("/"), allow_private=False, allow_networks=["127.0.0.1"]))
+            assert len(start.requests) == 1
+            assert target.requests == []
+            # control: once allowed, the same redirect is followed to the target
+            result = run(fetch(start.url("/"), allow_private=False,
+                               allow_networks=["127.0.0.1", "127.0.0.2"]))
+            assert result.status == 200 and len(target.requests) == 1
+
+
+def test_redirect_to_cloud_metadata_is_blocked() -> None:
+    hop = {"/": lambda r: redirect("http://169.254.169.254/latest/meta-data/", 302)}
+    with serve(hop) as start:
+        with pytest.raises(BlockedAddressError, match=r"169\.254\.169\.254"):
+            run(fetch(start.url("/"), allow_private=False, allow_networks=["127.0.0.1"]))
+
+
+# --- retry policy ----------------------------------------------------------------------------
+
+class FixedRandom(random.Random):
+    def __init__(self, value: float):
+        super().__init__(0)
+        self.value = value
+
+    def uniform(self, a: float, b: float) -> float:
+        return a + (b - a) * self.value
+
+
+@pytest.mark.parametrize(
+    ("interval", "errors", "retry_after", "draw", "expected"),
+    [
+        (900, 0, None, 0.5, 900),             # success: the interval
+        (900, 0, 3600, 0.5, 3600),            # server asked for more even on success
+        (900, 1, None, 1.0, 1800),            # backoff doubles per failure
+        (900, 2, None, 1.0, 3600),
+        (900, 3, None, 1.0, 7200),
+        (900, 3, None, 0.0, 5400),            # jitter scales down to 75 %
+        (900, 10, None, 1.0, 86400),          # capped at a day
+        (900, 10_000, None, 1.0, 86400),      # never overflows, never gives up
+        (900, 1, 7200, 1.0, 7200),            # Retry-After longer than backoff wins
+        (900, 3, 60, 1.0, 7200),              # shorter Retry-After does not shorten backoff
+        (900, 1, 10 * 86400, 1.0, 86400),     # Retry-After is capped too
+        (60, 2, None, 1.0, 240),
+        (2 * 86400, 0, None, 1.0, 2 * 86400),  # a long interval is not capped on success
+    ],
+)
+def test_next_poll_delay_table(interval: float, errors: int, retry_after: float | None,
+                               draw: float, expected: float) -> None:
+    assert next_poll_delay(interval, errors, retry_after,
+                           rng=FixedRandom(draw)) == pytest.approx(expected)
+
+
+def test_next_poll_delay_jitter_spreads_retries() -> None:
+    rng = random.Random(42)
+    delays = {next_poll_delay(900, 2, None, rng=rng) for _ in range(50)}
+    assert len(delays) > 40
+    assert all(2700 <= d <= 3600 for d in delays)
+
+
+def test_next_poll_delay_custom_cap_and_bad_interval() -> None:
+    assert next_poll_delay(900, 5, None, cap=3600, rng=FixedRandom(1.0)) == 3600
+    with pytest.raises(ValueError):
+        next_poll_delay(0, 1, None)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("120", 120.0), ("0", 0.0), (" 5 ", 5.0), ("soon", None), ("", None), (None, None),
+     ("-5", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
+def test_parse_retry_after(header: str | None, expected: float | None) -> None:
+    assert parse_retry_after(header) == expected
+
+
+def test_parse_retry_after_future_date() -> None:
+    now = datetime(2024, 10, 21, 6, 0, tzinfo=UTC)
+    assert parse_retry_after("Mon, 21 Oct 2024 06:02:00 GMT", now=now) == 120.0

@@ -1,0 +1,429 @@
+"""E-mail delivery against real aiosmtpd servers on 127.0.0.1, plus the text/HTML rendering."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import shutil
+import socket
+import ssl
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from watcher.errors import ConfigError, DeliveryError
+from watcher.models import OutboxAlert
+from watcher.notify import EmailNotifier
+from watcher.notify.email import build_message, parse_smtp_url
+from watcher.notify.render import format_number, render_html, render_subject, render_text
+
+USER = "watcher"
+PASSWORD = "p@ss:w/rd 100%-Secret"  # needs URL-encoding in smtp_url
+SENDER = "Watcher <watcher@alerts.example.org>"
+TO = ["ops@example.org", "Desk <desk@example.org>"]
+
+
+def make_payload(alert_id: str = "alert-7f3a9c", title: str = "Blinken: 8,000 North Korean soldiers in Kursk",
+                 ) -> dict[str, Any]:
+    return {
+        "id": alert_id,
+        "rule": "nk-troops",
+        "item": {"title": title, "link": "https://news.example/a/1?x=1&y=2",
+                 "published": "2024-10-31T20:00:00Z", "feed": "wire"},
+        "new_figures": [{"value": 8000, "key": "troops", "quantity": "North Korean troops in Kursk",
+                         "text": "around 8,000 North Korean soldiers", "said_by": "Antony Blinken",
+                         "qualifier": "around",
+                         "previous": [{"value": 3000, "said_by": "NIS", "published": "2024-10-23T02:00:00Z"},
+                                      {"value": 1500, "said_by": "NIS", "published": "2024-10-18T01:00:00Z"}]}],
+        "new_actors": [{"name": "Antony Blinken", "kind": "person"}],
+    }
+
+
+def make_alert(payload: dict[str, Any]) -> OutboxAlert:
+    return OutboxAlert(id=1, alert_id=payload["id"], channel="email:0", payload=payload)
+
+
+# --- servers --------------------------------------------------------------------------------
+
+@dataclass
+class Received:
+    mail_from: str | None
+    rcpt_tos: list[str]
+    message: EmailMessage
+    tls: bool
+    authenticated: bool
+
+
+@dataclass
+class Recorder:
+    received: list[Received] = field(default_factory=list)
+    auth_attempts: list[str] = field(default_factory=list)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,
+                                      tls=session.ssl is not None,
+                                      authenticated=bool(session.authenticated)))
+        return "250 OK"
+
+    def authenticator(self, server: SMTP, session: Session, envelope: Envelope,
+                      mechanism: str, auth_data: Any) -> AuthResult:
+        self.auth_attempts.append(mechanism)
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode()
+              and auth_data.password == PASSWORD.encode())
+        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
+
+
+@dataclass
+class Smtpd:
+    port: int
+    recorder: Recorder
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate for 127.0.0.1 / localhost."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl CLI is needed to make a test certificate")
+    directory = tmp_path_factory.mktemp("tls")
+    key, crt = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(crt), "-days", "2", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        check=True, capture_output=True, timeout=30,
+    )
+    return crt, key
+
+
+@pytest.fixture
+def server_tls(cert: tuple[Path, Path]) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*cert)
+    return ctx
+
+
+@pytest.fixture
+def client_tls(cert: tuple[Path, Path]) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(cert[0]))
+
+
+def _run(recorder: Recorder, **kwargs: Any) -> Iterator[Smtpd]:
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, server_hostname="localhost",
+                            ready_timeout=10, **kwargs)
+    controller.start()
+    try:
+        yield Smtpd(port, recorder)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def starttls_server(server_tls: ssl.SSLContext) -> Iterator[Smtpd]:
+    """STARTTLS required; AUTH LOGIN/PLAIN only after TLS."""
+    recorder = Recorder()
+    yield from _run(recorder, tls_context=server_tls, require_starttls=True,
+                    authenticator=recorder.authenticator, auth_require_tls=True)
+
+
+@pytest.fixture
+def smtps_server(server_tls: ssl.SSLContext) -> Iterator[Smtpd]:
+    recorder = Recorder()
+    # aiosmtpd only counts STARTTLS as TLS for auth_require_tls; this socket is TLS from the start
+    yield from _run(recorder, ssl_context=server_tls, authenticator=recorder.authenticator,
+                    auth_require_tls=False)
+
+
+@pytest.fixture
+def plain_server() -> Iterator[Smtpd]:
+    """No TLS at all, but it would accept AUTH in clear (a client must not offer it)."""
+    recorder = Recorder()
+    yield from _run(recorder, authenticator=recorder.authenticator, auth_require_tls=False)
+
+
+def smtp_url(port: int, *, scheme: str = "smtp", password: str = PASSWORD, query: str = "",
+             user: str | None = USER) -> str:
+    creds = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
+    return f"{scheme}://{creds}127.0.0.1:{port}" + (f"?{query}" if query else "")
+
+
+def send(notifier: EmailNotifier, *alerts: OutboxAlert) -> None:
+    async def go() -> None:
+        try:
+            for alert in alerts:
+                await notifier.send(alert)
+        finally:
+            await notifier.aclose()
+
+    asyncio.run(go())
+
+
+def send_error(notifier: EmailNotifier, alert: OutboxAlert) -> DeliveryError:
+    with pytest.raises(DeliveryError) as info:
+        send(notifier, alert)
+    return info.value
+
+
+def parts_by_type(message: EmailMessage) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in message.walk():
+        if part.get_content_maintype() == "text" and isinstance(part, EmailMessage):
+            found[part.get_content_type()] = str(part.get_content())
+    return found
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+def test_starttls_with_auth_delivers_text_and_html(starttls_server: Smtpd,
+                                                    client_tls: ssl.SSLContext) -> None:
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(starttls_server.port), sender=SENDER,
+                             to=TO, ssl_context=client_tls)
+    send(notifier, make_alert(make_payload()))
+
+    [got] = starttls_server.recorder.received
+    assert got.tls and got.authenticated
+    assert got.mail_from == "watcher@alerts.example.org"
+    assert got.rcpt_tos == ["ops@example.org", "desk@example.org"]
+    msg = got.message
+    subject = str(msg["Subject"])
+    assert subject.startswith("[watcher] nk-troops:")
+    assert "new figure around 8,000 troops (was 3,000)" in subject
+    assert "new actor Antony Blinken" in subject
+    assert msg["X-Watcher-Alert-Id"] == "alert-7f3a9c"
+    assert msg["Date"] is not None and msg["Message-ID"] is not None
+    assert msg.get_content_type() == "multipart/alternative"
+    parts = parts_by_type(msg)
+    assert set(parts) == {"text/plain", "text/html"}
+    for body in parts.values():
+        assert "North Korean troops in Kursk" in body
+        assert "Antony Blinken" in body and "person" in body
+        assert "1,500" in body and "3,000" in body and "8,000" in body
+    assert "https://news.example/a/1?x=1&amp;y=2" in parts["text/html"]
+
+
+def test_message_id_is_stable_across_retries(starttls_server: Smtpd,
+                                             client_tls: ssl.SSLContext) -> None:
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(starttls_server.port), sender=SENDER,
+                             to=TO, ssl_context=client_tls)
+    first = make_alert(make_payload("alert-1"))
+    send(notifier, first, first, make_alert(make_payload("alert-2")))
+    ids = [str(r.message["Message-ID"]).strip() for r in starttls_server.recorder.received]
+    assert len(ids) == 3
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0].startswith("<") and ids[0].endswith("@alerts.example.org>")
+
+
+def test_wrong_password_is_permanent_and_not_leaked(starttls_server: Smtpd,
+                                                    client_tls: ssl.SSLContext) -> None:
+    wrong = "Wr0ng-Pa55word!"
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(starttls_server.port, password=wrong),
+                             sender=SENDER, to=TO, ssl_context=client_tls)
+    err = send_error(notifier, make_alert(make_payload()))
+    assert err.permanent
+    assert "authentication failed" in str(err)
+    assert wrong not in f"{err} {err!r} {notifier!r}"
+    assert quote(wrong, safe="") not in str(err)
+    assert starttls_server.recorder.received == []
+    assert starttls_server.recorder.auth_attempts  # it did try, over TLS
+
+
+def test_server_down_is_delivery_error() -> None:
+    port = free_port()
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(port), sender=SENDER, to=TO, timeout=5)
+    err = send_error(notifier, make_alert(make_payload()))
+    assert not err.permanent
+    assert f"127.0.0.1:{port}" in str(err) and "refused" in str(err)
+    assert PASSWORD not in str(err)
+
+
+def test_silent_server_times_out() -> None:
+    with socket.socket() as listener:  # accepts connections (backlog) but never greets
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        notifier = EmailNotifier("email:0", smtp_url=smtp_url(port), sender=SENDER, to=TO,
+                                 timeout=0.3)
+        err = send_error(notifier, make_alert(make_payload()))
+    assert f"SMTP server 127.0.0.1:{port} timed out after 0.3s" in str(err)
+    assert not err.permanent
+
+
+def test_plain_relay_without_credentials(plain_server: Smtpd) -> None:
+    url = f"smtp://127.0.0.1:{plain_server.port}?starttls=false"
+    send(EmailNotifier("relay", smtp_url=url, sender="watcher@localhost.example", to=["a@example.org"]),
+         make_alert(make_payload()))
+    [got] = plain_server.recorder.received
+    assert not got.tls and not got.authenticated
+    assert got.rcpt_tos == ["a@example.org"]
+    assert "nk-troops" in str(got.message["Subject"])
+
+
+def test_credentials_never_sent_without_starttls(plain_server: Smtpd) -> None:
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(plain_server.port), sender=SENDER, to=TO)
+    err = send_error(notifier, make_alert(make_payload()))
+    assert "does not offer STARTTLS" in str(err)
+    assert PASSWORD not in str(err)
+    assert plain_server.recorder.auth_attempts == []  # the password never crossed the wire
+    assert plain_server.recorder.received == []
+
+
+def test_opportunistic_starttls_without_credentials(starttls_server: Smtpd,
+                                                    client_tls: ssl.SSLContext) -> None:
+    url = f"smtp://127.0.0.1:{starttls_server.port}"
+    send(EmailNotifier("email:0", smtp_url=url, sender=SENDER, to=TO, ssl_context=client_tls),
+         make_alert(make_payload()))
+    [got] = starttls_server.recorder.received
+    assert got.tls and not got.authenticated
+
+
+def test_untrusted_certificate_is_rejected_by_default(starttls_server: Smtpd) -> None:
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(starttls_server.port), sender=SENDER, to=TO)
+    err = send_error(notifier, make_alert(make_payload()))
+    assert "certificate verification failed" in str(err)
+    assert starttls_server.recorder.auth_attempts == []
+    assert starttls_server.recorder.received == []
+
+
+def test_tls_verify_false_accepts_self_signed(starttls_server: Smtpd) -> None:
+    url = smtp_url(starttls_server.port, query="tls_verify=false")
+    send(EmailNotifier("email:0", smtp_url=url, sender=SENDER, to=TO), make_alert(make_payload()))
+    [got] = starttls_server.recorder.received
+    assert got.tls and got.authenticated
+
+
+def test_smtps_implicit_tls(smtps_server: Smtpd, client_tls: ssl.SSLContext) -> None:
+    url = smtp_url(smtps_server.port, scheme="smtps")
+    send(EmailNotifier("email:0", smtp_url=url, sender=SENDER, to=TO, ssl_context=client_tls),
+         make_alert(make_payload()))
+    [got] = smtps_server.recorder.received
+    assert got.authenticated
+    assert "text/html" in parts_by_type(got.message)
+
+
+# --- smtp_url ---------------------------------------------------------------------------------
+
+def test_parse_smtp_url_forms() -> None:
+    s = parse_smtp_url("smtp://me%40corp:p%40ss%3Aword@mail.example:587")
+    assert (s.host, s.port, s.tls, s.user, s.password) == ("mail.example", 587, "starttls",
+                                                           "me@corp", "p@ss:word")
+    assert "p@ss:word" not in repr(s)
+    s = parse_smtp_url("smtps://u:p@mail.example")
+    assert (s.port, s.tls) == (465, "implicit")
+    s = parse_smtp_url("smtp://relay.local?starttls=false")
+    assert (s.port, s.tls, s.user) == (25, "none", None)
+    assert parse_smtp_url("smtp://relay.local").tls == "opportunistic"
+    assert parse_smtp_url("smtp://relay.local?starttls=true").tls == "starttls"
+    assert parse_smtp_url("smtp://u:p@relay.local").port == 587
+    assert parse_smtp_url("smtp://relay.local?tls_verify=false").tls_verify is False
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("smtp://u:topsecret@h?starttls=false", "in clear"),
+        ("smtp://h?verify=no", "unknown option"),
+        ("smtp://h?starttls=maybe", "true or false"),
+        ("http://h", "smtp://"),
+        ("smtp://", "no host"),
+        ("smtp://u@h", "no password"),
+    ],
+)
+def test_parse_smtp_url_rejects(url: str, fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment) as info:
+        parse_smtp_url(url)
+    assert "topsecret" not in str(info.value)
+
+
+def test_notifier_rejects_bad_addresses() -> None:
+    with pytest.raises(ConfigError, match="recipient"):
+        EmailNotifier("e", smtp_url="smtp://h", sender=SENDER, to=["not-an-address"])
+    with pytest.raises(ConfigError, match="control characters"):
+        EmailNotifier("e", smtp_url="smtp://h", sender="a@b.example\r\nBcc: x@y.example", to=TO)
+    with pytest.raises(ConfigError, match="no recipients"):
+        EmailNotifier("e", smtp_url="smtp://h", sender=SENDER, to=[])
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(8000, "8,000"), (8_000_000, "8 million"), (2_500_000, "2.5 million"), (1_234_567, "1,234,567"),
+     (2.5, "2.5"), (7.0, "7"), (1234.5, "1,234.5"), (3_000_000_000, "3 billion"), (-3000, "-3,000"),
+     (0, "0"), (0.0042, "0.0042")],
+)
+def test_format_number(value: float, text: str) -> None:
+    assert format_number(value) == text
+
+
+def test_render_subject_text_and_html() -> None:
+    payload = make_payload()
+    payload["new_figures"].append({"value": 2.5, "key": "ammunition", "unit": "USD",
+                                   "quantity": "ammunition shipped", "said_by": None, "previous": []})
+    payload["new_actors"].append({"name": "NATO", "kind": "organisation"})
+
+    subject = render_subject(payload)
+    assert subject == ("[watcher] nk-troops: new figures around 8,000 troops (was 3,000), "
+                       "USD 2.5 ammunition; new actors Antony Blinken, NATO")
+
+    text = render_text(payload)
+    assert "Item:      Blinken: 8,000 North Korean soldiers in Kursk" in text
+    assert "Feed:      wire" in text and "2024-10-31 20:00 UTC" in text
+    assert "* North Korean troops in Kursk: around 8,000" in text
+    assert "Said by: Antony Blinken" in text
+    assert "around 8,000 North Korean soldiers" in text
+    # the timeline is oldest first even though the payload listed it newest first
+    assert text.index("1,500 (NIS, 2024-10-18") < text.index("3,000 (NIS, 2024-10-23") \
+        < text.index("around 8,000 (now: Antony Blinken")
+    assert "* NATO (organisation)" in text and "* Antony Blinken (person)" in text
+
+    page = render_html(payload)
+    assert "<li>Antony Blinken (person)</li>" in page
+    figures = page[page.index("<h3>New figures</h3>"):]
+    assert figures.index("1,500") < figures.index("3,000") < figures.index("<strong>around 8,000</strong>")
+    assert "<strong>ammunition shipped</strong>: USD 2.5" in page
+
+
+def test_render_without_news_or_dates() -> None:
+    payload = {"id": "x", "rule": "r", "item": {"title": "Plain", "link": None, "published": None,
+                                                 "feed": "f"}, "new_figures": [], "new_actors": []}
+    assert render_subject(payload) == "[watcher] r: new item Plain"
+    assert "Published: unknown" in render_text(payload)
+
+
+def test_hostile_title_is_escaped_and_subject_stays_one_line() -> None:
+    hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>\r\nBcc: victim@example.org'
+    payload = make_payload(title=hostile)
+    payload["item"]["link"] = "javascript:alert(document.cookie)"
+    payload["new_actors"] = [{"name": "<b>Evil</b> Corp", "kind": "organisation"}]
+    payload["new_figures"][0]["said_by"] = '"><svg onload=alert(1)>'
+
+    page = render_html(payload)
+    assert "<script>" not in page and "<img" not in page and "<svg" not in page
+    assert "<b>Evil</b>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img" in page
+    assert 'href="javascript:' not in page
+    assert "&lt;b&gt;Evil&lt;/b&gt; Corp" in page
+
+    msg = build_message(payload, alert_id="alert\r\nX-Injected: 1", sender=SENDER, to=TO)
+    raw = msg.as_bytes()
+    assert b"\nBcc:" not in raw and b"\nX-Injected:" not in raw
+    assert "\n" not in str(msg["Subject"])

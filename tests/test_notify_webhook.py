@@ -1,0 +1,348 @@
+"""Webhook delivery against a real HTTP receiver on 127.0.0.1 (threaded http.server)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+
+import watcher
+from watcher.errors import BlockedAddressError, ConfigError, DeliveryError
+from watcher.models import OutboxAlert
+from watcher.notify import Notifier, WebhookNotifier, build_notifiers
+from watcher.notify.webhook import redact_url
+
+SECRET = "s3cr3t-hmac-KEY-do-not-leak"
+
+
+def make_payload(alert_id: str = "alert-7f3a9c") -> dict[str, Any]:
+    return {
+        "id": alert_id,
+        "rule": "nk-troops",
+        "item": {"title": "Blinken: North Korean soldiers in Kursk — 북한군", "link": "https://news.example/a/1",
+                 "published": "2024-10-31T20:00:00Z", "feed": "wire"},
+        "new_figures": [{"value": 8000, "key": "troops", "quantity": "North Korean troops in Kursk",
+                         "text": "around 8,000 North Korean soldiers", "said_by": "Antony Blinken",
+                         "qualifier": "around",
+                         "previous": [{"value": 3000, "said_by": "NIS", "published": None}]}],
+        "new_actors": [{"name": "Antony Blinken", "kind": "person"}],
+    }
+
+
+def make_alert(payload: dict[str, Any], channel: str = "webhook:0") -> OutboxAlert:
+    return OutboxAlert(id=1, alert_id=payload["id"], channel=channel, payload=payload)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    base: str
+    requests: list[Recorded] = field(default_factory=list)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        self.server.receiver.requests.append(
+            Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        route = self.path.split("?")[0]
+        if route.startswith("/slow"):
+            time.sleep(2.0)
+        status = {"/fail500": 500, "/missing": 404, "/busy": 429, "/moved": 301,
+                  "/echo-bad": 400}.get(route, 204 if route == "/nocontent" else 200)
+        reply = b"" if status == 204 else f"status {status} for {route}".encode()
+        try:
+            self.send_response(status)
+            if status == 301:
+                self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    receiver: Receiver
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.receiver = Receiver(base=f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield server.receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A port bound on loopback but not listening: connecting to it is refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+async def _send(notifier: WebhookNotifier, alert: OutboxAlert) -> None:
+    try:
+        await notifier.send(alert)
+    finally:
+        await notifier.aclose()
+
+
+def send(notifier: WebhookNotifier, alert: OutboxAlert) -> None:
+    asyncio.run(_send(notifier, alert))
+
+
+def send_error(notifier: WebhookNotifier, alert: OutboxAlert) -> DeliveryError:
+    with pytest.raises(DeliveryError) as info:
+        send(notifier, alert)
+    return info.value
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+def test_delivers_payload_with_headers_and_valid_signature(receiver: Receiver) -> None:
+    payload = make_payload()
+    notifier = WebhookNotifier("webhook:0", f"{receiver.base}/hook", secret=SECRET)
+    send(notifier, make_alert(payload))
+
+    assert len(receiver.requests) == 1
+    req = receiver.requests[0]
+    assert req.method == "POST" and req.path == "/hook"
+    assert json.loads(req.body.decode("utf-8")) == payload
+    assert "북한군".encode() in req.body  # UTF-8, not \\u escapes
+    assert b"\n" not in req.body and b'", "' not in req.body  # compact
+    assert req.headers["content-type"] == "application/json"
+    assert req.headers["user-agent"] == watcher.USER_AGENT
+    assert req.headers["idempotency-key"] == payload["id"]
+    assert req.headers["x-watcher-alert-id"] == payload["id"]
+    scheme, _, digest = req.headers["x-watcher-signature"].partition("=")
+    assert scheme == "sha256"
+    expected = hmac.new(SECRET.encode(), req.body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(digest, expected)
+    # the signature is over the exact bytes: any change breaks it
+    tampered = hmac.new(SECRET.encode(), req.body + b" ", hashlib.sha256).hexdigest()
+    assert digest != tampered
+
+
+def test_no_signature_without_secret_and_custom_user_agent(receiver: Receiver) -> None:
+    notifier = WebhookNotifier("hook", f"{receiver.base}/nocontent", user_agent="probe/1")
+    send(notifier, make_alert(make_payload("id-2")))
+    req = receiver.requests[0]
+    assert "x-watcher-signature" not in req.headers
+    assert req.headers["user-agent"] == "probe/1"
+    assert req.headers["idempotency-key"] == "id-2"
+
+
+def test_one_client_serves_several_sends(receiver: Receiver) -> None:
+    notifier = WebhookNotifier("hook", f"{receiver.base}/hook", secret=SECRET)
+
+    async def two() -> None:
+        try:
+            await notifier.send(make_alert(make_payload("a-1")))
+            await notifier.send(make_alert(make_payload("a-1")))  # a retry of the same alert
+            await notifier.send(make_alert(make_payload("a-2")))
+        finally:
+            await notifier.aclose()
+
+    asyncio.run(two())
+    keys = [r.headers["idempotency-key"] for r in receiver.requests]
+    assert keys == ["a-1", "a-1", "a-2"]
+    assert receiver.requests[0].body == receiver.requests[1].body
+    sigs = [r.headers["x-watcher-signature"] for r in receiver.requests]
+    assert sigs[0] == sigs[1] != sigs[2]
+
+
+def test_url_credentials_are_sent_as_basic_auth(receiver: Receiver) -> None:
+    url = receiver.base.replace("http://", "http://bob:pa%20ss@") + "/hook"
+    send(WebhookNotifier("hook", url), make_alert(make_payload()))
+    auth = receiver.requests[0].headers["authorization"]
+    assert base64.b64decode(auth.split()[1]) == b"bob:pa ss"
+
+
+# --- failures -------------------------------------------------------------------------------
+
+def test_server_error_is_retryable_delivery_error(receiver: Receiver) -> None:
+    err = send_error(WebhookNotifier("hook", f"{receiver.base}/fail500"), make_alert(make_payload()))
+    assert not err.permanent
+    assert f"webhook {receiver.base}/fail500 answered HTTP 500" in str(err)
+    assert "status 500 for /fail500" in str(err)  # the start of the response body helps debugging
+
+
+def test_not_found_is_permanent(receiver: Receiver) -> None:
+    err = send_error(WebhookNotifier("hook", f"{receiver.base}/missing"), make_alert(make_payload()))
+    assert err.permanent
+    assert "HTTP 404" in str(err)
+
+
+def test_too_many_requests_is_not_permanent(receiver: Receiver) -> None:
+    err = send_error(WebhookNotifier("hook", f"{receiver.base}/busy"), make_alert(make_payload()))
+    assert not err.permanent
+    assert "HTTP 429" in str(err)
+
+
+def test_redirect_is_not_followed(receiver: Receiver) -> None:
+    err = send_error(WebhookNotifier("hook", f"{receiver.base}/moved"), make_alert(make_payload()))
+    assert "HTTP 301" in str(err)
+    assert [r.path for r in receiver.requests] == ["/moved"]
+
+
+def test_slow_server_times_out(receiver: Receiver) -> None:
+    notifier = WebhookNotifier("hook", f"{receiver.base}/slow", timeout=0.3)
+    err = send_error(notifier, make_alert(make_payload()))
+    assert "timed out after 0.3s" in str(err)
+    assert not err.permanent
+
+
+def test_closed_port_is_connection_refused(refused_port: int) -> None:
+    notifier = WebhookNotifier("hook", f"http://127.0.0.1:{refused_port}/hook", secret=SECRET)
+    err = send_error(notifier, make_alert(make_payload()))
+    assert "connection refused" in str(err)
+    assert not err.permanent
+
+
+@pytest.mark.parametrize("route", ["/fail500", "/missing", "/slow", "/echo-bad"])
+def test_secret_and_url_credentials_never_in_error_messages(receiver: Receiver, route: str) -> None:
+    url = receiver.base.replace("http://", "http://alice:hunter2-password@") + route
+    url += "?token=query-secret-123&x=1"
+    notifier = WebhookNotifier("hook", url, secret=SECRET, timeout=0.3)
+    err = send_error(notifier, make_alert(make_payload()))
+    text = f"{err} {err!r} {notifier!r}"
+    for leaked in (SECRET, "hunter2-password", "query-secret-123", "alice"):
+        assert leaked not in text
+    assert f"127.0.0.1:{receiver.base.rsplit(':', 1)[1]}{route}" in str(err)
+
+
+def test_secret_never_in_connection_error(refused_port: int) -> None:
+    url = f"http://u:hunter2-password@127.0.0.1:{refused_port}/h?sig=query-secret-123"
+    err = send_error(WebhookNotifier("hook", url, secret=SECRET), make_alert(make_payload()))
+    for leaked in (SECRET, "hunter2-password", "query-secret-123"):
+        assert leaked not in str(err)
+
+
+class _RefusingTransport(httpx.AsyncBaseTransport):
+    """Stands in for an SSRF-guarding transport (the unit edge case: a refused address)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise BlockedAddressError(f"{request.url.host} is a private address")
+
+
+def test_blocked_address_from_transport_is_permanent_delivery_error() -> None:
+    notifier = WebhookNotifier("hook", "http://10.0.0.1/hook?k=query-secret-123",
+                               transport=_RefusingTransport())
+    err = send_error(notifier, make_alert(make_payload()))
+    assert err.permanent
+    assert "10.0.0.1 is a private address" in str(err)
+    assert "query-secret-123" not in str(err)
+
+
+def test_unserialisable_payload_is_permanent(receiver: Receiver) -> None:
+    payload = make_payload()
+    payload["new_figures"][0]["value"] = float("nan")
+    err = send_error(WebhookNotifier("hook", f"{receiver.base}/hook"), make_alert(payload))
+    assert err.permanent
+    assert receiver.requests == []
+
+
+def test_redact_url_masks_tokens() -> None:
+    assert redact_url("https://u:p@hooks.example/services/T0AB/B0CD/abcDEF123ghiJKL456mno?x=1#f") == \
+        "https://hooks.example/services/T0AB/B0CD/***"
+    assert redact_url("http://[::1]:8080/alerts-endpoint") == "http://[::1]:8080/alerts-endpoint"
+
+
+@pytest.mark.parametrize("url", ["ftp://host/x", "not a url", "http:///nohost", "http://h:99999/"])
+def test_bad_url_is_config_error(url: str) -> None:
+    with pytest.raises(ConfigError):
+        WebhookNotifier("hook", url)
+
+
+# --- build_notifiers ------------------------------------------------------------------------
+
+def test_build_notifiers_names_channels_and_uses_transport(receiver: Receiver) -> None:
+    made: list[httpx.AsyncBaseTransport] = []
+
+    def factory() -> httpx.AsyncBaseTransport:
+        transport = httpx.AsyncHTTPTransport(retries=0)
+        made.append(transport)
+        return transport
+
+    notifiers = build_notifiers(
+        [
+            {"type": "webhook", "url": f"{receiver.base}/first", "secret": SECRET},
+            {"type": "email", "to": "ops@example.org", "from": "watcher@example.org",
+             "smtp_url": "smtp://127.0.0.1:2525?starttls=false"},
+            {"type": "webhook", "url": f"{receiver.base}/second", "name": "team-hook", "timeout": 5},
+        ],
+        transport_factory=factory,
+    )
+    assert [n.name for n in notifiers] == ["webhook:0", "email:1", "team-hook"]
+    assert len(made) == 2
+    assert all(isinstance(n, Notifier) for n in notifiers)
+
+    async def deliver() -> None:
+        try:
+            for n in (notifiers[0], notifiers[2]):
+                await n.send(make_alert(make_payload(), channel=n.name))
+        finally:
+            for n in notifiers:
+                await n.aclose()
+
+    asyncio.run(deliver())
+    assert [r.path for r in receiver.requests] == ["/first", "/second"]
+    assert "x-watcher-signature" in receiver.requests[0].headers
+    assert "x-watcher-signature" not in receiver.requests[1].headers
+
+
+@pytest.mark.parametrize(
+    ("entries", "fragment"),
+    [
+        ([{"type": "pager"}], "type must be"),
+        ([{"type": "webhook"}], "`url` is required"),
+        ([{"type": "webhook", "url": "https://h/x", "secrt": "typo"}], "unknown key"),
+        ([{"type": "webhook", "url": "https://h/x", "name": "a"},
+          {"type": "webhook", "url": "https://h/y", "name": "a"}], "duplicate"),
+        ([{"type": "email", "from": "w@example.org", "smtp_url": "smtp://h"}], "`to`"),
+        ([{"type": "email", "to": ["a@example.org"], "smtp_url": "smtp://h"}], "`from`"),
+        ([{"type": "webhook", "url": "https://h/x", "timeout": 0}], "timeout"),
+    ],
+)
+def test_build_notifiers_rejects_bad_entries(entries: list[dict[str, Any]], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        build_notifiers(entries)

@@ -1,0 +1,87 @@
+"""Novelty decisions: table-driven tests of the pure functions in watcher.novelty."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from watcher.models import Actor, Figure, KnownFigure
+from watcher.novelty import new_actors, new_figures, normalise_name, timeline
+
+
+def fig(value: float, key: str = "troops") -> Figure:
+    return Figure(value=value, key=key, quantity=f"{key} counted")
+
+
+def known(value: float, key: str = "troops", day: int | None = None) -> KnownFigure:
+    published = datetime(2024, 10, day, tzinfo=UTC) if day else None
+    return KnownFigure(key=key, value=value, quantity=key, published=published)
+
+
+@pytest.mark.parametrize(
+    ("found", "known_", "expected"),
+    [
+        ([fig(3000)], [known(1500)], [(3000, "troops")]),                      # new value
+        ([fig(1500)], [known(1500)], []),                                       # same pair
+        ([fig(1500.0)], [known(1500)], []),                                     # int/float alike
+        ([fig(1500, "casualties")], [known(1500)], [(1500, "casualties")]),     # same value, other key
+        ([fig(3000), fig(3000)], [], [(3000, "troops")]),                       # dedupe within found
+        ([fig(3000), fig(10000), fig(3000)], [fig(10000)], [(3000, "troops")]),  # Figure as known
+        ([fig(12, "Ships")], [known(12, "ships")], []),                         # key case
+        ([], [known(1)], []),
+    ],
+)
+def test_new_figures(found: list[Figure], known_: list[KnownFigure | Figure],
+                     expected: list[tuple[float, str]]) -> None:
+    assert [(f.value, f.key) for f in new_figures(found, known_)] == expected
+
+
+def test_new_figures_keeps_order_and_objects() -> None:
+    a, b = fig(1), fig(2)
+    assert new_figures([b, a], []) == [b, a]
+
+
+NK = Actor("North Korea", "country", ("DPRK", "Pyongyang", "North Korean"))
+KIM = Actor("Kim Jong Un", "person", ("Kim Jong-un",))
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        (Actor("North Korea", "country"), False),
+        (Actor("north korea", "country"), False),                       # case
+        (Actor("D.P.R.K.", "country", ("DPRK",)), False),                # via alias
+        (Actor("Kim Jong-un", "person"), False),                         # hyphen == space
+        (Actor("Kim Jong Un", "person"), False),
+        (Actor("Zelenskyy", "person"), True),                            # unknown
+        (Actor("Pyongyang", "place"), False),                            # a known alias, other kind
+        (Actor("Erdoğan", "person", ()), True),
+    ],
+)
+def test_new_actors(found: Actor, expected: bool) -> None:
+    assert bool(new_actors([found], [NK, KIM])) is expected
+
+
+def test_new_actors_diacritics_and_within_found() -> None:
+    known_ = [Actor("Recep Tayyip Erdogan", "person", ("Erdogan",))]
+    assert new_actors([Actor("Erdoğan", "person")], known_) == []
+    twice = [Actor("Kursk", "place"), Actor("kursk", "place", ("Kursk region",))]
+    assert [a.name for a in new_actors(twice, [])] == ["Kursk"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "norm"),
+    [("Kim Jong-un", "kim jong un"), ("The Pentagon", "pentagon"), ("Zelenskyy’s", "zelenskyy's"),
+     ("  São  Paulo ", "sao paulo"), ("U.S.", "us")],
+)
+def test_normalise_name(raw: str, norm: str) -> None:
+    assert normalise_name(raw) == norm
+
+
+def test_timeline_oldest_first_undated_first_and_filtered() -> None:
+    rows = [known(10000, day=28), known(1500), known(3000, day=23), known(350000, "casualties", day=1),
+            known(3000, day=25)]
+    assert [k.value for k in timeline("troops", rows)] == [1500, 3000, 10000]
+    assert [k.value for k in timeline("casualties", rows)] == [350000]
+    assert timeline("ships", rows) == []

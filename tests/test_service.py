@@ -1,0 +1,99 @@
+"""`watcher run` as the container runs it (its CMD), outside Docker: health, failing feeds, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def watcher_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "watcher", *args]
+
+
+def get_health(port: int) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_run_reports_health_records_feed_errors_and_stops_on_sigterm(
+        db_url: str, tmp_path: Path) -> None:
+    health_port, dead_port = free_port(), free_port()  # nothing listens on dead_port
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "story.yaml").write_text(
+        "name: story\nmatch:\n  any: [earthquake]\n", encoding="utf-8")
+    config = tmp_path / "watcher.yaml"
+    config.write_text(f"""\
+database_url: {db_url}
+rules_dir: rules
+allow_private_networks: true
+poll_interval: 1h
+tick: 1s
+health: {{host: 127.0.0.1, port: {health_port}}}
+feeds:
+  - name: unreachable
+    url: http://127.0.0.1:{dead_port}/feed.xml
+""", encoding="utf-8")
+    env = {**os.environ, "WATCHER_CONFIG": str(config)}
+    proc = subprocess.Popen(watcher_cmd("run"), env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        status, body = 0, {}
+        while time.monotonic() < deadline:
+            try:
+                status, body = get_health(health_port)
+                if status == 200 and body["scheduler"]["last_tick_seconds_ago"] is not None:  # type: ignore[index]
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            time.sleep(0.2)
+        assert status == 200, body
+        assert body["status"] == "ok"
+        assert body["database"] == {"ok": True}
+
+        healthcheck = subprocess.run(watcher_cmd("healthcheck"), env=env, cwd=tmp_path,
+                                     capture_output=True, text=True, timeout=30)
+        assert healthcheck.returncode == 0, healthcheck.stdout + healthcheck.stderr
+
+        feeds = subprocess.run(watcher_cmd("feeds", "--json"), env=env, cwd=tmp_path,
+                               capture_output=True, text=True, timeout=30)
+        assert feeds.returncode == 0, feeds.stderr
+        [feed] = json.loads(feeds.stdout)
+        assert feed["name"] == "unreachable"
+        assert feed["status"] == "error"
+        assert feed["error"]
+
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=15)
+        assert time.monotonic() - started < 10
+        assert proc.returncode == 0, output
+        assert "unreachable" in output          # the feed's failure was logged
+        assert "stopped" in output
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,813 @@
+"""Storage, run on SQLite and on PostgreSQL (see conftest.py for the ``db_url`` fixture)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+
+from watcher.errors import StorageError
+from watcher.models import (
+    Actor,
+    FeedConfig,
+    Figure,
+    ParsedItem,
+    StoredItem,
+)
+from watcher.storage import Storage
+from watcher.storage.schema import metadata
+
+T0 = datetime(2024, 10, 21, 9, 0, tzinfo=UTC)
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def item(key: str, title: str = "title", text: str = "text",
+         published: datetime | None = None, link: str | None = None) -> ParsedItem:
+    digest = hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()
+    return ParsedItem(key=key, title=title, link=link if link is not None else f"https://n/{key}",
+                      published=published, text=text, content_hash=digest)
+
+
+def feed_ids(store: Storage, *names: str, interval: float = 600) -> dict[str, int]:
+    """Configure exactly ``names`` (due at T0) and return their ids; leaves them due at T0."""
+    store.sync_feeds([FeedConfig(n, f"https://example.org/{n}.xml", interval) for n in names], T0)
+    claimed = store.claim_due_feeds(T0, 10_000, lease_seconds=0)
+    return {f.name: f.id for f in claimed if f.name in names}
+
+
+def stored(store: Storage, feed_id: int, *items: ParsedItem) -> list[StoredItem]:
+    return store.store_items(feed_id, items, T0)
+
+
+def fig(value: float, key: str = "troops", said_by: str | None = None) -> Figure:
+    return Figure(value=value, key=key, quantity=f"{key} sent", text=f"{value:g} {key}",
+                  said_by=said_by)
+
+
+class AlertBuilder:
+    """A build_alert callback recording its calls."""
+
+    def __init__(self, result: Callable[[list[Figure], list[Actor]], dict[str, Any] | None]
+                 | None = None) -> None:
+        self.calls: list[tuple[list[Figure], list[Actor]]] = []
+        self.result = result
+
+    def __call__(self, figures: list[Figure], actors: list[Actor]) -> dict[str, Any] | None:
+        self.calls.append((list(figures), list(actors)))
+        if self.result is not None:
+            return self.result(figures, actors)
+        return {"id": f"alert-{uuid.uuid4().hex[:8]}",
+                "figures": [f.value for f in figures], "actors": [a.name for a in actors]}
+
+
+def with_query(url: str, **query: str) -> str:
+    return make_url(url).update_query_dict(query).render_as_string(hide_password=False)
+
+
+# --- schema and migrations ------------------------------------------------------------------
+
+def test_migrate_twice_is_a_noop_and_schema_matches_migration(db_url: str) -> None:
+    store = Storage(db_url)
+    try:
+        store.migrate()
+        ids = feed_ids(store, "kh")
+        store.migrate()
+        assert store.get_feed(ids["kh"]).name == "kh"  # data survived the second run
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                version = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+                assert list(version) == ["0001"]
+                # the migration creates exactly what schema.py declares
+                diff = compare_metadata(MigrationContext.configure(conn), metadata)
+                assert diff == []
+                names = set(inspect(conn).get_table_names())
+        finally:
+            engine.dispose()
+        assert {"feeds", "items", "hits", "figures", "actors", "outbox"} <= names
+    finally:
+        store.close()
+
+
+MIGRATE_SCRIPT = """
+import sys, time
+from pathlib import Path
+from watcher.storage import Storage
+store = Storage(sys.argv[1])
+print("ready", flush=True)
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.002)
+store.migrate()
+store.close()
+"""
+
+
+def test_instances_migrating_together_are_safe(db_url: str, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", MIGRATE_SCRIPT, db_url, str(go)],
+                              cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(4)]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        go.touch()  # all start migrating at once
+        outputs = [proc.communicate(timeout=60) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    assert [p.returncode for p in procs] == [0] * 4, [err for _, err in outputs]
+    store = Storage(db_url)
+    try:
+        store.migrate()
+        assert feed_ids(store, "kh")  # the schema is complete and usable
+    finally:
+        store.close()
+
+
+def test_dialect_and_ping(storage: Storage, db_url: str) -> None:
+    assert storage.dialect == make_url(db_url).get_backend_name()
+    assert storage.ping() is True
+
+
+def test_sqlite_relative_path_creates_directory_and_sets_pragmas(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = Storage("sqlite:///data/watcher.db")
+    try:
+        store.migrate()
+        assert (tmp_path / "data" / "watcher.db").is_file()
+        with store._engine.connect() as conn:  # white-box: per-connection settings
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert (conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) >= 1000
+    finally:
+        store.close()
+
+
+def test_foreign_keys_are_enforced(storage: Storage) -> None:
+    ghost = StoredItem(id=987654, feed_id=1, feed_name="none", item=item("g"), status="new")
+    with pytest.raises(StorageError):
+        storage.record_hit("r", ghost, ["x"], [fig(1)], [], AlertBuilder(), ["log"], T0)
+
+
+# --- datetimes ------------------------------------------------------------------------------
+
+def test_datetimes_are_utc_aware_in_and_out(storage: Storage) -> None:
+    seoul = timezone(timedelta(hours=9))
+    now = T0.astimezone(seoul)
+    storage.sync_feeds([FeedConfig("kh", "https://example.org/kh.xml", 60)], now)
+    (summary,) = storage.feed_summaries()
+    assert summary.next_poll_at == T0
+    assert summary.next_poll_at is not None and summary.next_poll_at.utcoffset() == timedelta(0)
+    with pytest.raises(StorageError, match="naive"):
+        storage.sync_feeds([FeedConfig("other", "https://example.org/o.xml", 60)],
+                           datetime(2024, 10, 21, 9, 0))
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+def test_sync_feeds_new_missing_and_returning(storage: Storage) -> None:
+    configs = [FeedConfig(n, f"https://example.org/{n}.xml", 600) for n in ("a", "b", "c")]
+    storage.sync_feeds(configs, T0)
+    assert [s.status for s in storage.feed_summaries()] == ["pending"] * 3
+    assert storage.claim_due_feeds(at(-1), 10, 60) == []  # due at T0, not before
+
+    storage.sync_feeds(configs[:2], T0)  # "c" left the configuration
+    assert [s.name for s in storage.feed_summaries()] == ["a", "b"]
+    assert sorted(f.name for f in storage.claim_due_feeds(T0, 10, 60)) == ["a", "b"]
+
+    storage.sync_feeds(configs, at(1))  # "c" is back, kept its row, still due
+    assert [s.name for s in storage.feed_summaries()] == ["a", "b", "c"]
+    assert [f.name for f in storage.claim_due_feeds(at(1), 10, 60)] == ["c"]
+
+
+def test_sync_feeds_config_url_change_resets_feed(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    storage.record_feed_success(fid, T0, at(600), etag='"v1"', last_modified="Mon, 21 Oct",
+                                new_url="https://moved.example.org/kh.xml")
+    storage.record_feed_error(fid, at(600), "410 Gone", at(700), disable=True)
+
+    # same configured URL: the redirect target is kept
+    storage.sync_feeds([FeedConfig("kh", "https://example.org/kh.xml", 600)], at(601))
+    assert storage.get_feed(fid).url == "https://moved.example.org/kh.xml"
+    assert storage.claim_due_feeds(at(10_000), 10, 60) == []  # still disabled
+
+    storage.sync_feeds([FeedConfig("kh", "https://new.example.org/kh.xml", 600)], at(602))
+    state = storage.get_feed(fid)
+    assert (state.url, state.etag, state.last_modified, state.error_count) == (
+        "https://new.example.org/kh.xml", None, None, 0)
+    assert [f.id for f in storage.claim_due_feeds(at(602), 10, 60)] == [fid]  # due now again
+    assert storage.feed_summaries()[0].status != "disabled"
+
+
+def test_sync_feeds_interval_change(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh", interval=3600)["kh"]
+    storage.record_feed_success(fid, T0, at(3600), etag=None, last_modified=None)
+    storage.sync_feeds([FeedConfig("kh", "https://example.org/kh.xml", 300)], at(10))
+    assert storage.get_feed(fid).interval == 300
+    # a shorter interval counts from the last poll
+    assert storage.claim_due_feeds(at(299), 10, 60) == []
+    assert [f.id for f in storage.claim_due_feeds(at(300), 10, 60)] == [fid]
+    # a longer one waits for the next poll to take effect
+    storage.record_feed_success(fid, at(300), at(600), etag=None, last_modified=None)
+    storage.sync_feeds([FeedConfig("kh", "https://example.org/kh.xml", 7200)], at(310))
+    assert storage.get_feed(fid).interval == 7200
+    assert [f.id for f in storage.claim_due_feeds(at(600), 10, 60)] == [fid]
+
+
+@pytest.mark.parametrize(("now", "limit", "expected"), [
+    (at(-11), 10, []),
+    (at(-9), 10, ["a", "b"]),
+    (T0, 10, ["a", "b", "c"]),
+    (T0, 2, ["a", "b"]),
+    (at(50), 1, ["a"]),
+    (T0, 0, []),
+])
+def test_claim_due_feeds_order_and_limit(storage: Storage, now: datetime, limit: int,
+                                         expected: list[str]) -> None:
+    configs = [FeedConfig(n, f"https://example.org/{n}.xml", 600) for n in ("c", "b", "a")]
+    storage.sync_feeds(configs, T0)
+    ids = {f.name: f.id for f in storage.claim_due_feeds(T0, 10, lease_seconds=0)}
+    # make them due in a known order: a first, then b, then c
+    for offset, name in enumerate(["a", "b", "c"]):
+        storage.record_feed_success(ids[name], T0, at(-10 + offset), etag=None,
+                                    last_modified=None)
+    assert [f.name for f in storage.claim_due_feeds(now, limit, 60)] == expected
+
+
+def test_claim_lease_expires(storage: Storage) -> None:
+    ids = feed_ids(storage, "a", "b")
+    first = storage.claim_due_feeds(T0, 10, lease_seconds=120)
+    assert sorted(f.name for f in first) == ["a", "b"]
+    assert storage.claim_due_feeds(at(119), 10, 120) == []  # leased
+    # "a" finished; "b"'s process died: "b" is due again once its lease runs out
+    storage.record_feed_success(ids["a"], at(5), at(605), etag=None, last_modified=None)
+    assert [f.name for f in storage.claim_due_feeds(at(120), 10, 120)] == ["b"]
+    assert storage.claim_due_feeds(at(239), 10, 120) == []  # "b" leased again
+    storage.record_feed_success(ids["b"], at(130), at(1000), etag=None, last_modified=None)
+    assert [f.name for f in storage.claim_due_feeds(at(605), 10, 120)] == ["a"]
+
+
+def test_conditional_get_fields_and_redirect(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    storage.record_feed_success(fid, T0, at(600), etag='W/"abc"',
+                                last_modified="Mon, 21 Oct 2024 09:00:00 GMT",
+                                new_url="https://example.org/moved.xml")
+    (state,) = storage.claim_due_feeds(at(600), 10, 60)
+    assert (state.url, state.etag, state.last_modified) == (
+        "https://example.org/moved.xml", 'W/"abc"', "Mon, 21 Oct 2024 09:00:00 GMT")
+    storage.record_feed_success(fid, at(600), at(1200), etag=None, last_modified=None)
+    state = storage.get_feed(fid)
+    assert (state.url, state.etag, state.last_modified) == (
+        "https://example.org/moved.xml", None, None)
+
+
+def test_feed_errors_backoff_fields_and_disable(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    counts = [storage.record_feed_error(fid, at(n), f"boom {n}", at(n + 100 * 2 ** n))
+              for n in range(3)]
+    assert counts == [1, 2, 3]
+    assert storage.get_feed(fid).error_count == 3
+    (summary,) = storage.feed_summaries()
+    assert (summary.status, summary.error, summary.last_polled_at, summary.next_poll_at) == (
+        "error", "boom 2", at(2), at(402))
+    assert storage.claim_due_feeds(at(401), 10, 60) == []
+    assert [f.error_count for f in storage.claim_due_feeds(at(402), 10, 60)] == [3]
+
+    storage.record_feed_success(fid, at(403), at(1000), etag=None, last_modified=None,
+                                warning="ill-formed XML, items kept")
+    (summary,) = storage.feed_summaries()
+    assert (summary.status, summary.error) == ("ok", "ill-formed XML, items kept")
+    assert storage.get_feed(fid).error_count == 0
+
+    assert storage.record_feed_error(fid, at(1000), "410 Gone", at(2000), disable=True) == 1
+    (summary,) = storage.feed_summaries()
+    assert (summary.status, summary.error) == ("disabled", "410 Gone")
+    assert storage.claim_due_feeds(at(10**7), 10, 60) == []
+
+
+def test_mark_all_feeds_due(storage: Storage) -> None:
+    ids = feed_ids(storage, "a", "b", "gone", "later")
+    storage.record_feed_success(ids["a"], T0, at(600), etag=None, last_modified=None)
+    storage.record_feed_error(ids["b"], T0, "timeout", at(3600))
+    storage.record_feed_error(ids["gone"], T0, "410 Gone", at(60), disable=True)
+    storage.sync_feeds([FeedConfig(n, f"https://example.org/{n}.xml", 600)
+                        for n in ("a", "b", "gone")], T0)  # "later" left the configuration
+    assert storage.mark_all_feeds_due(at(1)) == 2
+    assert sorted(f.name for f in storage.claim_due_feeds(at(1), 10, 60)) == ["a", "b"]
+    assert storage.mark_all_feeds_due(at(1)) == 2  # leases are overridden too
+    assert storage.mark_all_feeds_due(at(1)) == 0
+
+
+def test_unknown_feed_ids_raise(storage: Storage) -> None:
+    with pytest.raises(StorageError, match="no feed"):
+        storage.get_feed(424242)
+    with pytest.raises(StorageError, match="no feed"):
+        storage.record_feed_error(424242, T0, "x", T0)
+    with pytest.raises(StorageError, match="no feed"):
+        storage.record_feed_success(424242, T0, T0, etag=None, last_modified=None)
+    with pytest.raises(StorageError, match="no feed"):
+        storage.store_items(424242, [item("a")], T0)
+
+
+def test_feed_summaries_counts_and_status(storage: Storage) -> None:
+    ids = feed_ids(storage, "ok", "err", "gone", "new")
+    storage.store_items(ids["ok"], [item("1"), item("2"), item("3")], T0)
+    storage.store_items(ids["err"], [item("1")], T0)
+    storage.record_feed_success(ids["ok"], T0, at(600), etag=None, last_modified=None)
+    storage.record_feed_error(ids["err"], T0, "timeout", at(60))
+    storage.record_feed_error(ids["gone"], T0, "410 Gone", at(60), disable=True)
+    got = {s.name: (s.items, s.status, s.error) for s in storage.feed_summaries()}
+    assert got == {
+        "ok": (3, "ok", None),
+        "err": (1, "error", "timeout"),
+        "gone": (0, "disabled", "410 Gone"),
+        "new": (0, "pending", None),
+    }
+
+
+# --- items ----------------------------------------------------------------------------------
+
+def test_store_items_new_updated_unchanged(storage: Storage) -> None:
+    ids = feed_ids(storage, "kh", "yonhap")
+    kh = ids["kh"]
+    first = storage.store_items(kh, [item("a"), item("b")], T0)
+    assert [(s.item.key, s.status, s.feed_name, s.feed_id) for s in first] == [
+        ("a", "new", "kh", kh), ("b", "new", "kh", kh)]
+
+    cases = [
+        ([item("a"), item("b")], []),                                   # unchanged
+        ([item("a", title="new title"), item("b")], [("a", "updated")]),
+        ([item("a", title="new title"), item("c")], [("c", "new")]),     # b gone: nothing
+        ([item("b", text="edited")], [("b", "updated")]),
+    ]
+    for batch, expected in cases:
+        got = storage.store_items(kh, batch, at(60))
+        assert [(s.item.key, s.status) for s in got] == expected
+    # ids are stable across updates
+    again = storage.store_items(kh, [item("a", title="third")], at(120))
+    assert again[0].id == first[0].id
+    # the same key in another feed is another item
+    other = storage.store_items(ids["yonhap"], [item("a")], T0)
+    assert [(s.status, s.feed_name) for s in other] == [("new", "yonhap")]
+    assert other[0].id != first[0].id
+
+
+def test_store_items_batch_duplicates_last_wins(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    got = storage.store_items(fid, [item("a", title="one"), item("b"), item("a", title="two")],
+                              T0)
+    assert [(s.item.key, s.item.title, s.status) for s in got] == [
+        ("a", "two", "new"), ("b", "title", "new")]
+    assert storage.store_items(fid, [item("a", title="two")], at(1)) == []
+    assert storage.feed_summaries()[0].items == 2
+
+
+def test_store_items_long_and_odd_keys(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    keys = ["https://n/" + "x" * 10_000, "tag:example.org,2024:ü/ß", "a'b\"c"]
+    got = storage.store_items(fid, [item(k) for k in keys], T0)
+    assert [s.item.key for s in got] == keys
+    assert storage.store_items(fid, [item(k) for k in keys], at(1)) == []
+
+
+def test_store_items_is_batched(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE")):
+            statements.append(statement)
+
+    event.listen(storage._engine, "before_cursor_execute", count)  # white-box
+    try:
+        got = storage.store_items(fid, [item(f"k{n}") for n in range(600)], T0)
+        assert len(got) == 600 and len({s.id for s in got}) == 600
+        new_count = len(statements)
+        statements.clear()
+        batch = [item(f"k{n}", title="changed" if n % 2 else "title") for n in range(600)]
+        batch += [item(f"n{n}") for n in range(100)]
+        got = storage.store_items(fid, batch, at(1))
+        assert sorted({s.status for s in got}) == ["new", "updated"] and len(got) == 400
+        update_count = len(statements)
+    finally:
+        event.remove(storage._engine, "before_cursor_execute", count)
+    assert new_count <= 5, new_count
+    assert update_count <= 6, update_count
+
+
+def test_prune_items_keeps_items_with_hits(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    old = storage.store_items(fid, [item("old-hit"), item("old")], T0)
+    storage.store_items(fid, [item("recent")], at(86_400))
+    storage.record_hit("r", old[0], ["x"], [], [], AlertBuilder(), [], T0)
+    assert storage.prune_items(at(3600)) == 1
+    assert storage.feed_summaries()[0].items == 2
+    assert [h.title for h in storage.list_hits()] == ["title"]
+    # the pruned item comes back as new if the feed still lists it
+    assert [s.status for s in storage.store_items(fid, [item("old")], at(90_000))] == ["new"]
+    assert storage.prune_items(at(3600)) == 0
+
+
+# --- hits and knowledge ---------------------------------------------------------------------
+
+def test_record_hit_learns_and_queues_alert(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    published = at(-3600)
+    (first,) = storage.store_items(fid, [item("a", published=published)], T0)
+    build = AlertBuilder()
+    nk = Actor("North Korea", "country", aliases=("DPRK",))
+    payload = storage.record_hit("nk-troops", first, ["north korea", "troops"],
+                                 [fig(1500), fig(1500)], [nk], build, ["webhook:0", "email:0"], T0)
+    assert payload is not None and payload["figures"] == [1500]
+    assert build.calls == [([fig(1500)], [nk])]
+    known = storage.known_figures("nk-troops")
+    assert [(k.key, k.value, k.quantity, k.published) for k in known] == [
+        ("troops", 1500.0, "troops sent", published)]
+    assert storage.known_actors("nk-troops") == [nk]
+    assert storage.known_figures("other-rule") == [] and storage.known_actors("other") == []
+
+    alerts = storage.list_alerts()
+    assert [(a.channel, a.alert_id, a.status, a.attempts) for a in alerts] == [
+        ("webhook:0", payload["id"], "pending", 0), ("email:0", payload["id"], "pending", 0)]
+    assert alerts[0].payload == payload
+    assert storage.pending_alert_count() == 2
+
+    # a syndicated copy with the same figure and the actor spelt differently: nothing new
+    (copy,) = storage.store_items(fid, [item("b")], at(60))
+    assert storage.record_hit("nk-troops", copy, ["troops"], [fig(1500)],
+                              [Actor("north  KOREA", "country")], build, ["webhook:0"],
+                              at(60)) is None
+    assert len(build.calls) == 1
+    assert storage.pending_alert_count() == 2
+
+    # only what is new reaches the alert builder
+    (later,) = storage.store_items(fid, [item("c")], at(120))
+    ru = Actor("Russia", "country")
+    payload2 = storage.record_hit("nk-troops", later, ["troops"],
+                                  [fig(1500), fig(3000, said_by="NIS")], [nk, ru], build,
+                                  ["webhook:0"], at(120))
+    assert payload2 is not None and payload2["id"] != payload["id"]
+    assert build.calls[-1] == ([fig(3000, said_by="NIS")], [ru])
+    # no published date: first_seen_at stands in
+    assert [(k.value, k.said_by, k.published) for k in storage.known_figures("nk-troops")] == [
+        (1500.0, None, published), (3000.0, "NIS", at(120))]
+    assert storage.pending_alert_count() == 3
+
+
+def test_record_hit_same_figure_twice_second_returns_none(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    a, b = storage.store_items(fid, [item("a"), item("b")], T0)
+    build = AlertBuilder()
+    assert storage.record_hit("r", a, ["x"], [fig(12_000)], [], build, ["log"], T0) is not None
+    assert storage.record_hit("r", b, ["x"], [fig(12_000)], [], build, ["log"], T0) is None
+    assert storage.record_hit("r", a, ["x"], [fig(12_000)], [], build, ["log"], T0) is None
+    assert len(build.calls) == 1
+    # the same figure under another rule is news for that rule
+    assert storage.record_hit("r2", b, ["x"], [fig(12_000)], [], build, ["log"], T0) is not None
+
+
+def test_record_hit_without_knowledge_or_alert(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    a, b = storage.store_items(fid, [item("a"), item("b")], T0)
+    build = AlertBuilder(result=lambda f, a: None)
+    # nothing to learn: builder not called, hit still recorded
+    assert storage.record_hit("r", a, ["x"], [], [], build, ["log"], T0) is None
+    assert build.calls == []
+    # builder declines: knowledge is kept, nothing queued
+    assert storage.record_hit("r", b, ["x"], [fig(7)], [], build, ["log"], T0) is None
+    assert len(build.calls) == 1
+    assert [k.value for k in storage.known_figures("r")] == [7.0]
+    assert storage.list_alerts() == []
+    assert len(storage.list_hits()) == 2
+
+
+def test_record_hit_is_atomic(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    (a,) = storage.store_items(fid, [item("a")], T0)
+
+    def explode(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+        raise RuntimeError("builder bug")
+
+    with pytest.raises(RuntimeError, match="builder bug"):
+        storage.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(explode), ["log"], T0)
+    with pytest.raises(ValueError, match="'id'"):
+        storage.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(lambda f, a: {"x": 1}),
+                           ["log"], T0)
+    assert storage.known_figures("r") == [] and storage.list_hits() == []
+    assert storage.list_alerts() == []
+    # and a later attempt learns the figure
+    assert storage.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(), ["log"], T0)
+
+
+def test_record_hit_upserts_the_hit(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    (a,) = storage.store_items(fid, [item("a")], T0)
+    storage.record_hit("r", a, ["one"], [], [], AlertBuilder(), [], T0)
+    storage.record_hit("r", a, ["one", "two"], [], [], AlertBuilder(), [], at(60))
+    (hit,) = storage.list_hits()
+    assert (hit.matched, hit.created_at) == (("one", "two"), T0)
+
+
+def test_list_hits_newest_first_filter_and_limit(storage: Storage) -> None:
+    ids = feed_ids(storage, "kh", "yonhap")
+    published = at(-600)
+    a, b = storage.store_items(ids["kh"], [item("a", title="A", published=published),
+                                           item("b", title="B")], T0)
+    (c,) = storage.store_items(ids["yonhap"], [item("c", title="C")], T0)
+    storage.record_hit("r1", a, ["x"], [], [], AlertBuilder(), [], at(1))
+    storage.record_hit("r2", c, ["y", "z"], [], [], AlertBuilder(), [], at(2))
+    storage.record_hit("r1", b, ["x"], [], [], AlertBuilder(), [], at(3))
+    cases: list[tuple[str | None, int | None, list[str]]] = [
+        (None, None, ["B", "C", "A"]),
+        ("r1", None, ["B", "A"]),
+        ("r2", None, ["C"]),
+        (None, 2, ["B", "C"]),
+        ("missing", None, []),
+    ]
+    for rule, limit, titles in cases:
+        assert [h.title for h in storage.list_hits(rule, limit)] == titles
+    hit = storage.list_hits("r2")[0]
+    assert (hit.rule, hit.feed, hit.matched, hit.link, hit.created_at) == (
+        "r2", "yonhap", ("y", "z"), "https://n/c", at(2))
+    assert storage.list_hits("r1")[-1].published == published
+
+
+# --- outbox ---------------------------------------------------------------------------------
+
+def queue_alert(store: Storage, channels: list[str], key: str = "a", value: float = 1,
+                now: datetime = T0) -> dict[str, Any]:
+    ids = {s.name for s in store.feed_summaries()}
+    fid = feed_ids(store, *(ids | {"kh"}))["kh"]
+    (it,) = store.store_items(fid, [item(key)], now)
+    payload = store.record_hit("r", it, ["x"], [fig(value)], [], AlertBuilder(), channels, now)
+    assert payload is not None
+    return payload
+
+
+def test_outbox_claim_lease_sent_failed_dead_retry(storage: Storage) -> None:
+    p1 = queue_alert(storage, ["webhook:0", "email:0"], key="a", value=1)
+    p2 = queue_alert(storage, ["webhook:0"], key="b", value=2, now=at(10))
+    assert storage.claim_due_alerts(at(-1), 10, 60) == []
+    claimed = storage.claim_due_alerts(at(10), 2, lease_seconds=60)
+    assert [(c.alert_id, c.channel) for c in claimed] == [(p1["id"], "webhook:0"),
+                                                          (p1["id"], "email:0")]
+    assert claimed[0].payload == p1
+    rest = storage.claim_due_alerts(at(10), 10, 60)
+    assert [(c.alert_id, c.channel) for c in rest] == [(p2["id"], "webhook:0")]
+    assert storage.claim_due_alerts(at(69), 10, 60) == []  # all leased
+
+    storage.mark_alert_sent(claimed[0].id, at(11))
+    storage.mark_alert_failed(claimed[1].id, at(11), "SMTP 451", at(300), dead=False)
+    # rest[0]'s sender died: due again when the lease runs out
+    assert [c.id for c in storage.claim_due_alerts(at(70), 10, 60)] == [rest[0].id]
+    storage.mark_alert_failed(rest[0].id, at(71), "HTTP 404", at(71), dead=True)
+    assert storage.claim_due_alerts(at(299), 10, 60) == []
+    (retry,) = storage.claim_due_alerts(at(300), 10, 60)
+    assert (retry.id, retry.attempts, retry.last_error) == (claimed[1].id, 1, "SMTP 451")
+
+    by_status = {s: [(a.channel, a.attempts, a.last_error) for a in storage.list_alerts(s)]
+                 for s in ("pending", "sent", "dead")}
+    assert by_status == {"pending": [("email:0", 1, "SMTP 451")],
+                         "sent": [("webhook:0", 1, None)],
+                         "dead": [("webhook:0", 1, "HTTP 404")]}
+    assert storage.pending_alert_count() == 1
+
+    assert storage.retry_dead_alerts(at(400)) == 1
+    assert storage.retry_dead_alerts(at(400)) == 0
+    assert storage.pending_alert_count() == 2
+    assert [(a.alert_id, a.attempts, a.status) for a in storage.claim_due_alerts(at(400), 10, 60)
+            if a.alert_id == p2["id"]] == [(p2["id"], 0, "pending")]
+    assert len(storage.list_alerts()) == 3
+
+
+def test_mark_all_alerts_due(storage: Storage) -> None:
+    queue_alert(storage, ["webhook:0", "email:0", "log"])
+    first, second, third = storage.claim_due_alerts(T0, 10, 60)
+    storage.mark_alert_failed(first.id, T0, "HTTP 503", at(3600), dead=False)
+    storage.mark_alert_failed(second.id, T0, "HTTP 404", at(3600), dead=True)
+    storage.mark_alert_sent(third.id, T0)
+    assert storage.claim_due_alerts(at(1), 10, 60) == []
+    assert storage.mark_all_alerts_due(at(1)) == 1
+    assert [a.id for a in storage.claim_due_alerts(at(1), 10, 60)] == [first.id]
+
+
+def test_unknown_outbox_ids_raise(storage: Storage) -> None:
+    with pytest.raises(StorageError, match="no outbox"):
+        storage.mark_alert_sent(999, T0)
+    with pytest.raises(StorageError, match="no outbox"):
+        storage.mark_alert_failed(999, T0, "x", T0, dead=True)
+
+
+# --- concurrency ----------------------------------------------------------------------------
+
+def test_concurrent_claims_never_share_a_feed(db_url: str) -> None:
+    stores = [Storage(db_url) for _ in range(3)]
+    stores[0].migrate()
+    names = [f"feed{n:03}" for n in range(120)]
+    stores[0].sync_feeds([FeedConfig(n, f"https://example.org/{n}", 600) for n in names], T0)
+    barrier = threading.Barrier(len(stores))
+    results: list[list[str]] = [[] for _ in stores]
+    errors: list[BaseException] = []
+
+    def work(idx: int) -> None:
+        try:
+            barrier.wait()
+            while True:
+                got = stores[idx].claim_due_feeds(T0, 4, lease_seconds=300)
+                if not got:
+                    return
+                results[idx].extend(f.name for f in got)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(stores))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        assert errors == []
+        claimed = [n for r in results for n in r]
+        assert sorted(claimed) == names  # every feed once, none twice
+    finally:
+        for s in stores:
+            s.close()
+
+
+def _wait_for_lock_wait(admin: psycopg.Connection[Any], app: str, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                            "AND wait_event_type = 'Lock'", (app,)).fetchone()
+        if row and row[0] > 0:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _admin_dsn() -> str:
+    url = make_url(os.environ["WATCHER_TEST_DATABASE_URL"]).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def test_racing_instances_alert_once_postgres(pg_url: str) -> None:
+    app_b = f"watcher-test-{uuid.uuid4().hex[:12]}"
+    store_a = Storage(pg_url)
+    store_b = Storage(with_query(pg_url, application_name=app_b))
+    store_a.migrate()
+    ids = feed_ids(store_a, "kh", "yonhap")
+    (copy_a,) = store_a.store_items(ids["kh"], [item("a")], T0)
+    (copy_b,) = store_a.store_items(ids["yonhap"], [item("a")], T0)
+    outcome: dict[str, Any] = {}
+
+    def instance_b() -> None:
+        try:
+            outcome["b"] = store_b.record_hit("r", copy_b, ["x"], [fig(3000)], [],
+                                              AlertBuilder(), ["log"], T0)
+        except BaseException as exc:
+            outcome["b_error"] = exc
+
+    thread = threading.Thread(target=instance_b)
+
+    def build_a(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+        # A has inserted the figure but not committed: B must wait for A, then see it
+        thread.start()
+        with psycopg.connect(_admin_dsn(), autocommit=True) as admin:
+            outcome["b_waited"] = _wait_for_lock_wait(admin, app_b)
+        return {"id": "from-a"}
+
+    try:
+        outcome["a"] = store_a.record_hit("r", copy_a, ["x"], [fig(3000)], [],
+                                          AlertBuilder(build_a), ["log"], T0)
+        thread.join(30)
+        assert "b_error" not in outcome
+        assert outcome["b_waited"] is True
+        assert outcome["a"] == {"id": "from-a"} and outcome["b"] is None
+        assert [a.alert_id for a in store_a.list_alerts()] == ["from-a"]
+        assert len(store_a.list_hits()) == 2
+    finally:
+        store_a.close()
+        store_b.close()
+
+
+# --- failures -------------------------------------------------------------------------------
+
+def _terminate(app: str) -> int:
+    with psycopg.connect(_admin_dsn(), autocommit=True) as admin:
+        rows = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE application_name = %s AND pid <> pg_backend_pid()",
+                             (app,)).fetchall()
+    return len(rows)
+
+
+def test_killed_connection_raises_then_recovers_postgres(pg_url: str) -> None:
+    app = f"watcher-test-{uuid.uuid4().hex[:12]}"
+    store = Storage(with_query(pg_url, application_name=app))
+    try:
+        store.migrate()
+        fid = feed_ids(store, "kh")["kh"]
+        a, b = store.store_items(fid, [item("a"), item("b")], T0)
+
+        def kill_mid_transaction(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+            assert _terminate(app) >= 1
+            return {"id": "lost"}
+
+        with pytest.raises(StorageError) as info:
+            store.record_hit("r", a, ["x"], [fig(5)], [], AlertBuilder(kill_mid_transaction),
+                             ["log"], T0)
+        assert "record a hit" in str(info.value)
+        # the next call reconnects; nothing of the failed transaction was kept
+        assert store.known_figures("r") == []
+        assert store.record_hit("r", a, ["x"], [fig(5)], [], AlertBuilder(), ["log"], T0)
+
+        # idle pooled connections killed between calls: pre-ping replaces them silently
+        assert _terminate(app) >= 1
+        assert [k.value for k in store.known_figures("r")] == [5.0]
+        assert store.ping() is True
+        assert store.store_items(fid, [item("b", title="changed")], at(1))[0].id == b.id
+    finally:
+        store.close()
+
+
+def test_unreachable_server_is_a_readable_storage_error() -> None:
+    store = Storage("postgresql+psycopg://watcher:s3cr3t-pw@127.0.0.1:1/nowhere"
+                    "?connect_timeout=2")
+    try:
+        assert store.ping() is False
+        with pytest.raises(StorageError) as info:
+            store.migrate()
+        message = str(info.value)
+        assert "s3cr3t-pw" not in message
+        assert "127.0.0.1" in message and "migrate" in message
+        with pytest.raises(StorageError):
+            store.claim_due_feeds(T0, 1, 60)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("url", ["mysql://u:p@h/db", "not a url"])
+def test_unsupported_urls_are_refused(url: str) -> None:
+    with pytest.raises(StorageError):
+        Storage(url)
+
+
+def test_unusable_sqlite_path_is_a_storage_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a directory")
+    with pytest.raises(StorageError):
+        Storage(f"sqlite:///{tmp_path / 'taken' / 'watcher.db'}")
+    store = Storage(f"sqlite:///{tmp_path}")  # a directory, not a database file
+    try:
+        assert store.ping() is False
+        with pytest.raises(StorageError):
+            store.migrate()
+    finally:
+        store.close()
+
+
+# --- the CI guard in conftest ---------------------------------------------------------------
+
+@pytest.fixture
+def pytest_env() -> Iterator[dict[str, str]]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("WATCHER_TEST_DATABASE_URL", "WATCHER_REQUIRE_POSTGRES",
+                        "PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST")}
+    yield env
+
+
+@pytest.mark.parametrize(("require", "expect_failure"), [("1", True), ("", False)])
+def test_require_postgres_fails_session_when_pg_tests_skip(
+        pytest_env: dict[str, str], require: str, expect_failure: bool) -> None:
+    pytest_env["WATCHER_REQUIRE_POSTGRES"] = require
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/test_storage.py::test_dialect_and_ping"],
+        cwd=PROJECT, env=pytest_env, capture_output=True, text=True, timeout=120)
+    output = proc.stdout + proc.stderr
+    assert "1 passed, 1 skipped" in output, output
+    if expect_failure:
+        assert proc.returncode == pytest.ExitCode.TESTS_FAILED, output
+        assert "PostgreSQL test(s) were skipped" in output
+    else:
+        assert proc.returncode == pytest.ExitCode.OK, output

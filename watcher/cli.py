@@ -1,0 +1,314 @@
+"""The ``watcher`` command. Only this module configures logging and prints."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from watcher import __version__
+from watcher.config import Config, load_config
+from watcher.errors import ConfigError, StorageError, WatcherError
+from watcher.logs import redact, setup_logging
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CONFIG = 2
+EXIT_STORAGE = 3
+
+
+def _config_option(func: F) -> F:
+    """``--config`` is accepted before and after the sub-command; the later one wins."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            ctx.ensure_object(dict)["config"] = value
+        return value
+
+    return click.option("--config", "-c", "config_file", metavar="PATH", expose_value=False,
+                        callback=remember, is_eager=True,
+                        help="Config file (default: $WATCHER_CONFIG or ./watcher.yaml).")(func)
+
+
+def _config(ctx: click.Context) -> Config:
+    root = ctx.find_root()
+    path = (ctx.obj or {}).get("config") or (root.obj or {}).get("config")
+    config = load_config(path)
+    redact(config.secrets)
+    return config
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map watcher's errors to a message on stderr and an exit code."""
+    try:
+        yield
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    except StorageError as exc:
+        click.echo(f"error: database: {exc}", err=True)
+        sys.exit(EXIT_STORAGE)
+    except WatcherError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat().replace("+00:00", "Z") if dt else None
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    widths = [min(60, max([len(h), *(len(r[i]) for r in rows)])) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for cell, width in zip(cells, widths, strict=True):
+            cell = cell if len(cell) <= width else cell[: width - 1] + "…"
+            out.append(cell.ljust(width))
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option("--log-format", default="text", show_default=True, envvar="WATCHER_LOG_FORMAT",
+              type=click.Choice(["text", "json"]), help="json: one JSON object per line.")
+@click.version_option(__version__, prog_name="watcher")
+@click.pass_context
+def main(ctx: click.Context, log_level: str, log_format: str) -> None:
+    """watcher: follow a developing story in news feeds; alert when new numbers or names appear."""
+    ctx.ensure_object(dict)
+    setup_logging(log_level, log_format)
+
+
+@main.command()
+@_config_option
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the service until SIGTERM/SIGINT."""
+    from watcher.scheduler import Service
+
+    with _errors():
+        service = Service(_config(ctx))
+        asyncio.run(service.run())
+
+
+@main.command()
+@_config_option
+@click.option("--once", is_flag=True, help="Poll every configured feed once, deliver alerts, exit.")
+@click.pass_context
+def poll(ctx: click.Context, once: bool) -> None:
+    """Poll feeds once (use `watcher run` for the service)."""
+    if not once:
+        raise click.UsageError("poll needs --once (the scheduled service is `watcher run`)")
+    from watcher.scheduler import run_once
+
+    with _errors():
+        report, delivery = asyncio.run(run_once(_config(ctx)))
+    click.echo(f"polled {report.feeds} feeds: {report.new_items} new items, "
+               f"{report.updated_items} updated, {report.not_modified} not modified, "
+               f"{report.hits} hits, {report.alerts} new alerts; delivered {delivery.sent}, "
+               f"{delivery.failed} to retry, {delivery.dead} dead")
+    for name, message in report.errors:
+        click.echo(f"feed {name}: error: {message}")
+
+
+@main.command()
+@click.argument("article", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", help="Fetch the article from this URL instead of a file.")
+@click.option("--name", required=True, help="Rule name, e.g. nk-troops.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Rule file to write ('-' for standard output).")
+@click.option("--publisher", help="Source publisher, recorded in the rule.")
+@click.option("--title", help="Source headline, recorded in the rule.")
+@click.option("--published", help="Source publication date (YYYY-MM-DD), recorded in the rule.")
+@_config_option
+@click.pass_context
+def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, output: Path,
+         publisher: str | None, title: str | None, published: str | None) -> None:
+    """Write an editable rule file seeded from an ARTICLE's actors and figures."""
+    from watcher.seed import article_text, seed_rule
+
+    if (article is None) == (url is None):
+        raise click.UsageError("give either an ARTICLE file or --url")
+    with _errors():
+        if url is not None:
+            raw, content_type = asyncio.run(_download(ctx, url))
+        else:
+            assert article is not None
+            try:
+                raw = article.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                raise click.FileError(str(article), exc.strerror) from None
+            content_type = "text/html" if article.suffix.lower() in (".html", ".htm") else None
+        source = {k: v for k, v in (("publisher", publisher), ("title", title),
+                                    ("published", published), ("url", url)) if v}
+        text = seed_rule(article_text(raw, content_type), name=name, source=source or None)
+    if str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+async def _download(ctx: click.Context, url: str) -> tuple[str, str | None]:
+    from watcher.fetch import Fetcher
+    from watcher.models import FeedState
+
+    try:
+        allow_private = _config(ctx).allow_private_networks
+    except ConfigError:
+        allow_private = False
+    async with Fetcher(allow_private=allow_private) as fetcher:
+        result = await fetcher.fetch(FeedState(id=0, name=url, url=url, interval=0))
+    content = result.content or b""
+    return content.decode("utf-8", errors="replace"), result.content_type
+
+
+@main.command()
+@_config_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--rule", help="Only hits of this rule.")
+@click.option("--limit", type=int, help="At most this many (newest first).")
+@click.pass_context
+def hits(ctx: click.Context, as_json: bool, rule: str | None, limit: int | None) -> None:
+    """List stored hits."""
+    with _errors(), _storage(ctx) as storage:
+        records = storage.list_hits(rule=rule, limit=limit)
+    if as_json:
+        click.echo(json.dumps([{"rule": h.rule, "link": h.link, "title": h.title,
+                                "published": _iso(h.published), "feed": h.feed,
+                                "matched": list(h.matched)} for h in records], indent=2))
+        return
+    if not records:
+        click.echo("no hits yet")
+        return
+    click.echo(_table([(h.rule, _iso(h.published) or "", h.feed, h.title, h.link or "")
+                       for h in records], ("RULE", "PUBLISHED", "FEED", "TITLE", "LINK")))
+
+
+@main.command()
+@_config_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def feeds(ctx: click.Context, as_json: bool) -> None:
+    """List the configured feeds with their status."""
+    with _errors(), _storage(ctx, sync=True) as storage:
+        summaries = storage.feed_summaries()
+    if as_json:
+        click.echo(json.dumps([{"name": s.name, "url": s.url, "items": s.items,
+                                "status": "ok" if s.status == "pending" else s.status,
+                                "error": s.error, "last_polled": _iso(s.last_polled_at),
+                                "next_poll": _iso(s.next_poll_at)} for s in summaries], indent=2))
+        return
+    click.echo(_table([(s.name, s.status, str(s.items), _iso(s.last_polled_at) or "never",
+                        s.error or "") for s in summaries],
+                      ("FEED", "STATUS", "ITEMS", "LAST POLLED", "ERROR")))
+
+
+@main.command()
+@_config_option
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate the config and every rule file; print file:line: message for each problem."""
+    from watcher.rules import load_rules
+
+    problems: list[str] = []
+    try:
+        config = _config(ctx)
+    except ConfigError as exc:
+        problems.extend(str(exc).splitlines())
+        config = None
+    if config is not None:
+        result = load_rules(config.rules_dir)
+        problems.extend(str(p) for p in result.problems)
+        if not problems:
+            click.echo(f"ok: {config.path}: {len(config.feeds)} feeds, {len(config.alerts)} alert "
+                       f"channels; {len(result.rules)} rules in {config.rules_dir}")
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+
+
+@main.command()
+@_config_option
+@click.option("--failed", is_flag=True, help="List alerts that gave up (dead).")
+@click.option("--retry", is_flag=True, help="Queue dead alerts for delivery again.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def alerts(ctx: click.Context, failed: bool, retry: bool, as_json: bool) -> None:
+    """Inspect the alert outbox (default: everything not yet sent)."""
+    from watcher.core import utcnow
+
+    with _errors(), _storage(ctx) as storage:
+        if retry:
+            count = storage.retry_dead_alerts(utcnow())
+            click.echo(f"{count} dead alerts queued again; the service (or `watcher poll --once`) "
+                       "delivers them")
+            return
+        rows = storage.list_alerts("dead" if failed else None)
+        if not failed:
+            rows = [r for r in rows if r.status != "sent"]
+    if as_json:
+        click.echo(json.dumps([{**asdict(r), "payload": r.payload} for r in rows], indent=2,
+                              default=str))
+        return
+    if not rows:
+        click.echo("no dead alerts" if failed else "no pending alerts")
+        return
+    click.echo(_table([(r.alert_id[:12], r.channel, r.status, str(r.attempts),
+                        str(r.payload.get("rule", "")), r.last_error or "") for r in rows],
+                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "RULE", "LAST ERROR")))
+
+
+@main.command()
+@_config_option
+@click.pass_context
+def healthcheck(ctx: click.Context) -> None:
+    """Ask the running service's /healthz (used by the Docker HEALTHCHECK)."""
+    import urllib.error
+    import urllib.request
+
+    with _errors():
+        settings = _config(ctx).health
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    try:
+        with urllib.request.urlopen(f"http://{host}:{settings.port}/healthz", timeout=5) as resp:
+            click.echo(resp.read().decode())
+    except urllib.error.HTTPError as exc:
+        click.echo(exc.read().decode(errors="replace"))
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"unhealthy: {exc}")
+        sys.exit(1)
+
+
+@contextmanager
+def _storage(ctx: click.Context, *, sync: bool = False) -> Iterator[Any]:
+    from watcher.core import utcnow
+    from watcher.storage import Storage
+
+    config = _config(ctx)
+    storage = Storage(config.database_url)
+    try:
+        storage.migrate()
+        if sync:
+            storage.sync_feeds(config.feeds, utcnow())
+        yield storage
+    finally:
+        storage.close()
+

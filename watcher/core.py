@@ -1,0 +1,325 @@
+"""The engine: one poll cycle (fetch -> parse -> store -> match -> extract -> hit/alert) and
+alert delivery. Wires the leaf modules together; holds no SQL and no network code of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from watcher.errors import DeliveryError, FetchError, ParseError
+from watcher.extract import Extractor
+from watcher.fetch import next_poll_delay
+from watcher.models import (
+    Actor,
+    Extraction,
+    FeedState,
+    FetchResult,
+    Figure,
+    KnownFigure,
+    OutboxAlert,
+    StoredItem,
+)
+from watcher.novelty import new_actors, new_figures, timeline
+from watcher.parse import parse_feed
+from watcher.rules import Rule, RuleSet
+from watcher.storage import Storage
+
+log = logging.getLogger("watcher.core")
+
+ALERT_RETRY_BASE = 30.0      # seconds before the first retry of a failed delivery
+ALERT_RETRY_CAP = 3600.0     # never wait longer than this between two attempts
+FEED_LEASE = 600.0           # a claimed feed becomes due again after this if its poller died
+ALERT_LEASE = 300.0
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class FeedFetcher(Protocol):
+    async def fetch(self, feed: FeedState) -> FetchResult: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AlertNotifier(Protocol):
+    name: str
+
+    async def send(self, alert: OutboxAlert) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass
+class CycleReport:
+    feeds: int = 0
+    not_modified: int = 0
+    new_items: int = 0
+    updated_items: int = 0
+    hits: int = 0
+    alerts: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (feed name, message)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+
+
+@dataclass
+class _Knowledge:
+    """What a rule already knows during one cycle: its seed baseline plus stored knowledge."""
+
+    figures: list[KnownFigure]
+    actors: list[Actor]
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def alert_id(rule: str, item: StoredItem) -> str:
+    """Stable identity of the alert for this rule and this version of this item."""
+    raw = "\x00".join((rule, str(item.feed_id), item.item.key, item.item.content_hash))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: Sequence[Actor],
+                known: Sequence[KnownFigure]) -> dict[str, Any]:
+    """The alert payload (the webhook's JSON body). Pure."""
+    return {
+        "id": alert_id(rule, item),
+        "rule": rule,
+        "item": {
+            "title": item.item.title,
+            "link": item.item.link,
+            "published": _iso(item.item.published),
+            "feed": item.feed_name,
+        },
+        "new_figures": [
+            {
+                "value": _number(f.value),
+                "key": f.key,
+                "quantity": f.quantity,
+                "qualifier": f.qualifier,
+                "unit": f.unit,
+                "text": f.text,
+                "said_by": f.said_by,
+                "previous": [
+                    {"value": _number(k.value), "said_by": k.said_by, "published": _iso(k.published)}
+                    for k in timeline(f.key, known)
+                    if k.value != f.value
+                ],
+            }
+            for f in figures
+        ],
+        "new_actors": [{"name": a.name, "kind": a.kind} for a in actors],
+    }
+
+
+def retry_delay(attempts: int, rng: random.Random | None = None) -> float:
+    """Seconds before the next delivery attempt after ``attempts`` failures (jittered, capped)."""
+    return next_poll_delay(ALERT_RETRY_BASE, attempts, None, cap=ALERT_RETRY_CAP, rng=rng)
+
+
+class Engine:
+    """One poll cycle and one delivery round at a time. Storage is the only state."""
+
+    def __init__(self, *, storage: Storage, rules: RuleSet, fetcher: FeedFetcher,
+                 notifiers: Sequence[AlertNotifier], extractor: Extractor,
+                 alert_max_attempts: int = 20, clock: Callable[[], datetime] = utcnow) -> None:
+        self.storage = storage
+        self.rules = rules
+        self.fetcher = fetcher
+        self.notifiers = {n.name: n for n in notifiers}
+        self.extractor = extractor
+        self.alert_max_attempts = alert_max_attempts
+        self.clock = clock
+
+    # --- polling ---------------------------------------------------------------------------
+
+    async def poll(self, *, limit: int = 1000, everything: bool = False) -> CycleReport:
+        """Fetch the feeds that are due (every active feed when ``everything``) and process them."""
+        now = self.clock()
+        if everything:
+            self.storage.mark_all_feeds_due(now)
+        report = CycleReport()
+        knowledge: dict[str, _Knowledge] = {}
+        while True:
+            feeds = self.storage.claim_due_feeds(now, limit, FEED_LEASE)
+            if not feeds:
+                break
+            report.feeds += len(feeds)
+            tasks = [asyncio.ensure_future(self._fetch(feed)) for feed in feeds]
+            try:
+                for next_done in asyncio.as_completed(tasks):
+                    feed, outcome = await next_done
+                    self._process(feed, outcome, report, knowledge)
+            finally:
+                for task in tasks:
+                    task.cancel()
+            if len(feeds) < limit:
+                break
+        return report
+
+    async def _fetch(self, feed: FeedState) -> tuple[FeedState, FetchResult | FetchError]:
+        try:
+            return feed, await self.fetcher.fetch(feed)
+        except FetchError as exc:
+            return feed, exc
+
+    def _process(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
+                 knowledge: dict[str, _Knowledge]) -> None:
+        now = self.clock()
+        if isinstance(outcome, FetchError):
+            self._feed_failed(feed, str(outcome), now, report, retry_after=outcome.retry_after,
+                              disable=outcome.permanent)
+            return
+        ok_next = now + timedelta(seconds=next_poll_delay(feed.interval, 0, None))
+        if outcome.not_modified or outcome.content is None:
+            report.not_modified += 1
+            self.storage.record_feed_success(feed.id, now, ok_next, etag=outcome.etag or feed.etag,
+                                             last_modified=outcome.last_modified or feed.last_modified,
+                                             new_url=outcome.permanent_redirect)
+            return
+        try:
+            parsed = parse_feed(outcome.content, url=outcome.url, content_type=outcome.content_type)
+        except ParseError as exc:
+            self._feed_failed(feed, str(exc), now, report)
+            return
+        stored = self.storage.store_items(feed.id, parsed.items, now)
+        self.storage.record_feed_success(feed.id, now, ok_next, etag=outcome.etag,
+                                         last_modified=outcome.last_modified,
+                                         new_url=outcome.permanent_redirect, warning=parsed.warning)
+        if parsed.warning:
+            log.info("feed %s is ill-formed, %d items kept: %s", feed.name, len(parsed.items),
+                     parsed.warning, extra={"feed": feed.name})
+        for item in stored:
+            if item.status == "new":
+                report.new_items += 1
+            else:
+                report.updated_items += 1
+        self.analyse(stored, now, report, knowledge)
+
+    def _feed_failed(self, feed: FeedState, message: str, now: datetime, report: CycleReport, *,
+                     retry_after: float | None = None, disable: bool = False) -> None:
+        delay = next_poll_delay(feed.interval, feed.error_count + 1, retry_after)
+        count = self.storage.record_feed_error(feed.id, now, message, now + timedelta(seconds=delay),
+                                               disable=disable)
+        report.errors.append((feed.name, message))
+        log.warning("feed %s failed (%d in a row%s): %s", feed.name, count,
+                    ", disabled" if disable else f", next try in {delay:.0f}s", message,
+                    extra={"feed": feed.name})
+
+    # --- matching and story knowledge --------------------------------------------------------
+
+    def analyse(self, stored: Sequence[StoredItem], now: datetime, report: CycleReport,
+                knowledge: dict[str, _Knowledge]) -> None:
+        """Match new and updated items; record hits; queue alerts for what is new to the story."""
+        channels = sorted(self.notifiers)
+        for item in stored:
+            matches = self.rules.match(item.item.title, item.item.text)
+            if not matches:
+                continue
+            extraction: Extraction = self.extractor.extract(f"{item.item.title}\n\n{item.item.text}")
+            for match in matches:
+                rule = self.rules.get(match.rule)
+                if rule is None:
+                    continue
+                known = knowledge.get(rule.name) or self._load_knowledge(rule)
+                knowledge[rule.name] = known
+                figures = new_figures(extraction.figures, known.figures)
+                actors = new_actors(extraction.actors, known.actors)
+
+                def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
+                          item: StoredItem = item, known: _Knowledge = known) -> dict[str, Any]:
+                    payload = build_alert(rule.name, item, figs, acts, known.figures)
+                    published = item.item.published or now
+                    known.figures.extend(
+                        KnownFigure(key=f.key, value=f.value, quantity=f.quantity,
+                                    said_by=f.said_by, published=published) for f in figs)
+                    known.actors.extend(acts)
+                    return payload
+
+                payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,
+                                                  build, channels, now)
+                report.hits += 1
+                if payload is not None:
+                    report.alerts += 1
+                    log.info("alert %s for rule %s: %d new figures, %d new actors (%s)",
+                             payload["id"], rule.name, len(payload["new_figures"]),
+                             len(payload["new_actors"]), item.item.title,
+                             extra={"rule": rule.name, "feed": item.feed_name})
+
+    def _load_knowledge(self, rule: Rule) -> _Knowledge:
+        return _Knowledge(
+            figures=[*rule.known_figures, *self.storage.known_figures(rule.name)],
+            actors=[*rule.known_actors, *self.storage.known_actors(rule.name)],
+        )
+
+    # --- delivery ----------------------------------------------------------------------------
+
+    async def deliver(self, *, limit: int = 100, everything: bool = False) -> DeliveryReport:
+        """Send every alert that is due (every pending one when ``everything``), retrying
+        failures later with backoff; never drop one."""
+        report = DeliveryReport()
+        if everything:
+            self.storage.mark_all_alerts_due(self.clock())
+        while True:
+            batch = self.storage.claim_due_alerts(self.clock(), limit, ALERT_LEASE)
+            if not batch:
+                break
+            outcomes = await asyncio.gather(*(self._send(alert) for alert in batch))
+            for alert, error in zip(batch, outcomes, strict=True):
+                self._settle(alert, error, report)
+            if len(batch) < limit:
+                break
+        return report
+
+    async def _send(self, alert: OutboxAlert) -> DeliveryError | None:
+        notifier = self.notifiers.get(alert.channel)
+        if notifier is None:
+            return DeliveryError(f"alert channel {alert.channel!r} is no longer configured",
+                                 permanent=True)
+        try:
+            await notifier.send(alert)
+        except DeliveryError as exc:
+            return exc
+        return None
+
+    def _settle(self, alert: OutboxAlert, error: DeliveryError | None,
+                report: DeliveryReport) -> None:
+        now = self.clock()
+        if error is None:
+            self.storage.mark_alert_sent(alert.id, now)
+            report.sent += 1
+            log.info("alert %s delivered to %s", alert.alert_id, alert.channel,
+                     extra={"rule": alert.payload.get("rule")})
+            return
+        attempts = alert.attempts + 1
+        dead = attempts >= self.alert_max_attempts or alert.channel not in self.notifiers
+        retry_at = now + timedelta(seconds=retry_delay(attempts))
+        self.storage.mark_alert_failed(alert.id, now, str(error), retry_at, dead=dead)
+        if dead:
+            report.dead += 1
+            log.error("alert %s to %s gave up after %d attempts: %s (watcher alerts --retry "
+                      "sends it again)", alert.alert_id, alert.channel, attempts, error)
+        else:
+            report.failed += 1
+            log.warning("alert %s to %s failed (attempt %d), retry at %s: %s", alert.alert_id,
+                        alert.channel, attempts, retry_at.isoformat(timespec="seconds"), error)

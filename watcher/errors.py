@@ -1,0 +1,50 @@
+"""One exception tree. Library errors are translated into these at the boundary."""
+
+from __future__ import annotations
+
+
+class WatcherError(Exception):
+    """Root of every error watcher raises on purpose."""
+
+
+class ConfigError(WatcherError):
+    """The configuration file is missing or invalid."""
+
+
+class RuleError(WatcherError):
+    """A rule file is invalid. ``problems`` holds ``file:line: message`` strings."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class FetchError(WatcherError):
+    """A feed could not be fetched. ``retry_after`` (seconds) comes from the server, if it said."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None,
+                 permanent: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.permanent = permanent  # e.g. 410 Gone: stop polling this feed
+
+
+class BlockedAddressError(FetchError):
+    """The target resolves to an address watcher refuses to reach (SSRF guard)."""
+
+
+class ParseError(WatcherError):
+    """A feed body could not be parsed into items at all."""
+
+
+class StorageError(WatcherError):
+    """The database failed or is unreachable."""
+
+
+class DeliveryError(WatcherError):
+    """An alert could not be delivered; it stays in the outbox and is retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent

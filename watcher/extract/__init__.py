@@ -1,0 +1,57 @@
+"""Story intelligence: who (actors) and how many (figures) a news item mentions.
+
+``get_extractor()`` returns the default rule-based extractor: offline, no model, about 0.2 ms per
+typical news item. Call ``extract(title + "\\n\\n" + text)`` to cover an item's title too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from watcher.errors import WatcherError
+from watcher.extract.actors import ActorFinder, Mention
+from watcher.extract.figures import FigureFinder
+from watcher.extract.text import clean, sentences
+from watcher.models import Extraction
+
+log = logging.getLogger("watcher.extract")
+
+__all__ = ["Extractor", "RuleExtractor", "get_extractor"]
+
+
+class Extractor(Protocol):
+    def extract(self, text: str) -> Extraction: ...
+
+
+class RuleExtractor:
+    """Gazetteer + patterns. Build once (loads the gazetteer, ~50 ms); ``extract`` is thread-safe."""
+
+    def __init__(self) -> None:
+        self._actors = ActorFinder()
+        self._figures = FigureFinder()
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every actor mention (with spans) in the cleaned ``text``."""
+        return self._actors.mentions(clean(text))
+
+    def extract(self, text: str) -> Extraction:
+        cleaned = clean(text)
+        mentions = self._actors.mentions(cleaned)
+        actors = self._actors.actors(mentions)
+        figures = self._figures.figures(cleaned, sentences(cleaned), mentions)
+        return Extraction(actors=actors, figures=tuple(figures))
+
+
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def get_extractor(name: str = "rules") -> Extractor:
+    """The extractor called ``name`` (built once, then shared). Only "rules" exists."""
+    if name not in ("rules", "default"):
+        raise WatcherError(f"unknown extractor {name!r}: available: 'rules'")
+    ext = _EXTRACTORS.get("rules")
+    if ext is None:
+        ext = RuleExtractor()
+        _EXTRACTORS["rules"] = ext
+    return ext

@@ -1,0 +1,660 @@
+"""Rule-based actor finding: countries, organisations, people and places.
+
+Order of work on one text (every pattern is compiled once, at import):
+
+1. gazetteer hits (one Aho-Corasick automaton, case-sensitive, whole words, longest first):
+   countries with their demonyms, capitals and metonyms ("Seoul", "the Kremlin"), well-known
+   organisations and people, regions and cities;
+2. organisation names by shape: capitalised words ending in Ministry/Service/Party/... or
+   "Ministry of X";
+3. people: capitalised names with evidence: a title before ("Rep.", "President", "military
+   intelligence chief"), a speech verb after ("... said"), or an appositive (", the ... minister");
+4. acronyms (NIS, KCNA), linked to an organisation whose initials they are;
+5. surname-only mentions ("Budanov", "Choo") resolved to a full name found in the same text.
+
+Spans already claimed by an earlier step are masked so later steps cannot reuse them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, cast
+
+import ahocorasick
+
+from watcher.extract.text import fold, words
+from watcher.models import Actor, ActorKind
+
+log = logging.getLogger("watcher.extract.actors")
+
+_MASK = "\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of an actor in the text."""
+
+    start: int
+    end: int
+    surface: str
+    name: str            # canonical name of the actor
+    kind: ActorKind
+    role: str | None = None
+    demonym: bool = False  # a country named by its adjective ("North Korean soldiers")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    name: str
+    kind: ActorKind
+    aliases: tuple[str, ...]
+    demonyms: frozenset[str]
+    capitals: frozenset[str] = frozenset()
+
+
+# --- word lists ------------------------------------------------------------------------------
+
+_WEEKDAYS_MONTHS = words(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
+    "July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec "
+    "Today Tomorrow Yesterday"
+)
+# heads of a role phrase: the word a title ends with ("floor leader", "Secretary of Defense")
+_TITLE_HEADS = words(
+    "president minister premier secretary secretary-general general gen rep reps representative sen "
+    "senator lawmaker leader chief spokesperson spokesman spokeswoman commander director chairman "
+    "chairwoman chair governor mayor ambassador envoy king queen prince princess pope chancellor "
+    "official adviser advisor analyst professor prof dr mr mrs ms admiral adm colonel col lieutenant "
+    "lt captain capt sergeant sgt major maj marshal judge prosecutor head ceo executive founder "
+    "economist researcher strategist candidate deputy emperor sheikh speaker commissioner "
+    "administrator negotiator nominee manager president-elect cardinal bishop archbishop "
+    "general-secretary ruler dictator officer leader-elect politician investor billionaire tycoon rival "
+    "incumbent challenger opponent businessman businesswoman entrepreneur activist lawyer journalist "
+    "author actor singer governor-elect mayor-elect"
+)
+# capitalised words that begin a role rather than a name ("Defense Minister Andrei Belousov")
+_TITLE_CAPS = frozenset(
+    w.capitalize() for w in _TITLE_HEADS
+) | frozenset(w.title() for w in _TITLE_HEADS) | words(
+    "Managing Executive Special High Permanent Assistant Associate Honorary Interim Caretaker "
+    "Prime Foreign Defense Defence Deputy Vice Finance Interior State Treasury Home Trade "
+    "Unification Security Supreme Acting Former First Army Navy Air Force Chief Staff Senior Junior "
+    "Opposition Party Health Labor Labour Energy Justice Economy Economic Grand Crown Prince Lord"
+)
+_ROLE_STOP = words(
+    "the a an and or but to that with by for from in on at as when while after before he she his her "
+    "their its it was is were are has had have who whom which also said says told say not no than then "
+    "this these those there where what why how if into over under about against between"
+)
+_SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|stated|claimed|claims|warned|warns|believed|believes|"
+    "estimated|estimates|announced|announces|confirmed|confirms|commented|revealed|reported|reports|"
+    "wrote|argued|insisted|explained|acknowledged|alleged|suggested|urged|called|asked|stressed|"
+    "emphasised|emphasized|vowed|pledged|denied|predicted|assessed|disclosed|replied|declared|"
+    "accused|praised|criticised|criticized|ordered|met|visited|spoke|presided|signed|thinks|thought"
+)
+# common capitalised words that cannot be (part of) a person's name
+_NOT_NAME = words(
+    "The A An This That These Those It Its He She They We I You Our Their His Her In On At For From "
+    "By With Without As But And Or If When While After Before Since Until During Despite Although "
+    "Though However Meanwhile Also Still Yet So Then There Here What Who Why How Where Which Media "
+    "According Alongside Analysts Officials Experts Police Authorities News Reports Report Sources "
+    "Some Many Most All Both Each Every Other Another More Less Several Few No Not Only Just Even "
+    "Western Eastern Northern Southern Central North South East West Far Near New Old Great Greater "
+    "Upper Lower Inner Outer Early Late Mid Over Under Across Through Among Against About Around "
+    "Earlier Later Last Next Previous Recent Former Current Local Global International National "
+    "Federal State Government Parliament Ministry Army Navy Military Defense Defence Security "
+    "Intelligence Foreign Minister President Secretary General Mr Mrs Ms Dr Rep Sen Gen Chief Leader "
+    "Premier Office Council Committee Commission Agency Service Party Union Bank Court Street Road "
+    "Station Airport Square Hall House Tower Bridge River Lake Mountain Mount Island Sea Ocean Bay "
+    "Province Region District County City Town Village Republic Kingdom Empire Federation Summit "
+    "Forum Conference Meeting Talks Treaty Agreement Deal Pact Act Law Bill Resolution Article "
+    "Covid Coronavirus Internet Twitter Facebook Telegram YouTube Instagram TikTok Google Apple "
+    "Christmas Easter Ramadan Eid Thanksgiving Halloween Olympics Olympic Games Cup World Asia "
+    "Europe Africa America Americas Oceania Antarctica Arctic Atlantic Pacific Indian Middle "
+    "Korean Chinese English French Spanish Arabic Hebrew Latin God Allah Christ Jesus Catholic "
+    "Muslim Islamic Christian Jewish Buddhist Hindu Sunni Shia Democrats Republicans Conservatives "
+    "Liberals Labour Tories Socialists Communists Mayday Breaking Update Updated Exclusive Analysis "
+    "Opinion Editorial Photo Video Watch Read Live Please Click Subscribe Share Follow"
+)
+_ACRONYM_STOP = words(
+    "TV CEO CFO COO CTO GDP AM PM OK ID DNA UTC GMT KST EST EDT PST PDT BST CET CEST JST IST COVID AI "
+    "IT HQ VIP ICBM ICBMs SLBM SLBMs IRBM IRBMs MP MPs PR FAQ USD EUR KRW JPY GBP CNY RUB UAH CPI PPI "
+    "IPO IPOs ETF ETFs LNG NO UAV UAVs ATACMS HIMARS MLRS RPG SAM SAMs POW POWs KIA WIA MIA PDF URL "
+    "CCTV SNS SMS GPS VR AR LED LCD IQ NGO NGOs PTSD HIV AIDS SUV SUVs EV EVs AD BC CE BCE II III IV "
+    "VI VII VIII IX XI XII XIII XIV XV XX ET PT CT DC NB PS RIP ASAP FYI TBA TBD USB PC PCs APEC2 "
+    "OMG LOL MW GW KW MWh GWh KWH KM MM CM KG LB OZ PHOTO VIDEO UPDATE BREAKING EXCLUSIVE AFP AP "
+    "SEOUL TOKYO KYIV MOSCOW BEIJING WASHINGTON LONDON PARIS BERLIN UNITED NATIONS YONHAP FILE"
+)
+
+_ORG_SUFFIXES = (
+    "Service|Services|Agency|Ministry|Party|Council|Assembly|Organization|Organisation|Union|Bank|"
+    "Commission|Command|Department|Office|Forces|Force|Committee|Institute|Center|Centre|Corporation|"
+    "Corp|Company|Group|Association|Federation|Foundation|Authority|Administration|Bureau|Board|"
+    "Fund|Guard|Army|Navy|Police|Court|Parliament|Senate|Congress|Cabinet|Secretariat|Directorate|"
+    "Inc|Ltd|University|Academy|Society|Alliance|Coalition|Front|Movement|Network|Exchange|Airlines|"
+    "Electronics|Motors|Motor|Holdings|Industries|Unit|Brigade|Division|Corps|Fleet|Regiment|"
+    "Battalion|Tribunal|Program|Programme|Mission|Observatory|Survey|Reserve|Times|Herald|Post|News|"
+    "Journal|Daily|Press|Television|Broadcasting|Radio|Staff|Federation|Consortium|Cross"
+)
+# no "and" right after a complete organisation name ("Toyota Motor and Sony Group" is two)
+_ORG_SUFFIX_END = "".join(
+    f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd"))
+)
+_CAPW = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6})"
+_ORG_RE = re.compile(
+    rf"(?:(?:{_CAPW})[ ](?:(?:of|for|on|de|&)[ ](?:the[ ])?|{_ORG_SUFFIX_END}and[ ](?!the ))?)*(?:{_ORG_SUFFIXES})\b"
+    rf"(?:[ ](?:of|for)[ ](?:the[ ])?(?:{_CAPW})(?:[ ](?:and[ ])?(?:{_CAPW}))*)?"
+)
+_ORG_HEAD_OF_RE = re.compile(rf"^(?:{_ORG_SUFFIXES})[ ](?:of|for)[ ]")
+_NAMEWORD = (
+    r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+)?(?:-[A-Za-zà-öø-ÿ]+)*"
+    r"(?:['’](?!s\b)[A-Z][a-zà-öø-ÿ]+)?|[A-Z]\.(?=[ ][A-Z]))"
+)
+_NAME_RUN_RE = re.compile(
+    rf"\b{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ])?{_NAMEWORD})*"
+    r"(?:[ ](?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b)?"
+)
+_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,5}s?\b")
+_CAPWORD_RE = re.compile(rf"\b{_NAMEWORD}")
+_SAID_AFTER_RE = re.compile(
+    rf"^(?:['’]s)?\s*(?:,\s[^,.;]{{1,60}},\s*|\s+of\s+(?:the\s+)?[^,.;]{{1,50}}?\s+|,\s*)?"
+    rf"(?:has\s+|had\s+|also\s+|later\s+|then\s+|reportedly\s+)*(?:{_SPEECH_VERBS})\b"
+)
+_APPOSITIVE_RE = re.compile(
+    r"^,\s+(?:the|a|an|who\s+is|who\s+was|[\w\-]+['’]s)?\s*(?:[\w\-]+\s+){0,4}?"
+    r"(?P<head>" + "|".join(sorted(_TITLE_HEADS, key=len, reverse=True)) + r")\b"
+)
+_LOCATIVE_BEFORE_RE = re.compile(
+    r"\b(?:in|to|at|into|near|outside|around|across|over|from|toward|towards|visited|visiting|"
+    r"reached|capital|city|of\s+central|downtown|arrived\s+in|hit|struck|attacked|targeted|on)\s+$"
+)
+_PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)\s$")
+_PLACE_PATTERN_RE = re.compile(
+    r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"
+    r"border\s+town|capital)\s+of\s+(?P<a>[A-Z][\w\-]+)(?:(?:,\s+|\s+and\s+)(?P<b>[A-Z][\w\-]+))?"
+    r"(?:(?:,\s+|,?\s+and\s+)(?P<c>[A-Z][\w\-]+))?"
+)
+_PLACE_COUNTRY_RE = re.compile(r"\b(?:in|near|at|from|to|of)\s+(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?=,\s)")
+_ORG_SUFFIX_RE = re.compile(rf"\b(?:{_ORG_SUFFIXES})\b")
+_PLACE_SUFFIX_RE = re.compile(
+    r"\b(?:Mountains|Mosque|Island|Islands|Valley|River|Lake|Sea|Bay|Gulf|Strait|Peninsula|Desert|Square|"
+    r"Stadium|Airport|Bridge|Dam|Cathedral|Palace|Park|Station|Port|Canal|Coast|Plain|Plateau|Basin|Delta|"
+    r"Highlands|Hills|province|region|prefecture|oblast|county|district|governorate)\b"
+)
+_PLACE_SHAPE_RE = re.compile(
+    rf"(?:{_CAPW}[ ])+(?:Mountains|Mosque|Island|Islands|Valley|River|Lake|Sea|Bay|Gulf|Strait|"
+    r"Peninsula|Desert|Square|Stadium|Airport|Bridge|Dam|Cathedral|Palace|Park|Station|Port|"
+    r"Canal|Coast|Plain|Plateau|Basin|Delta|Highlands|Hills)\b"
+    rf"|(?:{_CAPW}[ ])+(?P<kind>province|region|prefecture|oblast|county|district|governorate)\b"
+)
+_LIST_NEXT_RE = re.compile(r"(?:,\s+|,?\s+(?:and|or)\s+)(?P<w>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?![\w\x00])(?![ ][A-Z])")
+_LIST_PREV_RE = re.compile(r"(?<![A-Za-z\x00] )(?<=\s)(?P<w>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?),\s+$")
+_BY_BEFORE_RE = re.compile(r"\b(?:led|founded|headed|chaired|run|owned|backed|nominated|appointed|"
+                           r"replaced|defeated|succeeded|beat)\s+by\s+$|\b(?:for|against)\s+$")
+_COMMA_ROLE_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted(_TITLE_HEADS, key=len, reverse=True)) + r"),\s$")
+_SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|according\s+to)\s+$")
+_PAREN_ACRONYM_RE = re.compile(r"^\s*\((?P<acr>[A-Z][A-Za-z&]{1,7})\)")
+_LEADING_FUNCTION = words(
+    "The the A An In On At But And When While After Before This That If As For From With By Then So "
+    "Yet Its Their His Her Our Meanwhile However Also"
+)
+_CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "&"})
+
+
+def _load_entries() -> list[tuple[_Entry, list[str]]]:
+    raw = resources.files("watcher.extract").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    out: list[tuple[_Entry, list[str]]] = []
+    for e in data["entries"]:
+        entry = _Entry(e["name"], cast(ActorKind, e["kind"]), tuple(e.get("aliases", ())),
+                       frozenset(e.get("demonyms", ())), frozenset(e.get("capitals", ())))
+        out.append((entry, list(e["surfaces"])))
+    return out
+
+
+class ActorFinder:
+    """Finds actor mentions in cleaned text. Build once (loads the gazetteer), call many times."""
+
+    def __init__(self, entries: Iterable[tuple[_Entry, list[str]]] | None = None) -> None:
+        self._entries: list[_Entry] = []
+        self._automaton = ahocorasick.Automaton()
+        self._surfaces: set[str] = set()
+        for entry, surfaces in (_load_entries() if entries is None else entries):
+            idx = len(self._entries)
+            self._entries.append(entry)
+            for s in surfaces:
+                if s not in self._surfaces:
+                    self._surfaces.add(s)
+                    self._automaton.add_word(s, (len(s), idx))
+        self._automaton.make_automaton()
+        self._by_name = {fold(e.name): e for e in self._entries}
+        self._lower_surfaces = {s.upper() for s in self._surfaces}
+
+    # -- public ----------------------------------------------------------------------------
+
+    def mentions(self, text: str) -> list[Mention]:
+        """All actor mentions in ``text`` (already cleaned), in text order."""
+        found: list[Mention] = []
+        gaz = self._gazetteer_hits(text)
+        # organisation shapes see through country and place names ("Conservative Party of Japan",
+        # "United States Geological Survey"); names seen by the person step keep places visible
+        # ("Yoshihiko Noda" is not the city of Noda)
+        strong = [(m.start, m.end) for m in gaz if m.kind in ("organisation", "person")]
+        orgs = self._org_shapes(text, _mask(text, strong), gaz)
+        org_spans = [(m.start, m.end) for m in orgs]
+        gaz = [g for g in gaz if not any(s <= g.start and g.end <= e for s, e in org_spans)]
+        found.extend(orgs)
+        masked = _mask(text, [(m.start, m.end) for m in gaz if m.kind != "place"] + org_spans)
+        people = self._people(text, masked)
+        people_spans = [(m.start, m.end) for m in people]
+        gaz = [g for g in gaz if not any(s < g.end and g.start < e for s, e in people_spans)]
+        masked = _mask(text, [(m.start, m.end) for m in gaz] + org_spans + people_spans)
+        acronyms = self._acronyms(text, masked, orgs)
+        masked = _mask(masked, [(m.start, m.end) for m in acronyms])
+        found.extend(acronyms)
+        for g in gaz:
+            if g.kind == "person":
+                g = Mention(g.start, g.end, g.surface, g.name, g.kind, _role_before(masked, g.start, []))
+            found.append(g)
+        found.extend(people)
+        found.extend(self._place_patterns(text, masked))
+        found = self._resolve_people(text, masked, found)
+        found = self._expand_place_lists(text, found)
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def actors(self, mentions: Iterable[Mention]) -> tuple[Actor, ...]:
+        """Merge mentions into actors (one per entity), most-mentioned first."""
+        groups: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+        for m in mentions:
+            if m.kind not in ("country", "organisation", "person", "place"):
+                continue  # claimed names that are not actors (indexes, weapons)
+            key = fold(m.name)
+            g = groups.get(key)
+            if g is None:
+                g = {"name": m.name, "kind": m.kind, "seen": [], "role": None, "count": 0}
+                groups[key] = g
+                order.append(key)
+            g["count"] += 1
+            surface = _strip_the(m.surface)
+            if surface != g["name"] and surface not in g["seen"]:
+                g["seen"].append(surface)
+            if g["role"] is None and m.role:
+                g["role"] = m.role
+        out: list[tuple[int, int, Actor]] = []
+        for pos, key in enumerate(order):
+            g = groups[key]
+            aliases: list[str] = []
+            known = self._by_name.get(key)
+            for a in [*g["seen"], *(known.aliases if known else ())]:
+                if a != g["name"] and a not in aliases:
+                    aliases.append(a)
+            if g["kind"] == "person":
+                tokens = g["name"].split(" ")
+                short = [tokens[0]] if _family_name_first(g["name"]) else [tokens[-1]] if len(tokens) > 1 else []
+                for v in [*_name_variants(g["name"]), *short]:
+                    if v not in aliases and v != g["name"]:
+                        aliases.append(v)
+            out.append((-g["count"], pos, Actor(g["name"], g["kind"], tuple(aliases), g["role"])))
+        out.sort(key=lambda t: (t[0], t[1]))
+        return tuple(a for _, _, a in out)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _gazetteer_hits(self, text: str) -> list[Mention]:
+        cands: list[tuple[int, int, int]] = []
+        n = len(text)
+        for end_idx, (length, idx) in self._automaton.iter(text):
+            start = end_idx - length + 1
+            end = end_idx + 1
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue
+            if end < n and (text[end].isalnum() or text[end] == "_"):
+                continue
+            cands.append((start, end, idx))
+        cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        out: list[Mention] = []
+        last_end = -1
+        for start, end, idx in cands:
+            if start < last_end:
+                continue
+            e = self._entries[idx]
+            surface = text[start:end]
+            if e.kind == "none":  # index or weapon name: claimed, not an actor
+                out.append(Mention(start, end, surface, e.name, cast(ActorKind, "none")))
+                last_end = end
+                continue
+            if re.match(r"[-‐]\d", text[end:end + 2]):
+                continue  # a designation ("Hwasong-19"), not the place
+            if e.kind == "organisation" and out and out[-1].demonym and out[-1].end == start - 1:
+                # "Moroccan Red Crescent": the national body is an organisation of its own
+                d = out.pop()
+                out.append(Mention(d.start, end, text[d.start:end], text[d.start:end], "organisation"))
+                last_end = end
+                continue
+            if e.kind == "country" and surface in e.capitals and _LOCATIVE_BEFORE_RE.search(text, max(0, start - 30), start):
+                # "talks in Rome", "a visit to Pyongyang", "the capital Kyiv": the city itself
+                out.append(Mention(start, end, surface, surface, "place"))
+            elif e.kind == "person" and " " not in surface and start >= 2:
+                # "Oleksiy Kuleba" is not "Kuleba" the well-known one
+                prev = _PREV_NAMEWORD_RE.search(text, max(0, start - 30), start)
+                if prev and prev.group(1) not in _TITLE_CAPS and prev.group(1) not in _NOT_NAME:
+                    out.append(Mention(prev.start(1), end, text[prev.start(1):end], text[prev.start(1):end], "person"))
+                else:
+                    out.append(Mention(start, end, surface, e.name, e.kind))
+            else:
+                out.append(Mention(start, end, surface, e.name, e.kind,
+                                   demonym=surface in e.demonyms))
+            last_end = end
+        return out
+
+    def _org_shapes(self, text: str, masked: str, gaz: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        gaz_by_end = {g.end: g for g in gaz}
+        for m in _windowed(_ORG_RE, _ORG_SUFFIX_RE, masked):
+            start, end = m.start(), m.end()
+            words = m.group(0).split(" ")
+            # leading "The" and sentence words ("In", "But") are not part of the name
+            while words and words[0] in _LEADING_FUNCTION:
+                start += len(words[0]) + 1
+                words = words[1:]
+            while words and words[-1] in _CONNECTORS:
+                words = words[:-1]
+                end = start + len(" ".join(words))
+            if len(words) < 2:
+                continue
+            # absorb a country name written right before ("Korea Meteorological Administration"),
+            # but not a demonym or an acronym ("US State Department")
+            prev = gaz_by_end.get(start - 1)
+            if prev is not None and prev.kind in ("country", "place") and text[start - 1] == " ":
+                entry = self._by_name.get(fold(prev.name))
+                if entry and prev.surface not in entry.demonyms and not prev.surface.isupper() \
+                        and "." not in prev.surface:
+                    start = prev.start
+            name = text[start:end]
+            known = self._by_name.get(fold(name))
+            out.append(Mention(start, end, name, known.name if known else name, "organisation"))
+        return out
+
+    def _people(self, text: str, masked: str) -> list[Mention]:
+        out: list[Mention] = []
+        for m in _NAME_RUN_RE.finditer(masked):
+            words = m.group(0).split(" ")
+            start = m.start()
+            lead: list[str] = []
+            while words and words[0] in _TITLE_CAPS:
+                lead.append(words[0])
+                start += len(words[0]) + 1
+                words = words[1:]
+            inner = [i for i, w in enumerate(words) if w in _TITLE_CAPS and i > 0]
+            if inner and inner[-1] < len(words) - 1:
+                # "NIS Director Cho Tae-yong", "Chicago Fed President Austan Goolsbee"
+                k = inner[-1]
+                lead = words[: k + 1]
+                start += len(" ".join(words[: k + 1])) + 1
+                words = words[k + 1:]
+            cut = [i for i, w in enumerate(words) if w in _WEEKDAYS_MONTHS]
+            if cut:
+                words = words[: cut[0]]
+            while words and words[0] in _NOT_NAME:
+                start += len(words[0]) + 1
+                words = words[1:]
+            if not words or len(words) > 4 or any(w in _NOT_NAME for w in words):
+                continue
+            end = start + len(" ".join(words))
+            role = _role_before(masked, m.start(), lead)
+            after = text[end:end + 80]
+            evidence = role is not None
+            if not evidence and len(words) >= 2:
+                evidence = bool(_SAID_AFTER_RE.match(after) or _SAID_BEFORE_RE.search(text, max(0, start - 20), start))
+                if not evidence:
+                    ap = _APPOSITIVE_RE.match(after)
+                    if ap:
+                        evidence = True
+            if not evidence and len(words) >= 2:
+                evidence = bool(_BY_BEFORE_RE.search(text, max(0, start - 30), start)) or bool(
+                    _COMMA_ROLE_BEFORE_RE.search(text, max(0, start - 30), start) and after.startswith(","))
+                if evidence and role is None:
+                    r = _COMMA_ROLE_BEFORE_RE.search(text, max(0, start - 30), start)
+                    role = r.group(1) if r else None
+            if not evidence:
+                continue
+            name = " ".join(words)
+            known = self._by_name.get(fold(name))
+            if known is not None and known.kind != "person":
+                continue
+            out.append(Mention(start, end, name, known.name if known else name, "person", role))
+        return out
+
+    def _place_patterns(self, text: str, masked: str) -> list[Mention]:
+        """Places by their setting: "the villages of Plekhovo and Vorozhba", "Fiuggi, Italy"."""
+        out: list[Mention] = []
+        for m in _PLACE_PATTERN_RE.finditer(masked):
+            for g in ("a", "b", "c"):
+                if m.group(g) and m.group(g) not in _NOT_NAME and m.group(g) not in _WEEKDAYS_MONTHS:
+                    out.append(Mention(m.start(g), m.end(g), m.group(g), m.group(g), "place"))
+        for m in _windowed(_PLACE_SHAPE_RE, _PLACE_SUFFIX_RE, masked):
+            words = m.group(0).split(" ")
+            start = m.start()
+            while words and words[0] in _LEADING_FUNCTION:
+                start += len(words[0]) + 1
+                words = words[1:]
+            if len(words) >= 2:
+                name = " ".join(words)
+                if m.group("kind") and m.group("kind").islower():
+                    name = " ".join(words[:-1])  # "Al Haouz province" -> Al Haouz
+                out.append(Mention(start, start + len(name), name, name, "place"))
+        for m in _PLACE_COUNTRY_RE.finditer(masked):
+            name = m.group("p")
+            if name in _NOT_NAME or name in _WEEKDAYS_MONTHS:
+                continue
+            if text[m.end():m.end() + 60].lstrip()[:1] and self._country_after(text, m.end()):
+                out.append(Mention(m.start("p"), m.end("p"), name, name, "place"))
+        return out
+
+    def _expand_place_lists(self, text: str, found: list[Mention]) -> list[Mention]:
+        """In a list holding a known place, the other capitalised items are places too:
+        "in Al Haouz, Chichaoua and Taroudant"."""
+        places = [m for m in found if m.kind == "place"]
+        if not places:
+            return found
+        claimed = [(m.start, m.end) for m in found]
+        masked = _mask(text, claimed)
+        out = list(found)
+        for p in places:
+            pos = p.end
+            while True:
+                m = _LIST_NEXT_RE.match(masked, pos)
+                if not m or m.group("w") in _NOT_NAME or m.group("w") in _WEEKDAYS_MONTHS:
+                    break
+                out.append(Mention(m.start("w"), m.end("w"), m.group("w"), m.group("w"), "place"))
+                pos = m.end()
+            pos = p.start
+            while True:
+                m = _LIST_PREV_RE.search(masked, max(0, pos - 40), pos)
+                if not m or m.group("w") in _NOT_NAME or m.group("w") in _WEEKDAYS_MONTHS:
+                    break
+                out.append(Mention(m.start("w"), m.end("w"), m.group("w"), m.group("w"), "place"))
+                pos = m.start("w")
+        return out
+
+    def _country_after(self, text: str, pos: int) -> bool:
+        rest = text[pos:pos + 40]
+        for _, (length, idx) in self._automaton.iter(rest):
+            return self._entries[idx].kind == "country" and rest.startswith(", ") and \
+                rest[2:2 + length] in self._surfaces
+        return False
+
+    def _acronyms(self, text: str, masked: str, orgs: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        initials = {_initials(o.name): o.name for o in orgs}
+        for m in _ACRONYM_RE.finditer(masked):
+            acr = m.group(0)
+            base = acr[:-1] if acr.endswith("s") and len(acr) > 2 else acr
+            if acr in _ACRONYM_STOP or base in _ACRONYM_STOP or acr in self._lower_surfaces:
+                continue
+            # dateline ("SEOUL –") or an all-caps line: not an acronym
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line = text[line_start: line_end if line_end >= 0 else len(text)]
+            letters = [c for c in line if c.isalpha()]
+            if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters) and len(letters) > 8:
+                continue
+            if re.match(r"\s*[–—-]", text[m.end():m.end() + 3]) and m.start() - line_start < 3:
+                continue
+            if re.match(r"[-‐]?\d", text[m.end():m.end() + 2]):
+                continue  # designation: "KN-23", "MH17"
+            name = initials.get(base, base)
+            out.append(Mention(m.start(), m.end(), acr, name, "organisation"))
+        # "(NIS)" right after an organisation: the acronym is its alias
+        for o in orgs:
+            p = _PAREN_ACRONYM_RE.match(text, o.end)
+            if p:
+                acr = p.group("acr")
+                for i, a in enumerate(out):
+                    if a.surface == acr:
+                        out[i] = Mention(a.start, a.end, a.surface, o.name, "organisation")
+        return out
+
+    def _resolve_people(self, text: str, masked: str, found: list[Mention]) -> list[Mention]:
+        """Give single-word person mentions and surname-only mentions their full name."""
+        index: dict[str, str] = {}
+        roles: dict[str, str | None] = {}
+        for m in found:
+            if m.kind != "person":
+                continue
+            tokens = m.name.split(" ")
+            if len(tokens) < 2:
+                continue
+            index.setdefault(tokens[-1], m.name)
+            if _family_name_first(m.name):
+                index.setdefault(tokens[0], m.name)
+            known = self._by_name.get(fold(m.name))
+            for a in known.aliases if known else ():
+                if " " not in a:
+                    index.setdefault(a, m.name)
+        out: list[Mention] = []
+        for m in found:
+            if m.kind == "person" and " " not in m.name and m.name in index:
+                m = Mention(m.start, m.end, m.surface, index[m.name], "person", m.role)
+            elif m.kind == "place" and " " not in m.surface and m.surface in index:
+                m = Mention(m.start, m.end, m.surface, index[m.surface], "person")
+            out.append(m)
+            if m.kind == "person":
+                roles.setdefault(m.name, m.role)
+        if index:
+            for w in _CAPWORD_RE.finditer(masked):
+                full = index.get(w.group(0))
+                if full is not None:
+                    out.append(Mention(w.start(), w.end(), w.group(0), full, "person"))
+        return out
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _windowed(pattern: re.Pattern[str], gate: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``pattern.finditer`` run only around the places where ``gate`` (a cheap literal-word regex
+    for the pattern's last word) matches: the full pattern tried at every position costs more
+    than the rest of the extraction."""
+    windows: list[list[int]] = []
+    for g in gate.finditer(text):
+        start = text.rfind("\n", 0, max(0, g.start() - 150)) + 1
+        start = max(start, g.start() - 150)
+        if start > 0:
+            sp = text.find(" ", start)
+            start = sp + 1 if 0 <= sp < g.start() else start
+        end = min(len(text), g.end() + 100)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    out: list[re.Match[str]] = []
+    for start, end in windows:
+        out.extend(pattern.finditer(text, start, end))
+    return out
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    spans = sorted(spans)
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for s, e in spans:
+        if s < pos:
+            s = pos
+        if e <= s:
+            continue
+        parts.append(text[pos:s])
+        parts.append(_MASK * (e - s))
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _strip_the(s: str) -> str:
+    return s[4:] if s.startswith(("The ", "the ")) else s
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w.lower() not in _CONNECTORS and w[:1].isupper())
+
+
+def _family_name_first(name: str) -> bool:
+    """East Asian name order: "Choo Kyung-ho", "Yoon Suk Yeol", "Kim Jong Un"."""
+    tokens = name.split(" ")
+    if len(tokens) == 2 and "-" in tokens[1]:
+        return True
+    return len(tokens) == 3 and all(len(t) <= 5 for t in tokens)
+
+
+def _name_variants(name: str) -> list[str]:
+    """Spelling variants worth matching: "Kim Jong-un" <-> "Kim Jong Un"."""
+    out: list[str] = []
+    if "-" in name:
+        out.append(" ".join(p.capitalize() if i else p for i, p in enumerate(name.replace("-", " ").split(" "))))
+    return out
+
+
+_WORD_BACK_RE = re.compile(r"(\S+)\s+$")
+
+
+def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
+    """The role phrase written right before a name: "military intelligence chief", "Rep."."""
+    words: list[str] = []
+    pos = start
+    for _ in range(6):
+        m = _WORD_BACK_RE.search(masked, max(0, pos - 40), pos)
+        if not m:
+            break
+        w = m.group(1)
+        bare = w.rstrip(".").lower()
+        if _MASK in w or not re.fullmatch(r"[A-Za-z][A-Za-z\-]*\.?", w):
+            break
+        if w.endswith(".") and bare not in _TITLE_HEADS:
+            break
+        if bare in _ROLE_STOP and bare != "of":
+            break
+        if w[0].isupper() and w.rstrip(".") not in _TITLE_CAPS:
+            break
+        words.append(w)
+        pos = m.start()
+    words.reverse()
+    words.extend(lead)
+    while words and words[0].lower() == "of":
+        words = words[1:]
+    # the phrase must end with a title head: "spokesperson", "Rep.", "President"
+    while words and words[-1].rstrip(".").lower() not in _TITLE_HEADS:
+        if len(words) >= 3 and words[-2] == "of" and words[-3].lower() in _TITLE_HEADS:
+            break  # "Secretary of Defense"
+        words.pop()
+    if not words:
+        return None
+    return " ".join(words)

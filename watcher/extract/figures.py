@@ -1,0 +1,533 @@
+"""Rule-based figure finding: numbers that count something, what they count and who said so.
+
+For each number found by :mod:`watcher.extract.numbers` the finder
+
+* drops what is not a figure: dates, years, times, ages, ordinals, designations (G7, Su-27,
+  Article 5), phone numbers, numbers inside words or paths;
+* reads the noun phrase after it ("North Korean troops", "units of ammunition") and maps its
+  head to a canonical key through a synonym table (soldiers/personnel/servicemen -> troops),
+  falling back to the head's singular form; verbs nearby turn people into casualties, deaths,
+  injured or prisoners ("350,000 people have been killed or wounded" -> casualties);
+* reads the qualifier before it ("at least", "more than", "up to", ...) or "more" after it;
+* finds who said it: "X said/told/estimated ...", "according to X", "X's estimate", or a
+  pronoun ("he said") resolved to the last named speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from watcher.extract.actors import Mention
+from watcher.extract.numbers import NumberMatch, find_numbers
+from watcher.extract.text import words
+from watcher.models import Figure
+
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+)
+_DESIGNATORS = (
+    r"(?:Article|Articles|Resolution|Section|Chapter|Clause|Paragraph|Page|Pages|page|pages|p|pp|"
+    r"Flight|Route|Highway|Interstate|Road|Room|Gate|Platform|Level|Category|Phase|Stage|Round|"
+    r"Type|Model|Block|Building|Vol|Volume|Episode|Season|Line|Squad|No|Nos|Number|Amendment|Rule|"
+    r"Item|Code|Grade|Class|Lot|Apartment|Suite|Ward|Precinct|Title|Exhibit|Table|Figure|Fig|"
+    r"Appendix|Annex|Version|Mark|Mk|Boeing|Airbus|Windows|iPhone|Galaxy|Formula|Game|Week|Day|"
+    r"Term|Unit|Division|Brigade|Regiment|Battalion|District|Pier|Terminal|Channel|Track|Hangar|"
+    r"Reactor|Launch|Pad|Tier|Zone|Sector|Bus|Exit|Lane|Avenue|Street|St|Ave|Hall|Floor|Bed|"
+    r"Case|Docket|Bill|Act|Law|Part|Stanza|Verse|Psalm|Corinthians|Genesis|Heading|Schedule|Step)"
+)
+_DATE_BEFORE_RE = re.compile(rf"\b{_MONTHS}\.?\s+(?:\d{{1,2}}\s*[-–]\s*)?$")
+_DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b")
+_TIME_AFTER_RE = re.compile(r"^(?::\d\d|\s*(?:[ap]\.?m\b\.?|o['’]clock|GMT|UTC|KST|JST|EST|EDT|CET|hrs\b|h\b))", re.I)
+_AGE_AFTER_RE = re.compile(r"^(?:[-‐ ]years?[-‐ ]old|[-‐ ]months?[-‐ ]old|[-‐ ]year[-‐]olds?|\s*,\s+(?:is|was|a|an|the|who)\b)")
+_AGE_BEFORE_RE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
+_ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
+_DESIGNATION_BEFORE_RE = re.compile(rf"(?:\b{_DESIGNATORS}\.?\s*$|[A-Za-z][-‐]?$|#\s*$|[/.]$)")
+_GLUED_AFTER_RE = re.compile(r"^(?:[A-Za-z]|/\d|\.\d|[-‐]\d{3,}|[-‐][A-Za-z]|\d|\()")
+_PHONE_RE = re.compile(
+    r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\b\d{2,4}[.\-]\d{3,4}[.\-]\d{3,4}\b"
+    r"|\+\d{1,3}[\s.\-]\d{1,4}[\s.\-]\d{3,4}[\s.\-]?\d{0,4}"
+)
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'\-]*|\d[\d,.]*|[^\sA-Za-z\d]")
+
+_QUALIFIER_RE = re.compile(
+    r"(?P<q>\b(?:at\s+least|more\s+than|fewer\s+than|less\s+than|up\s+to|as\s+many\s+as|as\s+much\s+as|"
+    r"at\s+most|close\s+to|upwards?\s+of|in\s+excess\s+of|just\s+over|just\s+under|well\s+over|"
+    r"an\s+estimated|some|over|about|around|nearly|almost|roughly|approximately|approx\.|about|"
+    r"under|below|above|exceeding|only|just|estimated|between|from|a\s+further|another|an\s+additional))"
+    r"\s+(?:\$|US\$|€|£)?$",
+    re.I,
+)
+_QUALIFIER_CANON = {"approx.": "approximately", "a further": "more", "another": "more", "an additional": "more"}
+
+# head noun (singular, lower case) -> canonical key
+_SYNONYMS: dict[str, str] = {}
+for _key, _words in {
+    "troops": "troop soldier personnel force serviceman servicemen infantry servicemember service-member marine "
+              "paratrooper commando conscript recruit reservist mercenary infantryman fighter combatant "
+              "trooper sailor airman",
+    "casualties": "casualty",
+    "deaths": "death fatality dead body life",
+    "injured": "injury injured wounded",
+    "prisoners": "prisoner pow captive detainee",
+    "ammunition": "ammunition shell round munition artillery-shell",
+    "ships": "ship vessel warship boat frigate destroyer submarine",
+    "missiles": "missile rocket icbm",
+    "people": "people person resident civilian individual inhabitant citizen",
+    "displaced": "evacuee displaced refugee",
+    "workers": "worker employee striker laborer labourer staffer",
+    "votes": "vote ballot",
+    "voters": "voter",
+    "seats": "seat",
+    "points": "point",
+    "usd": "dollar usd",
+    "eur": "euro eur",
+    "krw": "won krw",
+    "jpy": "yen jpy",
+    "gbp": "pound sterling gbp",
+    "rub": "ruble rouble rub",
+    "cny": "yuan renminbi cny",
+    "uah": "hryvnia hryvnias uah",
+    "inr": "rupee inr",
+    "magnitude": "magnitude",
+    "chf": "franc chf",
+    "mad": "dirham mad",
+    "countries": "country nation member-state",
+}.items():
+    for _w in _words.split():
+        _SYNONYMS[_w] = _key
+
+_IRREGULAR = {
+    "people": "people", "men": "man", "women": "woman", "children": "child", "personnel": "personnel",
+    "servicemen": "servicemen", "ammunition": "ammunition", "series": "series", "species": "species",
+    "news": "news", "aircraft": "aircraft", "wounded": "wounded", "injured": "injured", "dead": "dead",
+    "lives": "life", "police": "police", "staff": "staff", "data": "data", "media": "media",
+    "casualties": "casualty", "countries": "country", "missiles": "missile", "votes": "vote",
+    "gas": "gas", "bus": "bus", "analysis": "analysis", "basis": "basis", "crisis": "crisis",
+    "us": "us", "yes": "yes", "plus": "plus", "status": "status", "campus": "campus", "virus": "virus",
+}
+# words that end a noun phrase (function words, auxiliaries, common verbs)
+_NP_STOP = words(
+    "the a an and or but to that which who whom whose with by for from in on at as of into onto over "
+    "under about after before since during between against among through across than then so "
+    "had has have having was were is are be been being will would could should may might must can "
+    "did do does not no also already still just now yet reportedly allegedly currently "
+    "said says told say claimed estimated believed noted reported stated added according "
+    "while when where if because though although ago this these those it its their his her our"
+)
+_AUX = words("had has have was were is are be been being already also reportedly allegedly now still "
+                 "since would will could may might")
+_PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "casualties", ""})
+_SPEECH_RE = re.compile(
+    r"(?<!an )(?<!the )\b(?P<verb>said|says|say|told|tells|claimed|claims|estimated|estimates|believed|believes|believe|"
+    r"noted|notes|reported|reports|stated|states|added|adds|announced|announces|confirmed|confirms|"
+    r"commented|revealed|reveals|assessed|wrote|writes|disclosed|insisted|alleged|acknowledged|warned|"
+    r"predicted|put\s+the\s+(?:figure|number|toll|total)|puts\s+the\s+(?:figure|number|toll|total)|"
+    r"citing|cited)\b"
+    r"|(?P<acc>\baccording\s+to\b)"
+    r"|(?P<poss>['’]s\s+(?:latest\s+|earlier\s+|new\s+|own\s+|official\s+|initial\s+)?(?:confirmation|estimate|estimates|"
+    r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis|tally)\b)",
+    re.I,
+)
+_DESCRIPTIVE_SUBJECT_RE = re.compile(
+    r"\b(?:the|its|their)\s+(?:[\w\-]+\s+){0,2}?(?:(?P<org>agency|ministry|service|office|bank|company|union|"
+    r"commission|unit|council|committee|alliance|directorate|command|department|party|court|group|firm|"
+    r"statement|report)|(?P<gov>military|government|army|navy|air\s+force|authorities|officials|country))"
+    r"\s+(?:also\s+|later\s+|has\s+|had\s+)?$|\bstate\s+media\s+$(?P<sm>)",
+    re.I,
+)
+_PRONOUN_BEFORE_RE = re.compile(r"\b(?P<p>he|she|they|it)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    pos: int          # where the cue starts
+    end: int
+    speaker: str | None
+
+
+def singular(word: str) -> str:
+    """Cheap singular of an English noun ("troops" -> "troop", "casualties" -> "casualty")."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def canonical_key(head: str) -> str:
+    """The key for a head noun: synonym table first, else the noun itself in lower case."""
+    s = singular(head)
+    return _SYNONYMS.get(s) or _SYNONYMS.get(head.lower()) or head.lower()
+
+
+_UNITS = words("km kg mm cm mph kmh mw gw kwh mwh ha bpd tonnes tons barrels")
+_TIME_UNITS = frozenset({"years", "decades", "quarters", "months", "centuries", "weeks"})
+_TIME_REF_BEFORE_RE = re.compile(r"\b(?:in|first\s+in|past|last|than|within|for\s+the\s+first\s+time\s+in)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?$", re.I)
+_NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)\s+(?:\w+\s+){0,3}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)\s+(?:\w+\s+)?$")
+_TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,4}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
+_COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
+
+
+class FigureFinder:
+    """Stateless apart from compiled tables; one instance serves every call."""
+
+    def figures(self, text: str, sentences: Sequence[tuple[int, int]], mentions: Sequence[Mention]) -> list[Figure]:
+        numbers = find_numbers(text)
+        if not numbers:
+            return []
+        # numbers inside a phone number or an actor's name ("Group of Seven") are not figures
+        phones = [(m.start(), m.end()) for m in _PHONE_RE.finditer(text)]
+        phones.extend((m.start, m.end) for m in mentions)
+        cues = self._cues(text, sentences, mentions)
+        kept: list[tuple[NumberMatch, int]] = []
+        dated: set[int] = set()
+        for i, n in enumerate(numbers):
+            if any(s <= n.start < e for s, e in phones):
+                continue
+            if self._not_a_figure(text, n, i, numbers, dated):
+                dated.add(i)
+                continue
+            kept.append((n, i))
+        out: list[Figure] = []
+        positions: list[int] = []
+        seen: dict[tuple[str, float], int] = {}
+        for pos, (n, _i) in enumerate(kept):
+            head_info = self._describe(text, n)
+            if head_info is None:
+                continue
+            key, quantity, more = head_info
+            # a range "10,000 to 12,000": the first number counts what the second counts
+            if not key and pos + 1 < len(kept):
+                nxt = kept[pos + 1][0]
+                between = text[n.end:nxt.start]
+                if re.fullmatch(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*", between):
+                    nh = self._describe(text, nxt)
+                    if nh is not None:
+                        key, quantity = nh[0], nh[1]
+                        if n.currency is None and nxt.currency:
+                            key = nxt.currency.lower()
+                        if nxt.percent:
+                            key = "percent"
+            if not key and not n.spelled:
+                # "fell to 24 from 32", "221 votes to 160": counts what the figure before counted
+                prev = [(f, p) for f, p in zip(out, positions, strict=True) if f.unit != "%"]
+                if prev and n.start - prev[-1][1] < 400 and n.value not in {f.value for f in out}:
+                    key, quantity = prev[-1][0].key, prev[-1][0].quantity
+            if not key:
+                continue
+            if n.spelled and n.value <= 1 and key not in _SYNONYMS.values():
+                continue
+            sent = _sentence_of(sentences, n.start)
+            qualifier = "more" if more else self._qualifier(text, n, sent)
+            said_by = self._said_by(cues, n.start, sent)
+            fig = Figure(
+                value=n.value, key=key, quantity=quantity, text=text[sent[0]:sent[1]].strip(),
+                qualifier=qualifier, said_by=said_by,
+                unit=n.currency or ("%" if n.percent else None),
+            )
+            k = (key, n.value) if n.value < 1000 else ("", n.value)
+            if k in seen:
+                j = seen[k]
+                if out[j].said_by is None and said_by is not None:
+                    out[j] = fig
+                continue
+            seen[k] = len(out)
+            out.append(fig)
+            positions.append(n.start)
+        return out
+
+    # -- filters ---------------------------------------------------------------------------
+
+    def _not_a_figure(self, text: str, n: NumberMatch, i: int, numbers: list[NumberMatch], dated: set[int]) -> bool:
+        before = text[max(0, n.start - 24):n.start]
+        after = text[n.end:n.end + 24]
+        if n.spelled:
+            # "one of", "no one", "one another": not counts
+            return bool(re.match(r"^\s+(?:of|another|or|and|by|day|time|way|side)\b", after, re.I)) \
+                or bool(re.search(r"\b(?:no|every|any|each)\s+$", before, re.I)) \
+                or bool(_AGE_AFTER_RE.match(after))
+        if n.currency or n.percent or n.scaled:
+            return bool(_DESIGNATION_BEFORE_RE.search(before)) and not n.currency and not before.endswith(" ")
+        raw = n.raw
+        if _DATE_BEFORE_RE.search(before) or _DATE_AFTER_RE.match(after):
+            return True
+        # second half of a date range "Oct. 8-13"
+        if i > 0 and (i - 1) in dated and re.fullmatch(r"\s*[-–]\s*|\s*,\s*", text[numbers[i - 1].end:n.start]):
+            return True
+        if _TIME_AFTER_RE.match(after) or before.endswith(":"):
+            return True
+        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
+            return True
+        # "Zelensky, 46, said"; "aged 20 and 26"
+        if n.value < 120 and after.startswith(",") and re.search(r"[A-Z][\w\-]+,\s$", before):
+            return True
+        if re.search(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", before, re.I):
+            return True
+        if _ORDINAL_AFTER_RE.match(after):
+            return True
+        if _DESIGNATION_BEFORE_RE.search(before):
+            return True
+        if _GLUED_AFTER_RE.match(after) and not re.match(
+                r"^-(?:magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|year(?= (?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b", after):
+            return True
+        # model names: "737 MAX" (but "33,000 IAM members")
+        if "," not in raw and re.match(r"^\s[A-Z]{2,}\b", after):
+            return True
+        if re.fullmatch(r"\d{4}", raw) and 1800 <= n.value <= 2100:
+            nxt = _WORD_RE.findall(after[:20])
+            if not (nxt and singular(nxt[0]) in _SYNONYMS) or re.search(
+                    r"\b(?:the|in|since|of|from|by|until|for|a|an|its|their|his|her|this|that)\s+$", before, re.I):
+                return True
+        return False
+
+    # -- description -----------------------------------------------------------------------
+
+    def _describe(self, text: str, n: NumberMatch) -> tuple[str, str, bool] | None:
+        """(key, quantity, "more" follows) for a number; key "" when no head noun follows."""
+        tail = text[n.end:n.end + 160]
+        hyph = re.match(r"^[-‐](magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
+                        r"year(?=[ ](?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b", tail)
+        if hyph:
+            word = hyph.group(1)
+            key = "magnitude" if word in ("magnitude", "strong") else ("countries" if word in ("nation", "country") else word + "s")
+            rest = _WORD_RE.findall(tail[hyph.end():hyph.end() + 60])[:3]
+            return key, " ".join([f"{word}", *[w for w in rest if w.isalpha()][:2]]).strip(), False
+        before = text[max(0, n.start - 40):n.start]
+        if re.search(r"\bmagnitude[-\s]*$", before, re.I):
+            return "magnitude", "magnitude", False
+        words = _WORD_RE.findall(tail)
+        more = False
+        if words and words[0].lower() == "more":
+            more = True
+            words = words[1:]
+        if n.percent:
+            phrase = _phrase(words, 5)
+            return "percent", ("percent " + phrase).strip() if phrase else "percent", more
+        if n.currency:
+            phrase = _phrase(words, 5)
+            return n.currency.lower(), phrase or n.currency, more
+        # "8 million units of ammunition", "dozens of": skip "units of", "of the"
+        i = 0
+        if i < len(words) and words[i].lower() in ("units", "unit", "pieces", "rounds") \
+                and i + 1 < len(words) and words[i + 1].lower() == "of":
+            i += 2
+        np: list[str] = []
+        head = ""
+        if i + 2 < len(words) and words[i].lower() == "of" and words[i + 1].lower() in ("the", "its", "their", "them"):
+            # "8,000 of the North Korean troops"; "1,404 of them" counts what came before
+            i += 2 if words[i + 1].lower() != "them" else 0
+        while i < len(words) and len(np) < 6:
+            w = words[i]
+            lw = w.lower()
+            if not w[0].isalpha() or lw in _NP_STOP:
+                break
+            bare = w.rstrip("’'").removesuffix("’s").removesuffix("'s")
+            np.append(bare)
+            i += 1
+            if singular(lw) in _SYNONYMS or lw in _SYNONYMS or lw in _UNITS:
+                head = bare
+                # adjectives that are also heads: "two wounded soldiers"
+                if lw in ("wounded", "injured", "dead", "killed") and i < len(words) and words[i][0].isalpha() \
+                        and words[i].lower() not in _NP_STOP and not words[i].lower().endswith("ed"):
+                    continue
+                # "units of ammunition", "rounds of shells": the thing after "of" counts
+                if i + 1 < len(words) and words[i].lower() == "of" and singular(lw) in ("round", "shell", "unit"):
+                    continue
+                break
+            if lw[0].islower() and lw.endswith("s") and not lw.endswith(("ss", "us", "is")) and len(lw) > 3:
+                head = bare  # first plural noun: "machinists" in "machinists walk out"
+                break
+            if bare != w:
+                break
+        if head and head.lower() in ("points", "point") and len(np) >= 2 and np[-2].lower() in ("basis", "percentage"):
+            key = np[-2].lower() + "_points"
+            quantity = " ".join(np)
+            return key, quantity, more
+        if not head:
+            ctx = _WORD_RE.findall(text[n.end:n.end + 60])
+            key = _context_key("", [w.lower() for w in ctx[:8]], before)
+            if not key:
+                m = _NUMBER_OF_BEFORE_RE.search(before)
+                cm = _COUNT_BEFORE_RE.search(before)
+                if m:
+                    key = canonical_key(m.group("w"))
+                elif cm:
+                    key = canonical_key(cm.group("w") + "s")
+                elif _TOLL_BEFORE_RE.search(before):
+                    key = "deaths"
+            return (key, key, more) if key else ("", "", more)
+        key = canonical_key(head)
+        hi = np.index(head.rstrip("’'")) if head.rstrip("’'") in np else len(np) - 1
+        np = np[: hi + 1]
+        after_words = [w.lower() for w in words[i:i + 10]]
+        ctx_key = _context_key(key, after_words, before)
+        if ctx_key:
+            key = ctx_key
+        if re.search(r"\b(?:lawmakers|deputies|legislators|mps|senators|members)$", key) and re.search(
+                r"\b(?:vot\w*|in\s+favou?r|backed|approved|supported|against)\b", " ".join(after_words[:6]) + " " + before.lower()):
+            key = "votes"
+        if key in _TIME_UNITS and (_TIME_REF_BEFORE_RE.search(before) or (after_words[:1] == ["ago"])):
+            return None  # "its worst result in 15 years", "two decades ago"
+        quantity = " ".join(np)
+        trailing = _trailing(words[i:])
+        if trailing:
+            quantity = f"{quantity} {trailing}"
+        return key, quantity, more
+
+    def _qualifier(self, text: str, n: NumberMatch, sent: tuple[int, int]) -> str | None:
+        before = text[max(sent[0], n.start - 30):n.start]
+        m = _QUALIFIER_RE.search(before)
+        if not m:
+            return None
+        q = re.sub(r"\s+", " ", m.group("q").lower())
+        if q in ("from",):
+            return None
+        return _QUALIFIER_CANON.get(q, q)
+
+    # -- attribution -----------------------------------------------------------------------
+
+    def _cues(self, text: str, sentences: Sequence[tuple[int, int]], mentions: Sequence[Mention]) -> list[_Cue]:
+        speakers = [m for m in mentions if m.kind in ("person", "organisation", "country")]
+        out: list[_Cue] = []
+        last_person: str | None = None
+        mi = 0
+        for ss, se in sentences:
+            while mi < len(speakers) and speakers[mi].end <= ss:
+                mi += 1
+            in_sent = [m for m in speakers[mi:] if m.start < se]
+            sentence_speaker: str | None = None
+            for c in _SPEECH_RE.finditer(text, ss, se):
+                speaker: str | None = None
+                if c.group("acc"):
+                    after = [m for m in in_sent if m.start >= c.end() and m.start - c.end() < 60]
+                    speaker = after[0].name if after else None
+                elif c.group("poss"):
+                    own = [m for m in in_sent if m.end == c.start()]
+                    speaker = own[0].name if own else None
+                else:
+                    speaker = self._subject(text, ss, c.start(), c.end(), in_sent, mentions, last_person)
+                out.append(_Cue(c.start(), c.end(), speaker))
+                if speaker is not None and any(m.name == speaker and m.kind == "person" for m in in_sent):
+                    sentence_speaker = speaker
+            # "he" in a later sentence: this sentence's speaker, else the first person it names
+            persons = [m for m in in_sent if m.kind == "person"]
+            if sentence_speaker is not None:
+                last_person = sentence_speaker
+            elif persons:
+                last_person = persons[0].name
+        return out
+
+    def _subject(self, text: str, ss: int, cs: int, ce: int, in_sent: list[Mention],
+                 mentions: Sequence[Mention], last_person: str | None) -> str | None:
+        """Who is the subject of the speech verb at ``cs``."""
+        head = text[max(ss, cs - 40):cs]
+        pron = _PRONOUN_BEFORE_RE.search(head)
+        if pron and pron.group("p").lower() in ("he", "she"):
+            return last_person
+        desc = _DESCRIPTIVE_SUBJECT_RE.search(head)
+        if desc:
+            # "the agency said" -> the organisation named last; "the Ukrainian air force said" -> Ukraine
+            kinds: tuple[str, ...] = ("organisation",) if desc.group("org") else ("country",)
+            near = [m for m in in_sent if m.end <= cs and cs - m.end < 40 and m.kind in kinds]
+            if near:
+                return near[-1].name
+            earlier = [m for m in mentions if m.end <= cs and m.kind in kinds and not (kinds == ("country",) and m.demonym)]
+            if earlier:
+                return earlier[-1].name
+            return None
+        prev = [m for m in in_sent if m.end <= cs and cs - m.end < 150
+                and not re.search(r"[.;:“”\"]", text[m.end:cs])]
+        # a demonym names a speaker only right before the verb ("Ukrainian officials said")
+        prev = [m for m in prev if not m.demonym or len(text[m.end:cs].split()) <= 2]
+        if prev:
+            people = [m for m in prev if m.kind == "person" and cs - m.end < 120]
+            if people and prev[-1].kind != "person" and "," in text[people[-1].end:cs]:
+                return people[-1].name  # "Park, a Democratic Party lawmaker on ..., said"
+            return prev[-1].name
+        nxt = [m for m in in_sent if m.start >= ce and m.start - ce < 25]
+        return nxt[0].name if nxt else None
+
+    def _said_by(self, cues: list[_Cue], pos: int, sent: tuple[int, int]) -> str | None:
+        best: _Cue | None = None
+        best_d = 1 << 30
+        for c in cues:
+            if c.pos < sent[0] or c.pos >= sent[1] or c.speaker is None:
+                continue
+            d = pos - c.end if c.end <= pos else (c.pos - pos) + 1
+            if d < best_d:
+                best, best_d = c, d
+        return best.speaker if best else None
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in sentences:
+        if s <= pos < e:
+            return s, e
+    return pos, pos
+
+
+def _phrase(words: list[str], limit: int) -> str:
+    out: list[str] = []
+    for w in words[:limit]:
+        if not w[0].isalpha():
+            break
+        if out and w.lower() in _NP_STOP and w.lower() not in ("of", "in", "to", "for", "on"):
+            break
+        out.append(w)
+    while out and out[-1].lower() in _NP_STOP:
+        out.pop()
+    return " ".join(out)
+
+
+def _trailing(words: list[str]) -> str:
+    """A short phrase after the head: "sent to Russia", "in Kursk", "of ammunition"."""
+    i = 0
+    while i < len(words) and words[i].lower() in _AUX:
+        i += 1
+    out: list[str] = []
+    start = i
+    if i < len(words) and (words[i].lower().endswith("ed") or words[i].lower() in (
+            "in", "to", "from", "on", "of", "for", "near", "inside", "at", "into", "across", "sent", "shipped")):
+        while i < len(words) and len(out) < 4:
+            w = words[i]
+            if not w[0].isalpha():
+                break
+            if i > start and w.lower() in ("and", "but", "that", "which", "who", "while", "when", "after", "by", "since", "as"):
+                break
+            bare = w.removesuffix("’s").removesuffix("'s")
+            out.append(bare)
+            i += 1
+            if bare != w:
+                break
+    while out and out[-1].lower() in _NP_STOP:
+        out.pop()
+    return " ".join(out) if len(out) >= 2 else ""
+
+
+def _context_key(key: str, after: list[str], before: str) -> str:
+    """Casualty words near a person-like count decide the key ("killed or wounded" -> casualties)."""
+    if key not in _PERSONLIKE and key not in ("people",):
+        return ""
+    window = " ".join(after)
+    bwin = before.lower()
+    if re.search(r"\bkilled,?\s+(?:or|and)\s+(?:wounded|injured)\b|\bdead\s+(?:or|and)\s+wounded\b|\bcasualt", window):
+        return "casualties"
+    if re.search(r"\b(?:killed|died|dead|perished|lost\s+their\s+lives|deaths?)\b", window) or \
+            re.search(r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))\s+(?:\w+\s+){0,2}$", bwin):
+        return "deaths"
+    if re.search(r"\b(?:injured|wounded|hurt|injuries)\b", window) or re.search(r"\b(?:injuring|wounding)\s+(?:\w+\s+){0,2}$", bwin):
+        return "injured"
+    if re.search(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b", window) or \
+            re.search(r"\b(?:captured|capturing)\s+(?:\w+\s+){0,2}$", bwin):
+        return "prisoners"
+    return ""

@@ -1,0 +1,121 @@
+"""Find numbers in text and read their values: 1,500 · 8 million · $2.5bn · 3.5% · seven · a dozen.
+
+Number words are converted by ``text2num`` (``text_to_num.text2num``); this module only finds the
+spans. Vague amounts ("dozens", "hundreds", "tens of thousands") are not read as numbers: they
+carry no value that could tell one report from the next.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+_SCALES = {
+    "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
+    "trillion": 1e12, "tn": 1e12, "trn": 1e12,
+}
+_CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₽": "RUB", "₴": "UAH"}
+
+_UNITS = "zero|one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_NUMWORD = rf"(?:(?:{_TENS})(?:-(?:{_UNITS}))?|{_TEENS}|{_UNITS}|hundred|thousand|million|billion|trillion)"
+
+# Digits, with currency before and scale/percent after.
+_DIGITS_RE = re.compile(
+    r"""
+    (?:(?P<cur>US\$|\$|€|£|¥|₩|₽|₴)\s?)?
+    (?P<digits>(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\w.,])\d+(?:\.\d+)?(?!,\d{3}))
+    (?:[ \t]?(?P<scale>trillion|billion|million|thousand|bn|mn|mln|tn|k|m|b)\b)?
+    (?:[ \t]?(?P<pct>%|percent\b|per[ \t]cent\b))?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Number words, tried only where a word that can start one stands (a per-position regex scan
+# over every word of the text would cost more than the rest of the extraction).
+_WORDS_RE = re.compile(
+    rf"(?P<words>(?:(?:a|one)\s+dozen|dozen|a\s+(?:hundred|thousand|million|billion)|{_NUMWORD}(?:(?:\s+and)?[\s-]+{_NUMWORD})*)\b)"
+    r"(?:[ \t]?(?P<wpct>percent\b|per[ \t]cent\b))?",
+    re.IGNORECASE,
+)
+_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_STARTERS = frozenset(
+    f"{_UNITS}|{_TEENS}|{_TENS}|dozen|a".split("|")
+)
+NUMBER_RE = _DIGITS_RE  # kept for callers that only want digit forms
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A number found in text: its span, value and how it was written."""
+
+    start: int
+    end: int
+    value: float
+    raw: str
+    spelled: bool = False
+    percent: bool = False
+    currency: str | None = None
+    scaled: bool = False
+
+
+def _word_value(words: str) -> float | None:
+    w = re.sub(r"\s+", " ", words.lower()).strip()
+    if w.endswith("dozen"):
+        return 12.0
+    if w.startswith("a "):
+        w = "one " + w[2:]
+    try:
+        return float(text2num(w, "en"))
+    except ValueError:
+        return None
+
+
+def find_numbers(text: str) -> list[NumberMatch]:
+    """Every number-like span of ``text`` with its value (filtering is the caller's business)."""
+    out: list[NumberMatch] = []
+    for m in _DIGITS_RE.finditer(text):
+        digits = m.group("digits")
+        value = float(digits.replace(",", ""))
+        scale = m.group("scale")
+        cur = m.group("cur")
+        scaled = False
+        if scale:
+            s = scale.lower()
+            # bare "m"/"b"/"k" only scale money ("$5m"), not "5 m" of anything else
+            if len(s) > 1 or cur:
+                value *= _SCALES[s]
+                scaled = True
+        end = m.end() if (scaled or m.group("pct")) else m.end("digits")
+        if m.group("pct") and not scaled:
+            end = m.end("pct")
+        start = m.start("cur") if cur else m.start("digits")
+        out.append(NumberMatch(
+            start, end, value, text[start:end], percent=bool(m.group("pct")),
+            currency=_CURRENCY_SYMBOLS.get(cur) if cur else None, scaled=scaled,
+        ))
+    pos = 0
+    digit_spans = [(n.start, n.end) for n in out]
+    for t in _TOKEN_RE.finditer(text):
+        if t.start() < pos or t.group(0).lower() not in _STARTERS:
+            continue
+        if digit_spans and any(s <= t.start() < e for s, e in digit_spans):
+            continue
+        if t.start() > 0 and text[t.start() - 1].isalnum():
+            continue
+        w = _WORDS_RE.match(text, t.start())
+        if not w:
+            continue
+        value_w = _word_value(w.group("words"))
+        pos = w.end()
+        if value_w is None:
+            continue
+        out.append(NumberMatch(
+            w.start("words"), w.end(), value_w, w.group(0), spelled=True, percent=bool(w.group("wpct")),
+        ))
+    out.sort(key=lambda n: n.start)
+    return out

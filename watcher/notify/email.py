@@ -1,0 +1,337 @@
+"""Deliver alerts by e-mail over SMTP (stdlib :mod:`smtplib`, run in a worker thread).
+
+``smtp_url`` forms:
+
+``smtp://user:pass@host:587``
+    STARTTLS, which is *required* whenever credentials are given: watcher never sends a
+    password in clear. Without credentials STARTTLS is used when the server offers it.
+``smtps://user:pass@host:465``
+    Implicit TLS.
+``smtp://host:25?starttls=false``
+    Plain SMTP to a local relay; not allowed together with credentials.
+``...?starttls=true``
+    Require STARTTLS even without credentials.
+``...?tls_verify=false``
+    UNSAFE: accept any TLS certificate (self-signed relays). Prefer passing an
+    ``ssl_context`` that trusts your CA.
+
+User name and password are URL-decoded (write ``@`` as ``%40``). Default ports: 465 for
+``smtps``, 587 for ``smtp`` with credentials, 25 otherwise.
+
+Each alert becomes a multipart/alternative message (plain text + HTML) whose ``Message-ID``
+is derived from the alert id, so retries of one alert carry the same id and mail clients can
+collapse duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import hashlib
+import logging
+import re
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, parseaddr
+from typing import Any, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from watcher.errors import ConfigError, DeliveryError
+from watcher.models import OutboxAlert
+from watcher.notify.render import render_html, render_subject, render_text
+
+__all__ = ["EmailNotifier", "SmtpSettings", "build_message", "message_id_for", "parse_smtp_url"]
+
+log = logging.getLogger("watcher.notify.email")
+
+TlsMode = Literal["implicit", "starttls", "opportunistic", "none"]
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SmtpSettings:
+    """What an ``smtp_url`` says. ``password`` is kept out of ``repr``."""
+
+    __slots__ = ("host", "password", "port", "tls", "tls_verify", "user")
+
+    def __init__(self, host: str, port: int, tls: TlsMode, user: str | None,
+                 password: str | None, tls_verify: bool) -> None:
+        self.host = host
+        self.port = port
+        self.tls: TlsMode = tls
+        self.user = user
+        self.password = password
+        self.tls_verify = tls_verify
+
+    def __repr__(self) -> str:
+        return (f"SmtpSettings(host={self.host!r}, port={self.port}, tls={self.tls!r}, "
+                f"user={self.user!r}, password={'***' if self.password else None}, "
+                f"tls_verify={self.tls_verify})")
+
+
+def _flag(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(f"smtp_url: {name} must be true or false, got {value!r}")
+
+
+def parse_smtp_url(smtp_url: str) -> SmtpSettings:
+    """Parse and check an ``smtp://`` / ``smtps://`` URL; raises ConfigError (password-free)."""
+    try:
+        parts = urlsplit(smtp_url.strip())
+        host = parts.hostname
+        port = parts.port
+        raw_user, raw_password = parts.username, parts.password
+    except ValueError as exc:
+        raise ConfigError("smtp_url is not a valid URL (check the port)") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("smtp", "smtps"):
+        raise ConfigError(f"smtp_url must start with smtp:// or smtps://, got {scheme or 'no'} scheme")
+    if not host:
+        raise ConfigError("smtp_url has no host")
+    user = unquote(raw_user) if raw_user else None
+    password = unquote(raw_password) if raw_password is not None else None
+    if password and not user:
+        raise ConfigError("smtp_url has a password but no user name")
+    if user and not password:
+        raise ConfigError(f"smtp_url names user {user!r} but gives no password")
+
+    starttls: bool | None = None
+    tls_verify = True
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "starttls":
+            starttls = _flag(key, value)
+        elif key == "tls_verify":
+            tls_verify = _flag(key, value)
+        else:
+            raise ConfigError(f"smtp_url: unknown option {key!r} (known: starttls, tls_verify)")
+
+    tls: TlsMode
+    if scheme == "smtps":
+        tls = "implicit"
+    elif starttls is False:
+        if user:
+            raise ConfigError(
+                "smtp_url: starttls=false with a user name and password would send the "
+                "password in clear; use STARTTLS (the default) or smtps://"
+            )
+        tls = "none"
+    elif starttls is True or user:
+        tls = "starttls"
+    else:
+        tls = "opportunistic"
+    if port is None:
+        port = 465 if scheme == "smtps" else (587 if user else 25)
+    return SmtpSettings(host, port, tls, user, password, tls_verify)
+
+
+def _header_safe(value: str) -> str:
+    return _HEADER_UNSAFE.sub(" ", value).strip()
+
+
+def message_id_for(alert_id: str, sender: str) -> str:
+    """A Message-ID that depends only on the alert id (and the sender's domain)."""
+    digest = hashlib.sha256(alert_id.encode("utf-8")).hexdigest()[:40]
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    if not _DOMAIN.match(domain):
+        domain = "watcher.invalid"
+    return f"<watcher.{digest}@{domain}>"
+
+
+def build_message(payload: Mapping[str, Any], *, alert_id: str, sender: str,
+                  to: Sequence[str], now: datetime | None = None) -> EmailMessage:
+    """The e-mail for one alert: text/plain and text/html alternatives."""
+    msg = EmailMessage()
+    msg["Subject"] = _header_safe(render_subject(payload))
+    msg["From"] = sender
+    msg["To"] = ", ".join(to)
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
+    msg["Message-ID"] = message_id_for(alert_id, sender)
+    msg["X-Watcher-Alert-Id"] = _header_safe(alert_id)
+    rule = payload.get("rule")
+    if isinstance(rule, str) and rule.strip():
+        msg["X-Watcher-Rule"] = _header_safe(rule)
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    msg.set_content(render_text(payload))
+    msg.add_alternative(render_html(payload), subtype="html")
+    return msg
+
+
+def _address(value: str, what: str, name: str) -> str:
+    if _HEADER_UNSAFE.search(value):
+        raise ConfigError(f"{name}: {what} address contains control characters")
+    addresses = getaddresses([value])
+    if len(addresses) != 1 or "@" not in addresses[0][1]:
+        raise ConfigError(f"{name}: {what} address {value!r} is not a valid e-mail address")
+    return addresses[0][1]
+
+
+class EmailNotifier:
+    """Send alerts by SMTP. Each send opens its own connection (alerts are rare)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        smtp_url: str,
+        sender: str,
+        to: Sequence[str],
+        timeout: float = 30,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.name = name
+        try:
+            self._smtp = parse_smtp_url(smtp_url)
+        except ConfigError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+        recipients = [to] if isinstance(to, str) else list(to)
+        if not recipients:
+            raise ConfigError(f"{name}: no recipients (to) given")
+        if not isinstance(sender, str) or not sender.strip():
+            raise ConfigError(f"{name}: no sender (from) given")
+        if timeout <= 0:
+            raise ConfigError(f"{name}: email timeout must be positive, got {timeout}")
+        self._sender = sender.strip()
+        self._envelope_from = _address(self._sender, "sender", name)
+        self._to = [r.strip() for r in recipients]
+        self._envelope_to = [_address(r, "recipient", name) for r in self._to]
+        self._timeout = float(timeout)
+        if ssl_context is None:
+            ssl_context = ssl.create_default_context()
+            if not self._smtp.tls_verify:
+                log.warning("%s: TLS certificate verification is OFF for %s:%d (tls_verify=false); "
+                            "this is unsafe", name, self._smtp.host, self._smtp.port)
+                ssl_context.check_hostname = False
+                ssl_context.verify_mode = ssl.CERT_NONE
+        self._ssl_context = ssl_context
+        self._where = f"{self._smtp.host}:{self._smtp.port}"
+
+    def __repr__(self) -> str:
+        return f"EmailNotifier(name={self.name!r}, smtp={self._where!r}, to={self._to!r})"
+
+    async def send(self, alert: OutboxAlert) -> None:
+        alert_id = str(alert.payload.get("id") or alert.alert_id)
+        try:
+            msg = build_message(alert.payload, alert_id=alert_id, sender=self._sender, to=self._to)
+        except (ValueError, TypeError) as exc:
+            raise DeliveryError(f"{self.name}: could not build the e-mail: {exc}",
+                                permanent=True) from exc
+        try:
+            refused = await asyncio.to_thread(self._deliver, msg)
+        except DeliveryError:
+            raise
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._translate(exc) from None
+        except (ValueError, UnicodeError) as exc:  # e.g. an address the server cannot take
+            raise self._fail(f"SMTP {self._where}: cannot send this message: {exc}",
+                             permanent=True) from None
+        if refused:
+            log.warning("%s: alert %s delivered, but the server refused %s", self.name, alert_id,
+                        ", ".join(sorted(refused)))
+        log.debug("%s: delivered alert %s via %s", self.name, alert_id, self._where)
+
+    async def aclose(self) -> None:
+        """Nothing to release: every send uses its own SMTP connection."""
+
+    # --- worker thread ---------------------------------------------------------------------
+
+    def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        s = self._smtp
+        client: smtplib.SMTP
+        if s.tls == "implicit":
+            client = smtplib.SMTP_SSL(s.host, s.port, timeout=self._timeout,
+                                      context=self._ssl_context)
+        else:
+            client = smtplib.SMTP(s.host, s.port, timeout=self._timeout)
+        try:
+            client.ehlo_or_helo_if_needed()
+            if s.tls in ("starttls", "opportunistic"):
+                if client.has_extn("starttls"):
+                    client.starttls(context=self._ssl_context)
+                    client.ehlo()
+                elif s.tls == "starttls":
+                    why = ("refusing to send credentials in clear" if s.user
+                           else "STARTTLS was required (starttls=true)")
+                    raise DeliveryError(
+                        f"SMTP server {self._where} does not offer STARTTLS; {why}")
+            if s.user and s.password is not None:
+                client.login(s.user, s.password)
+            return client.send_message(msg, from_addr=self._envelope_from,
+                                       to_addrs=self._envelope_to)
+        finally:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+    # --- errors ------------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        password = self._smtp.password
+        if password:
+            text = text.replace(password, "***")
+        return text
+
+    def _fail(self, message: str, *, permanent: bool = False) -> DeliveryError:
+        return DeliveryError(self._scrub(message), permanent=permanent)
+
+    def _translate(self, exc: BaseException) -> DeliveryError:
+        where = self._where
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return self._fail(
+                f"SMTP authentication failed for user {self._smtp.user!r} at {where}: "
+                f"{_reply(exc.smtp_code, exc.smtp_error)}", permanent=True)
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            return self._fail(f"SMTP server {where} does not support a needed command: {exc}",
+                              permanent=True)
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            codes = [code for code, _ in exc.recipients.values()]
+            detail = "; ".join(f"{rcpt}: {_reply(code, text)}"
+                               for rcpt, (code, text) in exc.recipients.items())
+            return self._fail(f"SMTP server {where} refused every recipient: {detail}",
+                              permanent=bool(codes) and all(c >= 500 for c in codes))
+        if isinstance(exc, smtplib.SMTPSenderRefused):
+            return self._fail(
+                f"SMTP server {where} refused sender {self._envelope_from}: "
+                f"{_reply(exc.smtp_code, exc.smtp_error)}", permanent=exc.smtp_code >= 500)
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return self._fail(f"SMTP server {where} answered {_reply(exc.smtp_code, exc.smtp_error)}",
+                              permanent=500 <= exc.smtp_code < 600)
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            if "timed out" in str(exc):  # smtplib turns read timeouts into disconnects
+                return self._fail(f"SMTP server {where} timed out after {self._timeout:g}s")
+            return self._fail(f"SMTP server {where} closed the connection unexpectedly")
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return self._fail(
+                f"TLS certificate verification failed for SMTP server {where}: "
+                f"{exc.verify_message or exc.reason} (trust its CA, or add ?tls_verify=false "
+                "to smtp_url, which is unsafe)")
+        if isinstance(exc, ssl.SSLError):
+            return self._fail(f"TLS error with SMTP server {where}: {exc.reason or exc}")
+        if isinstance(exc, TimeoutError | socket.timeout):
+            return self._fail(f"SMTP server {where} timed out after {self._timeout:g}s")
+        if isinstance(exc, ConnectionRefusedError) or (
+                isinstance(exc, OSError) and exc.errno == errno.ECONNREFUSED):
+            return self._fail(f"SMTP server {where}: connection refused")
+        if isinstance(exc, socket.gaierror):
+            return self._fail(f"SMTP host {self._smtp.host!r} could not be resolved")
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc) or exc.__class__.__name__
+            return self._fail(f"SMTP server {where}: {reason}")
+        return self._fail(f"SMTP error with {where}: {exc.__class__.__name__}: {exc}")
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(str(text).split())}".strip()

@@ -1,0 +1,90 @@
+"""What is new in a story: figures and actors not known before. Pure functions, no I/O.
+
+* a figure is new when its ``(key, value)`` pair is not known (the same number for another
+  counted thing is new: 10,000 troops after 10,000 casualties);
+* an actor is new when none of its names (name or aliases), normalised, is a name of a known
+  actor. Normalising casefolds, drops diacritics and a leading "the", and treats hyphens as
+  spaces: "Kim Jong-un" == "kim jong un", "Zelenskyy" != "Zelensky" unless an alias says so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from watcher.models import Actor, Figure, KnownFigure
+
+__all__ = ["actor_names", "figure_identity", "new_actors", "new_figures", "normalise_name", "timeline"]
+
+_SPACE_RE = re.compile(r"[\s\-‐‑–_]+")
+
+
+def normalise_name(name: str) -> str:
+    """Comparable form of a name: casefolded, no diacritics, hyphens as spaces, no leading "the"."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace("’", "'").replace("‘", "'").replace(".", "")
+    s = _SPACE_RE.sub(" ", s).strip().casefold()
+    if s.startswith("the "):
+        s = s[4:]
+    return s
+
+
+def actor_names(actor: Actor) -> set[str]:
+    """Normalised name and aliases of an actor."""
+    return {normalise_name(n) for n in (actor.name, *actor.aliases) if n.strip()}
+
+
+def figure_identity(figure: Figure | KnownFigure) -> tuple[str, float]:
+    """What novelty compares: the counted thing and the value (1500 == 1500.0)."""
+    return figure.key.strip().casefold(), float(figure.value)
+
+
+def new_figures(found: Sequence[Figure], known: Iterable[KnownFigure | Figure]) -> list[Figure]:
+    """Figures of ``found`` whose (key, value) is not in ``known``; each pair reported once, in order."""
+    seen = {figure_identity(k) for k in known}
+    out: list[Figure] = []
+    for f in found:
+        ident = figure_identity(f)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        out.append(f)
+    return out
+
+
+def new_actors(found: Sequence[Actor], known: Iterable[Actor]) -> list[Actor]:
+    """Actors of ``found`` sharing no name/alias with a known actor (nor with an earlier new one)."""
+    seen: set[str] = set()
+    for k in known:
+        seen |= actor_names(k)
+    out: list[Actor] = []
+    for a in found:
+        names = actor_names(a)
+        if names & seen:
+            continue
+        seen |= names
+        out.append(a)
+    return out
+
+
+def timeline(key: str, known: Iterable[KnownFigure]) -> list[KnownFigure]:
+    """Earlier figures for ``key``, oldest first (undated ones, e.g. from the seed, come first).
+
+    Figures with the same date keep their given order; the same value reported twice is kept
+    once (its first report).
+    """
+    want = key.strip().casefold()
+    rows = [k for k in known if k.key.strip().casefold() == want]
+    indexed = list(enumerate(rows))
+    indexed.sort(key=lambda t: (t[1].published is not None,
+                                t[1].published.timestamp() if t[1].published else 0.0, t[0]))
+    out: list[KnownFigure] = []
+    values: set[float] = set()
+    for _, k in indexed:
+        if float(k.value) in values:
+            continue
+        values.add(float(k.value))
+        out.append(k)
+    return out

@@ -1,0 +1,206 @@
+"""Compiled rules and the matcher.
+
+All terms of all rules go into one Aho-Corasick automaton over normalised text
+(see ``_text``). One scan of an item yields the set of keys present; only rules indexed
+under one of those keys are evaluated, so the cost follows what matches, not the number of
+rules.
+
+Keys are normalised terms padded with spaces: ``" north korea "`` for a whole-word term,
+``" deploy"`` for the prefix term ``deploy*``. Because normalised text is tokens separated
+by single spaces and padded at both ends, every occurrence of a key is a whole-word (or
+word-prefix) match and needs no further boundary check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Set
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import ahocorasick
+
+from watcher.models import Actor, KnownFigure, MatchResult
+from watcher.rules._text import item_text
+
+log = logging.getLogger("watcher.rules")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One string entry of a condition. Present when any of ``keys`` is in the text.
+
+    ``label`` is what a match reports: the term as written, or the actor's name when the
+    entry named a known actor (then ``keys`` holds the actor's name and every alias).
+    """
+
+    label: str
+    keys: frozenset[str]
+
+
+Entry = Union[Term, "Condition"]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A group: every ``all`` entry, at least one ``any`` entry (if any are listed) and no
+    ``none`` entry must be present."""
+
+    all: tuple[Entry, ...] = ()
+    any: tuple[Entry, ...] = ()
+    none: tuple[Entry, ...] = ()
+
+    def is_true(self, found: Set[str]) -> bool:
+        for entry in self.all:
+            if not _holds(entry, found):
+                return False
+        if self.any:
+            for entry in self.any:
+                if _holds(entry, found):
+                    break
+            else:
+                return False
+        return all(not _holds(entry, found) for entry in self.none)
+
+    def required_keys(self) -> frozenset[str] | None:
+        """Keys of which at least one must be present for the condition to hold.
+
+        None when the condition could hold with no term present (only ``none`` entries):
+        such a rule would have to be checked against every item.
+        """
+        options: list[frozenset[str]] = []
+        for entry in self.all:
+            keys = _required(entry)
+            if keys is not None:
+                options.append(keys)
+        if self.any:
+            union: set[str] = set()
+            for entry in self.any:
+                keys = _required(entry)
+                if keys is None:
+                    break
+                union |= keys
+            else:
+                options.append(frozenset(union))
+        if not options:
+            return None
+        return min(options, key=len)
+
+    def all_keys(self) -> Iterator[str]:
+        """Every key used anywhere in the condition."""
+        for entry in (*self.all, *self.any, *self.none):
+            if isinstance(entry, Term):
+                yield from entry.keys
+            else:
+                yield from entry.all_keys()
+
+    def positive_terms(self, negated: bool = False) -> Iterator[Term]:
+        """Terms whose presence speaks for a match (not under an odd number of ``none``)."""
+        for group, flips in ((self.all, False), (self.any, False), (self.none, True)):
+            neg = negated != flips
+            for entry in group:
+                if isinstance(entry, Term):
+                    if not neg:
+                        yield entry
+                else:
+                    yield from entry.positive_terms(neg)
+
+
+def _holds(entry: Entry, found: Set[str]) -> bool:
+    if isinstance(entry, Term):
+        return not entry.keys.isdisjoint(found)
+    return entry.is_true(found)
+
+
+def _required(entry: Entry) -> frozenset[str] | None:
+    if isinstance(entry, Term):
+        return entry.keys
+    return entry.required_keys()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule file."""
+
+    name: str
+    path: str
+    description: str
+    source: dict[str, Any] | None = field(hash=False)
+    condition: Condition
+    known_actors: tuple[Actor, ...] = ()
+    known_figures: tuple[KnownFigure, ...] = ()
+    name_line: int = field(default=1, compare=False, repr=False)  # where `name:` is written
+
+
+class RuleSet:
+    """An immutable set of rules with a shared matcher."""
+
+    __slots__ = ("_always", "_automaton", "_by_name", "_index", "_positive", "rules")
+
+    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self._by_name: dict[str, Rule] = {}
+        self._index: dict[str, tuple[int, ...]] = {}
+        self._always: tuple[int, ...] = ()
+        self._positive: list[tuple[Term, ...]] = []
+        automaton = ahocorasick.Automaton()
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(self.rules):
+            if rule.name in self._by_name:
+                raise ValueError(f"duplicate rule name {rule.name!r}")
+            self._by_name[rule.name] = rule
+            for key in rule.condition.all_keys():
+                if key not in automaton:
+                    automaton.add_word(key, key)
+            required = rule.condition.required_keys()
+            if required is None:
+                always.append(i)
+            else:
+                for key in required:
+                    index.setdefault(key, []).append(i)
+            seen: dict[str, Term] = {}
+            for term in rule.condition.positive_terms():
+                seen.setdefault(term.label, term)
+            self._positive.append(tuple(seen.values()))
+        self._index = {key: tuple(ids) for key, ids in index.items()}
+        self._always = tuple(always)
+        self._automaton: Any = None
+        if len(automaton):
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self.rules)} rules)"
+
+    def get(self, name: str) -> Rule | None:
+        return self._by_name.get(name)
+
+    def match(self, title: str, text: str) -> list[MatchResult]:
+        """Every rule the item matches (in rule order), with the rule's terms found in it."""
+        if not self.rules:
+            return []
+        found: set[str] = set()
+        if self._automaton is not None:
+            found = {key for _, key in self._automaton.iter(item_text(title, text))}
+        candidates: set[int] = set(self._always)
+        index = self._index
+        for key in found:
+            ids = index.get(key)
+            if ids is not None:
+                candidates.update(ids)
+        results: list[MatchResult] = []
+        for i in sorted(candidates):
+            rule = self.rules[i]
+            if rule.condition.is_true(found):
+                matched = tuple(
+                    t.label for t in self._positive[i] if not t.keys.isdisjoint(found)
+                )
+                results.append(MatchResult(rule=rule.name, matched=matched))
+        return results

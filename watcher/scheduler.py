@@ -1,0 +1,283 @@
+"""The long-running service: one APScheduler job picks due feeds from the database every few
+seconds, delivers due alerts, and a few housekeeping jobs run beside it. State lives in the
+database, so restarts are safe and several instances can share a PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from watcher.config import Config
+from watcher.core import CycleReport, DeliveryReport, Engine, utcnow
+from watcher.errors import StorageError, WatcherError
+from watcher.extract import get_extractor
+from watcher.fetch import Fetcher
+from watcher.netguard import guarded_transport
+from watcher.notify import build_notifiers
+from watcher.rules import RuleSet, load_rules
+from watcher.storage import Storage
+
+log = logging.getLogger("watcher.scheduler")
+
+SHUTDOWN_GRACE = 8.0  # seconds given to in-flight work after SIGTERM (docker stop waits 10)
+
+
+def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None) -> RuleSet:
+    """Load rules, logging each problem as ``file:line: message``; bad files keep their last good rule."""
+    result = load_rules(rules_dir, previous)
+    for problem in result.problems:
+        log.error("rule problem: %s", problem)
+    log.info("%d rules active from %s", len(result.rules), rules_dir)
+    return result.rules
+
+
+def build_engine(config: Config, storage: Storage, rules: RuleSet) -> Engine:
+    """The engine with its fetcher and alert channels, as the config describes them."""
+    fetch = config.fetch
+    fetcher = Fetcher(
+        allow_private=config.allow_private_networks, timeout=fetch.timeout,
+        connect_timeout=fetch.connect_timeout, max_bytes=fetch.max_bytes,
+        max_redirects=fetch.max_redirects, per_host=fetch.per_host,
+        max_connections=fetch.concurrency,
+    )
+    notifiers = build_notifiers(
+        config.alerts,
+        transport_factory=lambda: guarded_transport(allow_private=config.allow_private_networks),
+    )
+    return Engine(storage=storage, rules=rules, fetcher=fetcher, notifiers=notifiers,
+                  extractor=get_extractor(), alert_max_attempts=config.alert_max_attempts)
+
+
+async def close_engine(engine: Engine) -> None:
+    await engine.fetcher.aclose()
+    for notifier in engine.notifiers.values():
+        await notifier.aclose()
+
+
+async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
+    """``watcher poll --once``: poll every feed, store, deliver this cycle's and pending alerts."""
+    storage = connect_storage(config)
+    try:
+        engine = build_engine(config, storage, load_rules_logged(config.rules_dir))
+        try:
+            report = await engine.poll(everything=True)
+            delivery = await engine.deliver(everything=True)
+        finally:
+            await close_engine(engine)
+    finally:
+        storage.close()
+    return report, delivery
+
+
+def connect_storage(config: Config) -> Storage:
+    storage = Storage(config.database_url)
+    storage.migrate()
+    storage.sync_feeds(config.feeds, utcnow())
+    return storage
+
+
+class Service:
+    """``watcher run``."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.stop = asyncio.Event()
+        self.engine: Engine | None = None
+        self.storage: Storage | None = None
+        self.last_tick_ok: float | None = None   # monotonic time of the last tick that completed
+        self.started = time.monotonic()
+        self._health: ThreadingHTTPServer | None = None
+        self._inflight: set[asyncio.Task[Any]] = set()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+        self._start_health()
+        try:
+            await self._run()
+        finally:
+            if self._health is not None:
+                self._health.shutdown()
+                self._health.server_close()
+
+    def request_stop(self) -> None:
+        if not self.stop.is_set():
+            log.info("stopping: finishing in-flight work (at most %.0fs)", SHUTDOWN_GRACE)
+            self.stop.set()
+
+    async def _connect(self) -> Storage:
+        delay = 1.0
+        while True:
+            try:
+                return await asyncio.to_thread(connect_storage, self.config)
+            except StorageError as exc:
+                log.error("database unavailable, retrying in %.0fs: %s", delay, exc)
+            try:
+                await asyncio.wait_for(self.stop.wait(), delay)
+                raise asyncio.CancelledError
+            except TimeoutError:
+                delay = min(delay * 2, 60.0)
+
+    async def _run(self) -> None:
+        try:
+            storage = await self._connect()
+        except asyncio.CancelledError:
+            return
+        self.storage = storage
+        cfg = self.config
+        rules = load_rules_logged(cfg.rules_dir)
+        self.engine = engine = build_engine(cfg, storage, rules)
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        tick = scheduler.add_job(self._tick, "interval", seconds=cfg.tick, max_instances=1,
+                                 coalesce=True, next_run_time=utcnow(), id="tick")
+        scheduler.add_job(self._prune, "interval", hours=6, max_instances=1, coalesce=True,
+                          next_run_time=utcnow() + timedelta(minutes=1), id="prune")
+        watcher_task = asyncio.create_task(self._watch_rules())
+        scheduler.start()
+        log.info("watcher running: %d feeds, %d rules, %d alert channels, database %s",
+                 len(cfg.feeds), len(rules), len(engine.notifiers), storage.dialect)
+        try:
+            await self.stop.wait()
+        finally:
+            tick.pause()
+            scheduler.shutdown(wait=False)
+            watcher_task.cancel()
+            await self._drain()
+            await close_engine(engine)
+            storage.close()
+            log.info("stopped")
+
+    async def _drain(self) -> None:
+        """Give running jobs a few seconds, then cancel them (claimed feeds' leases expire)."""
+        pending = [t for t in self._inflight if not t.done()]
+        if not pending:
+            return
+        _done, still = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE)
+        for task in still:
+            task.cancel()
+        if still:
+            await asyncio.wait(still, timeout=1.0)
+
+    # --- jobs --------------------------------------------------------------------------------
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _tick(self) -> None:
+        engine = self.engine
+        if engine is None or self.stop.is_set():
+            return
+        self._track()
+        try:
+            report = await engine.poll()
+            if report.feeds:
+                log.info("polled %d feeds: %d new items, %d updated, %d hits, %d alerts, "
+                         "%d not modified, %d errors", report.feeds, report.new_items,
+                         report.updated_items, report.hits, report.alerts,
+                         report.not_modified, len(report.errors))
+            await engine.deliver()
+            self.last_tick_ok = time.monotonic()
+        except StorageError as exc:
+            log.error("database error, will retry next tick: %s", exc)
+        except WatcherError as exc:
+            log.error("tick failed: %s", exc)
+        except Exception:
+            log.exception("unexpected error in poll tick")
+
+    async def _prune(self) -> None:
+        if self.storage is None or self.config.retention_days is None:
+            return
+        self._track()
+        cutoff = utcnow() - timedelta(days=self.config.retention_days)
+        try:
+            removed = await asyncio.to_thread(self.storage.prune_items, cutoff)
+        except StorageError as exc:
+            log.error("retention: database error: %s", exc)
+            return
+        if removed:
+            log.info("retention: removed %d items first seen before %s", removed, cutoff.date())
+
+    async def _watch_rules(self) -> None:
+        """Reload rules when files change; a broken file keeps its last good version."""
+        from watchfiles import awatch
+
+        rules_dir = self.config.rules_dir
+        while not self.stop.is_set():
+            if not rules_dir.is_dir():
+                await asyncio.sleep(5)
+                continue
+            try:
+                async for _changes in awatch(rules_dir, stop_event=self.stop, debounce=500,
+                                             recursive=False):
+                    if self.engine is not None:
+                        log.info("rule files changed, reloading")
+                        self.engine.rules = load_rules_logged(rules_dir, self.engine.rules)
+            except FileNotFoundError:
+                await asyncio.sleep(5)
+
+    # --- health ------------------------------------------------------------------------------
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        now = time.monotonic()
+        limit = max(60.0, self.config.tick * 6 + self.config.fetch.timeout * 2)
+        last = self.last_tick_ok
+        scheduler_ok = (last is not None and now - last < limit) or (
+            last is None and now - self.started < limit)
+        db_ok = self.storage is not None and self.storage.ping()
+        body = {
+            "status": "ok" if scheduler_ok and db_ok else "unhealthy",
+            "scheduler": {"ok": scheduler_ok,
+                          "last_tick_seconds_ago": None if last is None else round(now - last, 1)},
+            "database": {"ok": db_ok},
+        }
+        return scheduler_ok and db_ok, body
+
+    def _start_health(self) -> None:
+        settings = self.config.health
+        if not settings.enabled:
+            return
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path.split("?")[0] != "/healthz":
+                    self.send_error(404)
+                    return
+                ok, body = service.health()
+                data = json.dumps(body).encode()
+                self.send_response(200 if ok else 503)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        try:
+            self._health = ThreadingHTTPServer((settings.host, settings.port), Handler)
+        except OSError as exc:
+            log.error("health endpoint not started on %s:%d: %s", settings.host, settings.port,
+                      exc)
+            return
+        self._health.daemon_threads = True
+        threading.Thread(target=self._health.serve_forever, name="health", daemon=True).start()
+        log.info("health endpoint on http://%s:%d/healthz", settings.host,
+                 self._health.server_address[1])

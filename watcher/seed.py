@@ -1,0 +1,396 @@
+"""Seed a rule file from one article: match terms, known actors and known figures derived from it.
+
+``seed_rule(text, name=...)`` returns the YAML text of ``rules/<name>.yaml`` (format in
+docs/rules.md). Nothing of the rule is hard-coded; everything comes from the article:
+
+* ``match.all``: the most central actor (most mentions among countries and organisations),
+  then, when the story has them, ``any`` of the other core actors (countries/organisations
+  mentioned at least half as often as the central one, at most four), then ``any`` of the
+  topic terms: the article's most frequent salient words, widened with their synonyms
+  (troops -> soldiers, forces, personnel, ...; deploy -> deploy*);
+* ``known_actors``: every actor found, with kind, role and aliases;
+* ``known_figures``: every figure found, described in our words (never the article's sentence).
+
+``article_text(raw, content_type)`` turns an HTML page or plain text into article text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from watcher.errors import WatcherError
+from watcher.extract import Extractor, get_extractor
+from watcher.extract.text import clean, words
+from watcher.models import Actor, Extraction, Figure
+from watcher.novelty import normalise_name
+
+log = logging.getLogger("watcher.seed")
+
+__all__ = ["article_text", "seed_rule", "topic_terms"]
+
+# Synonym clusters used to widen topic terms; the first member names the cluster.
+_CLUSTERS: tuple[tuple[str, ...], ...] = (
+    ("troops", "soldiers", "forces", "personnel", "servicemen", "troop", "soldier", "deploy*", "dispatch*"),
+    ("casualties", "killed", "wounded", "dead", "deaths", "injured", "death toll"),
+    ("prisoners", "captured", "prisoners of war", "POWs", "captives"),
+    ("ammunition", "shells", "munitions", "artillery", "weapons"),
+    ("missile*", "rocket*", "launch*", "ballistic"),
+    ("earthquake*", "quake*", "tremor*", "aftershock*", "magnitude", "seismic"),
+    ("flood*", "flooding", "landslide*", "rainfall", "torrential"),
+    ("election*", "vote*", "voting", "ballot*", "polls", "turnout", "electoral"),
+    ("strike*", "walkout*", "industrial action", "picket*", "union*"),
+    ("wage*", "pay", "salary", "salaries"),
+    ("market*", "stock*", "shares", "index", "indices", "trading"),
+    ("interest rate*", "rate cut*", "rate hike*", "central bank", "monetary policy", "inflation"),
+    ("treaty", "pact", "agreement", "alliance"),
+    ("sanction*", "embargo*"),
+    ("ceasefire", "truce", "peace talks"),
+    ("drone*", "UAV*"),
+    ("refugee*", "displaced", "evacuat*", "shelter*"),
+    ("aid", "relief", "humanitarian", "donation*"),
+    ("rescue*", "rescuer*", "rubble", "survivor*", "collapsed", "death toll", "search-and-rescue"),
+)
+_CLUSTER_OF: dict[str, tuple[str, ...]] = {}
+for _c in _CLUSTERS:
+    for _w in _c:
+        _CLUSTER_OF.setdefault(_w.rstrip("*").lower(), _c)
+
+# Words too common in news to say what a story is about.
+_GENERIC = words(
+    """about above according across action added after again against ago agency ahead also although
+    among another announced around asked away back based because been before began being believe
+    believed between both called came cannot case city claimed come comes coming comment comments
+    concern concerns condition confirm confirmed could country countries current day days department
+    despite details did does done down during each earlier early either else ended even evening every
+    evidence expected face fact fell first following former four from further gave general given going
+    government great group groups half hand have having head held help here high himself however
+    images including information instead into issue issues itself just know known large last late later
+    least left less like likely little local long look made major make makes many matter maybe means
+    media meeting member members might ministry minister month months more morning most move much must
+    national near nearly need never news next night none north official officials often once only
+    other others over part people percent place plan plans point points possible post power president
+    press program public published put quoted rather reached really recent recently region report
+    reported reporters reports response result right said same saying says second security seen sent
+    several show showed shows side since situation small some south source sources spokesperson
+    statement still such system take taken talks than that their them then there these they thing
+    things third this those though three through thursday time times today told took total toward
+    towards under until upon used very video want wants week weeks well were what when where whether
+    which while whole will with within without work world would year years yesterday your
+    monday tuesday wednesday friday saturday sunday january february march april june july august
+    september october november december state states united foreign office information
+    official officials spokesman spokeswoman leader leaders agency country sources source"""
+)
+_WORD_RE = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
+_PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'’\-/()&]*[A-Za-z0-9.)]|[A-Za-z0-9]")
+_YAML_SPECIAL = words("y n yes no true false on off null ~")
+# aliases that are ordinary words once case is ignored (rule matching is case-insensitive)
+_AMBIGUOUS_ALIASES = words("us it who am can may will so no is as at an or in on be he me we "
+                               "hi ok ai it un eu") - {"un", "eu"}
+_RULE_NAME_RE = re.compile(r"[^a-z0-9_-]+")
+
+_BLOCK_TAGS = "h1,h2,h3,h4,h5,h6,p,li,blockquote,pre,td,figcaption"
+_DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "svg",
+              "iframe", "button", "template")
+
+
+# --- article text ----------------------------------------------------------------------------
+
+def article_text(raw: str, content_type: str | None) -> str:
+    """Plain article text from ``raw``: HTML (by content type or by look) is stripped with
+    selectolax, keeping one paragraph per block; plain text is returned as it is."""
+    ct = (content_type or "").lower()
+    looks_html = bool(re.match(r"\s*<(?:!doctype|html|head|body|article|div|p|h1)\b", raw, re.I))
+    if "html" not in ct and "xml" not in ct and not looks_html:
+        return raw.strip()
+    try:
+        tree = HTMLParser(raw)
+    except Exception as exc:  # selectolax raises plain errors on hopeless input
+        raise WatcherError(f"cannot read the article's HTML: {exc}") from exc
+    tree.strip_tags(list(_DROP_TAGS))
+    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    if root is None:
+        return ""
+    blocks: list[str] = []
+    title = tree.css_first("title")
+    h1 = root.css_first("h1")
+    if h1 is None and title is not None and title.text(strip=True):
+        blocks.append(title.text(strip=True))
+    for node in root.css(_BLOCK_TAGS):
+        # only innermost blocks: a <li> holding a <p> is read through its <p>
+        if len(node.css(_BLOCK_TAGS)) > 1:  # the node itself is the first match
+            continue
+        t = re.sub(r"\s+", " ", node.text(separator="")).strip()
+        if t:
+            blocks.append(t)
+    if not blocks:
+        blocks = [re.sub(r"[ \t]+", " ", root.text(separator="\n")).strip()]
+    return "\n\n".join(blocks)
+
+
+# --- derivation ------------------------------------------------------------------------------
+
+def _mention_counts(text: str, actors: Sequence[Actor]) -> dict[str, int]:
+    """How often each actor is named in ``text`` (name or any alias, whole words, longest first)."""
+    forms: list[tuple[str, str]] = []
+    for a in actors:
+        for f in {a.name, *a.aliases}:
+            if len(f) >= 2:
+                forms.append((f, a.name))
+    forms.sort(key=lambda t: -len(t[0]))
+    counts: Counter[str] = Counter()
+    taken = [False] * len(text)
+    paragraphs = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    lead_end = paragraphs[1] if len(paragraphs) > 1 else len(text)
+    for form, name in forms:
+        for m in re.finditer(rf"(?<![\w]){re.escape(form)}(?![\w])", text):
+            if any(taken[m.start():m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            # the headline and the lead carry the story's subject: they weigh more
+            counts[name] += 3 if m.start() < lead_end else 1
+    return dict(counts)
+
+
+def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor]) -> dict[str, int]:
+    """Mention counts from the extractor itself when it can list mentions (the rule extractor)."""
+    mentions = getattr(ext, "mentions", None)
+    if mentions is None:
+        return {}
+    cleaned = clean(text)
+    lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", cleaned)]
+    headline_end = lines[0] if lines else 0
+    lead_end = lines[1] if len(lines) > 1 else len(cleaned)
+    alias_of: dict[str, str] = {}
+    for a in actors:
+        for n in (a.name, *a.aliases):
+            alias_of.setdefault(normalise_name(n), a.name)
+    counts: dict[str, float] = {}
+    first: str | None = None
+    for m in mentions(text):
+        name = alias_of.get(normalise_name(m.name))
+        if name is None:
+            continue
+        if first is None and m.start < headline_end:
+            first = name
+        # an adjective ("Russian training range") says less about the subject than a name
+        weight = (0.5 if getattr(m, "demonym", False) else 1.0) * (3 if m.start < lead_end else 1)
+        counts[name] = counts.get(name, 0.0) + weight
+    if first is not None and counts:
+        # the story's subject usually opens the headline
+        counts[first] += 0.5 * max(counts.values())
+    return {k: int(v * 2) for k, v in counts.items()}
+
+
+def topic_terms(text: str, actors: Sequence[Actor], *, limit: int = 3) -> list[str]:
+    """Salient words of the article widened with synonyms ("troops" -> soldiers, forces, ...)."""
+    names = {w.lower() for a in actors for n in (a.name, *a.aliases) for w in re.findall(r"[A-Za-z]+", n)}
+    counts: Counter[str] = Counter()
+    for w in _WORD_RE.findall(text):
+        lw = w.lower()
+        if len(lw) < 4 or lw in _GENERIC or lw in names:
+            continue
+        base = _stem(lw)
+        counts[base] += 1
+    # clustered words pool their counts: "soldiers" + "troops" + "forces" all speak of troops
+    scored: Counter[str] = Counter()
+    for base, c in counts.items():
+        cluster = _CLUSTER_OF.get(base)
+        key = cluster[0] if cluster else base
+        scored[key] += c * (2 if cluster else 1)
+    ranked = [(k, c) for k, c in scored.most_common() if c >= 2]
+    if not ranked:
+        return []
+    top = ranked[0][1]
+    out: list[str] = []
+    for key, c in ranked[:limit]:
+        if c < top / 3:
+            break
+        cluster = _CLUSTER_OF.get(key.rstrip("*").lower())
+        for p in cluster if cluster else (key,):
+            if p not in out:
+                out.append(p)
+    return out
+
+
+def _stem(word: str) -> str:
+    """Map a word to the form used in clusters ("soldiers" -> "soldiers", "deployed" -> "deploy")."""
+    if word in _CLUSTER_OF:
+        return word
+    for suffix in ("ments", "ment", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stem = word[: -len(suffix)]
+            if stem in _CLUSTER_OF:
+                return stem
+            if suffix in ("es", "s"):
+                return stem
+    return word
+
+
+def _central(actors: Sequence[Actor], counts: Mapping[str, int]) -> tuple[list[Actor], list[Actor]]:
+    """(central actors, other core actors). The central group is the most mentioned country or
+    organisation plus any of the other kind nearly as frequent (a country and its ruling party,
+    a company and its union): either one names the story."""
+    core = [a for a in actors if a.kind in ("country", "organisation")] or list(actors)
+    if not core:
+        return [], []
+    ranked = sorted(core, key=lambda a: -counts.get(a.name, 0))
+    top = ranked[0]
+    top_n = counts.get(top.name, 0)
+    central = [top] + [a for a in ranked[1:3] if a.kind != top.kind and counts.get(a.name, 0) >= 0.6 * top_n]
+    if len(central) > 1:
+        return central, []
+    others = [a for a in ranked[1:] if counts.get(a.name, 0) >= max(2, top_n / 2)][:4]
+    return central, others
+
+
+# --- YAML emitting ---------------------------------------------------------------------------
+
+def _scalar(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    s = str(v)
+    if (_PLAIN_RE.fullmatch(s) and s.lower() not in _YAML_SPECIAL and not re.fullmatch(r"[\d.+\-eE]+", s)
+            and ": " not in s and " #" not in s and not s.startswith(("-", "?", "&", "*", "!", "|", ">", "%", "@"))):
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _flow_item(v: Any) -> str:
+    s = _scalar(v)
+    if not s.startswith('"') and re.search(r"[,\[\]{}]", s):
+        return json.dumps(str(v), ensure_ascii=False)
+    return s
+
+
+def _flow(items: Iterable[Any]) -> str:
+    return "[" + ", ".join(_flow_item(i) for i in items) + "]"
+
+
+def _slug(name: str) -> str:
+    s = _RULE_NAME_RE.sub("-", name.strip().lower()).strip("-_")
+    if not s:
+        raise WatcherError(f"rule name {name!r} has no usable characters ([a-z0-9_-])")
+    return s
+
+
+def _rule_aliases(actor: Actor) -> list[str]:
+    return [a for a in actor.aliases if a.casefold() not in _AMBIGUOUS_ALIASES and a.strip()]
+
+
+def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
+              extractor: Extractor | None = None) -> str:
+    """YAML text of a rule seeded from the article ``text`` (see the module docstring)."""
+    rule_name = _slug(name)
+    ext = extractor or get_extractor()
+    extraction: Extraction = ext.extract(text)
+    actors = _distinct(extraction.actors)
+    counts = _extractor_counts(ext, text, actors) or _mention_counts(text, actors)
+    central, others = _central(actors, counts)
+    topics = topic_terms(text, actors)
+    if not central and not topics:
+        raise WatcherError("cannot seed a rule: the article names no actor and no topic")
+
+    lines: list[str] = []
+    headline = ", ".join(a.name for a in central + others)
+    lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")
+    lines.append(f"name: {_scalar(rule_name)}")
+    topic_words = [t.rstrip("*") for t in topics[:3]]
+    desc = headline + (": " + ", ".join(topic_words) if topic_words else "")
+    lines.append(f"description: {_scalar(desc)}")
+    if source:
+        lines.append("")
+        lines.append("# Where the seed came from (informational)")
+        lines.append("source:")
+        for k, v in source.items():
+            lines.append(f"  {k}: {_scalar(v)}")
+
+    lines.append("")
+    lines.append("# Which items are hits: the story's central actor, its other core actors and its topic.")
+    lines.append("# An actor's name here also matches its aliases (see known_actors).")
+    lines.append("match:")
+    lines.append("  all:")
+    if len(central) == 1:
+        lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
+    elif central:
+        lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
+    if others:
+        lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
+    if topics:
+        lines.append(f"    - any: {_flow(topics)}   # topic terms and synonyms")
+
+    lines.append("")
+    lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")
+    if actors:
+        lines.append("known_actors:")
+        for a in actors:
+            lines.append(f"  - name: {_scalar(a.name)}")
+            lines.append(f"    kind: {a.kind}")
+            if a.role:
+                lines.append(f"    role: {_scalar(a.role)}")
+            aliases = _rule_aliases(a)
+            if aliases:
+                lines.append(f"    aliases: {_flow(aliases)}")
+    else:
+        lines.append("known_actors: []")
+    lines.append("")
+    if extraction.figures:
+        lines.append("# Numbers already reported: (key, value) pairs are not news any more.")
+        lines.append("known_figures:")
+        for f in _dedupe_figures(extraction.figures):
+            lines.append(f"  - value: {_scalar(f.value)}")
+            lines.append(f"    key: {_scalar(f.key)}")
+            lines.append(f"    quantity: {_scalar(f.quantity or f.key)}")
+            if f.qualifier:
+                lines.append(f"    qualifier: {_scalar(f.qualifier)}")
+            if f.said_by:
+                lines.append(f"    said_by: {_scalar(f.said_by)}")
+    else:
+        lines.append("# Numbers already reported: none found in the seed.")
+        lines.append("known_figures: []")
+    return "\n".join(lines) + "\n"
+
+
+def _distinct(actors: Iterable[Actor]) -> list[Actor]:
+    """Actors whose names and aliases do not collide (a rule file needs each name once):
+    "Seoul" the city is dropped when "Seoul" already stands for South Korea."""
+    taken: set[str] = set()
+    out: list[Actor] = []
+    ordered = sorted(actors, key=lambda a: a.kind == "place")  # governments before cities
+    for a in ordered:
+        key = normalise_name(a.name)
+        if key in taken:
+            continue
+        aliases = tuple(x for x in a.aliases if normalise_name(x) not in taken and normalise_name(x) != key)
+        taken.add(key)
+        taken.update(normalise_name(x) for x in aliases)
+        out.append(Actor(a.name, a.kind, aliases, a.role))
+    order = {id(a): i for i, a in enumerate(actors)} if isinstance(actors, list) else {}
+    return sorted(out, key=lambda a: order.get(id(a), 0)) if order else out
+
+
+def _dedupe_figures(figures: Iterable[Figure]) -> list[Figure]:
+    seen: set[tuple[str, float]] = set()
+    out: list[Figure] = []
+    for f in figures:
+        k = (f.key, float(f.value))
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out

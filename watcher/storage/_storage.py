@@ -1,0 +1,742 @@
+"""Storage: every SQL statement watcher runs lives here.
+
+One ``Storage`` per process, shared by threads (the SQLAlchemy engine pools connections).
+Works on SQLite (single host; WAL, busy timeout, foreign keys on) and on PostgreSQL through
+psycopg 3 (several instances may share one database: claims use ``FOR UPDATE SKIP LOCKED`` and
+knowledge inserts use ``ON CONFLICT DO NOTHING``, so two instances never poll the same feed at
+once, and a given figure or actor raises at most one alert).
+
+Every datetime crossing this API is timezone-aware UTC; ``now`` is always passed in by the
+caller. Database failures surface as :class:`watcher.errors.StorageError`; after a lost
+connection the next call reconnects (``pool_pre_ping``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
+
+from alembic import command
+from alembic.config import Config
+from alembic.util.exc import CommandError
+from sqlalchemy import (
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError, StatementError
+from sqlalchemy.pool import StaticPool
+
+from watcher.errors import StorageError
+from watcher.models import (
+    Actor,
+    FeedConfig,
+    FeedState,
+    FeedSummary,
+    Figure,
+    HitRecord,
+    KnownFigure,
+    OutboxAlert,
+    ParsedItem,
+    StoredItem,
+)
+
+from .schema import actors as actors_t
+from .schema import feeds as feeds_t
+from .schema import figures as figures_t
+from .schema import hits as hits_t
+from .schema import items as items_t
+from .schema import outbox as outbox_t
+
+log = logging.getLogger("watcher.storage")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+PG_CONNECT_TIMEOUT_S = 10
+_IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter limit
+_SQLITE_BEGIN_OPTION = "watcher_sqlite_begin"
+# Alembic keeps its migration context in module globals: one migration at a time per process.
+_MIGRATE_LOCK = threading.Lock()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+AlertBuilder = Callable[[list[Figure], list[Actor]], dict[str, Any] | None]
+
+
+def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
+                                       Callable[Concatenate[Storage, P], R]]:
+    """Run a Storage method, turning database library errors into StorageError."""
+
+    def decorate(fn: Callable[Concatenate[Storage, P], R]) -> Callable[Concatenate[Storage, P], R]:
+        @functools.wraps(fn)
+        def wrapper(self: Storage, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return fn(self, *args, **kwargs)
+            except StorageError:
+                raise
+            except self._catch as exc:
+                err = self._translate(what, exc)
+                log.debug("%s", err, exc_info=True)
+                raise err from exc
+
+        return wrapper
+
+    return decorate
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _name_norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _chunks(values: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class Storage:
+    """The database behind watcher. See the module docstring.
+
+    ``url``: ``sqlite:///relative/or/absolute.db`` (the directory is created),
+    ``postgresql+psycopg://user:password@host:5432/db`` (``postgresql://`` means the same), or
+    ``sqlite://`` for an in-memory database (one shared connection: single-threaded use only).
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise StorageError(f"invalid database URL: {exc}") from None
+        backend = parsed.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise StorageError(f"unsupported database {backend!r}: use sqlite:///path/to/file.db "
+                               "or postgresql+psycopg://user@host/db")
+        if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self._url = parsed
+        self._where = parsed.set(query={}).render_as_string(hide_password=True)
+        self._password = parsed.password if isinstance(parsed.password, str) else None
+
+        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        connect_args: dict[str, Any] = {}
+        if backend == "sqlite":
+            database = parsed.database or ""
+            in_memory = (database in ("", ":memory:") or parsed.query.get("mode") == "memory")
+            if in_memory:
+                # one shared connection, or every thread would see its own empty database
+                kwargs["poolclass"] = StaticPool
+                connect_args["check_same_thread"] = False
+            elif not database.startswith("file:"):
+                try:
+                    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StorageError(f"cannot create the directory for {database}: "
+                                       f"{exc.strerror or exc}") from exc
+        elif "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        if connect_args:
+            kwargs["connect_args"] = connect_args
+        try:
+            self._engine: Engine = create_engine(parsed, **kwargs)
+        except (ArgumentError, ImportError) as exc:
+            raise StorageError(f"cannot use database {self._where}: {exc}") from exc
+        dbapi_error = getattr(self._engine.dialect.loaded_dbapi, "Error", None)
+        self._catch: tuple[type[Exception], ...] = (SQLAlchemyError,)
+        if isinstance(dbapi_error, type) and issubclass(dbapi_error, Exception):
+            self._catch = (SQLAlchemyError, dbapi_error)
+        self._sqlite = backend == "sqlite"
+        self._pg = backend == "postgresql"
+        if self._sqlite:
+            event.listen(self._engine, "connect", _sqlite_on_connect)
+            event.listen(self._engine, "begin", _sqlite_on_begin)
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @property
+    def dialect(self) -> str:
+        """``'sqlite'`` or ``'postgresql'``."""
+        return self._engine.dialect.name
+
+    def _translate(self, what: str, exc: BaseException) -> StorageError:
+        if isinstance(exc, DBAPIError) and exc.orig is not None:
+            detail = f"{type(exc.orig).__name__}: {exc.orig}"
+        elif isinstance(exc, StatementError) and exc.orig is not None:
+            detail = str(exc.orig)
+        elif isinstance(exc, SQLAlchemyError):
+            detail = str(exc.args[0]) if exc.args else type(exc).__name__
+        else:
+            detail = f"{type(exc).__name__}: {exc}"
+        detail = " ".join(detail.split())
+        if self._password:
+            detail = detail.replace(self._password, "***")
+        detail = re.sub(r"(password\s*=\s*)\S+", r"\1***", detail, flags=re.IGNORECASE)
+        if len(detail) > 400:
+            detail = detail[:400] + "..."
+        return StorageError(f"database error while trying to {what} ({self._where}): {detail}")
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A transaction that will write. On SQLite it takes the write lock up front
+        (BEGIN IMMEDIATE), so it waits for other writers instead of failing half-way."""
+        with self._engine.connect() as conn:
+            if self._sqlite:
+                conn.execution_options(**{_SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    def _insert(self, table: Table) -> pg.Insert | sqlite_dialect.Insert:
+        """An INSERT supporting ON CONFLICT for the current backend."""
+        return pg.insert(table) if self._pg else sqlite_dialect.insert(table)
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    @_storage_op("migrate the schema")
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision. Safe to call on every start, also by
+        several instances at once (PostgreSQL: advisory lock; SQLite: write lock)."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.set_main_option("path_separator", "os")
+        with _MIGRATE_LOCK, self._write() as conn:
+            if self._pg:
+                conn.execute(text("SELECT pg_advisory_xact_lock("
+                                  "hashtext('watcher.migrate:' || coalesce(current_schema(), '')))"))
+            cfg.attributes["connection"] = conn
+            try:
+                command.upgrade(cfg, "head")
+            except CommandError as exc:
+                raise StorageError(f"cannot migrate the database schema ({self._where}): {exc}"
+                                   ) from exc
+        log.debug("database schema is at the newest revision")
+
+    def close(self) -> None:
+        """Close every pooled connection. The object may be used again afterwards."""
+        self._engine.dispose()
+
+    def ping(self) -> bool:
+        """True when the database answers ``SELECT 1``."""
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception as exc:
+            log.debug("database ping failed: %s", self._translate("ping", exc))
+            return False
+
+    # --- feeds ----------------------------------------------------------------------------
+
+    @_storage_op("synchronise feeds with the configuration")
+    def sync_feeds(self, feeds: Sequence[FeedConfig], now: datetime) -> None:
+        """Make the feeds table follow the configuration, matching feeds by name.
+
+        New feeds are due at ``now``. A changed configured URL resets the polled URL, the
+        conditional-GET validators, the error count and a 410 disablement, and makes the feed
+        due now. A changed interval is stored (a shorter one counts from the last poll).
+        Feeds missing from ``feeds`` become inactive: kept, but neither polled nor listed.
+        """
+        wanted = {f.name: f for f in feeds}
+        t = feeds_t
+        with self._write() as conn:
+            rows = conn.execute(select(
+                t.c.id, t.c.name, t.c.config_url, t.c.interval_seconds, t.c.active,
+                t.c.next_poll_at, t.c.last_polled_at, t.c.error_count)).all()
+            known = {r.name for r in rows}
+            new_rows = [
+                {"name": f.name, "config_url": f.url, "url": f.url,
+                 "interval_seconds": float(f.interval), "active": True, "disabled": False,
+                 "next_poll_at": now, "error_count": 0, "created_at": now}
+                for f in wanted.values() if f.name not in known
+            ]
+            if new_rows:
+                conn.execute(self._insert(t).on_conflict_do_nothing(index_elements=["name"]),
+                             new_rows)
+            gone: list[int] = []
+            for r in rows:
+                cfg = wanted.get(r.name)
+                if cfg is None:
+                    if r.active:
+                        gone.append(r.id)
+                    continue
+                values: dict[str, Any] = {}
+                if not r.active:
+                    values["active"] = True
+                if cfg.url != r.config_url:
+                    values.update(config_url=cfg.url, url=cfg.url, etag=None, last_modified=None,
+                                  disabled=False, disabled_reason=None, error_count=0,
+                                  last_error=None, next_poll_at=now)
+                interval = float(cfg.interval)
+                if interval != r.interval_seconds:
+                    values["interval_seconds"] = interval
+                    if ("next_poll_at" not in values and interval < r.interval_seconds
+                            and r.error_count == 0 and r.last_polled_at is not None):
+                        # a shorter interval takes effect from the last poll, not the next one
+                        values["next_poll_at"] = min(
+                            r.next_poll_at, r.last_polled_at + timedelta(seconds=interval))
+                if values:
+                    conn.execute(update(t).where(t.c.id == r.id).values(**values))
+            if gone:
+                conn.execute(update(t).where(t.c.id.in_(gone)).values(active=False))
+        log.debug("feeds synchronised: %d configured, %d new, %d no longer configured",
+                  len(wanted), len(new_rows), len(gone))
+
+    @_storage_op("claim due feeds")
+    def claim_due_feeds(self, now: datetime, limit: int, lease_seconds: float) -> list[FeedState]:
+        """Take up to ``limit`` due feeds, oldest due first, leasing each for ``lease_seconds``
+        (its ``next_poll_at`` moves to ``now + lease``; recording the outcome replaces it)."""
+        if limit <= 0:
+            return []
+        t = feeds_t
+        with self._write() as conn:
+            rows = conn.execute(
+                select(t.c.id, t.c.name, t.c.url, t.c.interval_seconds, t.c.etag,
+                       t.c.last_modified, t.c.error_count)
+                .where(t.c.active.is_(True), t.c.disabled.is_(False), t.c.next_poll_at <= now)
+                .order_by(t.c.next_poll_at, t.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if rows:
+                conn.execute(update(t).where(t.c.id.in_([r.id for r in rows]))
+                             .values(next_poll_at=now + timedelta(seconds=lease_seconds)))
+        return [FeedState(id=r.id, name=r.name, url=r.url, interval=r.interval_seconds,
+                          etag=r.etag, last_modified=r.last_modified, error_count=r.error_count)
+                for r in rows]
+
+    @_storage_op("make every feed due")
+    def mark_all_feeds_due(self, now: datetime) -> int:
+        """Make every configured, enabled feed due at ``now`` (a manual "poll everything");
+        returns how many feeds were moved forward."""
+        t = feeds_t
+        with self._write() as conn:
+            result = conn.execute(update(t).where(
+                t.c.active.is_(True), t.c.disabled.is_(False), t.c.next_poll_at > now,
+            ).values(next_poll_at=now))
+        return int(result.rowcount)
+
+    @_storage_op("record a successful poll")
+    def record_feed_success(self, feed_id: int, now: datetime, next_poll_at: datetime, *,
+                            etag: str | None, last_modified: str | None,
+                            new_url: str | None = None, warning: str | None = None) -> None:
+        """Record a successful poll. ``etag``/``last_modified`` are stored as given (the
+        validators to send next time); ``new_url`` follows a permanent redirect; ``warning``
+        (feed ill-formed but items kept) is kept as the feed's message, status stays ok."""
+        t = feeds_t
+        values: dict[str, Any] = {
+            "last_polled_at": now, "last_success_at": now, "next_poll_at": next_poll_at,
+            "etag": etag, "last_modified": last_modified, "error_count": 0, "last_error": warning,
+        }
+        if new_url:
+            values["url"] = new_url
+        with self._write() as conn:
+            result = conn.execute(update(t).where(t.c.id == feed_id).values(**values))
+            if result.rowcount == 0:
+                raise StorageError(f"no feed with id {feed_id}")
+
+    @_storage_op("record a failed poll")
+    def record_feed_error(self, feed_id: int, now: datetime, message: str,
+                          next_poll_at: datetime, *, disable: bool = False) -> int:
+        """Record a failed poll and return the feed's new consecutive error count.
+        ``disable=True`` (e.g. 410 Gone) stops polling until the configured URL changes."""
+        t = feeds_t
+        values: dict[str, Any] = {
+            "last_polled_at": now, "next_poll_at": next_poll_at, "last_error": message,
+            "error_count": t.c.error_count + 1,
+        }
+        if disable:
+            values.update(disabled=True, disabled_reason=message)
+        with self._write() as conn:
+            count = conn.execute(update(t).where(t.c.id == feed_id).values(**values)
+                                 .returning(t.c.error_count)).scalar_one_or_none()
+            if count is None:
+                raise StorageError(f"no feed with id {feed_id}")
+        return int(count)
+
+    @_storage_op("read a feed")
+    def get_feed(self, feed_id: int) -> FeedState:
+        t = feeds_t
+        with self._read() as conn:
+            r = conn.execute(select(t.c.id, t.c.name, t.c.url, t.c.interval_seconds, t.c.etag,
+                                    t.c.last_modified, t.c.error_count)
+                             .where(t.c.id == feed_id)).one_or_none()
+        if r is None:
+            raise StorageError(f"no feed with id {feed_id}")
+        return FeedState(id=r.id, name=r.name, url=r.url, interval=r.interval_seconds,
+                         etag=r.etag, last_modified=r.last_modified, error_count=r.error_count)
+
+    @_storage_op("summarise feeds")
+    def feed_summaries(self) -> list[FeedSummary]:
+        """Configured feeds by name, with their item counts and status."""
+        t, i = feeds_t, items_t
+        counts = (select(i.c.feed_id, func.count().label("n"))
+                  .group_by(i.c.feed_id).subquery())
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.c.name, t.c.url, t.c.disabled, t.c.disabled_reason, t.c.last_error,
+                       t.c.error_count, t.c.last_polled_at, t.c.next_poll_at,
+                       func.coalesce(counts.c.n, 0).label("n"))
+                .select_from(t.outerjoin(counts, counts.c.feed_id == t.c.id))
+                .where(t.c.active.is_(True))
+                .order_by(t.c.name)
+            ).all()
+        out: list[FeedSummary] = []
+        for r in rows:
+            status: Literal["ok", "error", "disabled", "pending"]
+            error = r.last_error
+            if r.disabled:
+                status, error = "disabled", r.disabled_reason or r.last_error
+            elif r.last_polled_at is None:
+                status = "pending"
+            elif r.error_count > 0:
+                status = "error"
+            else:
+                status = "ok"
+            out.append(FeedSummary(name=r.name, url=r.url, items=int(r.n), status=status,
+                                   error=error, last_polled_at=r.last_polled_at,
+                                   next_poll_at=r.next_poll_at))
+        return out
+
+    # --- items ----------------------------------------------------------------------------
+
+    @_storage_op("store feed items")
+    def store_items(self, feed_id: int, items: Sequence[ParsedItem],
+                    now: datetime) -> list[StoredItem]:
+        """Store a feed's items; return those that are new or updated (content changed), in
+        feed order. Unchanged items are not returned. Within one batch the last copy of a
+        key wins. A handful of statements per call, whatever the number of items."""
+        if not items:
+            return []
+        batch: dict[str, ParsedItem] = {}
+        for item in items:
+            batch[item.key] = item
+        hashes = {key: _key_hash(key) for key in batch}
+        i = items_t
+        with self._write() as conn:
+            feed_name = conn.execute(select(feeds_t.c.name).where(feeds_t.c.id == feed_id)
+                                     ).scalar_one_or_none()
+            if feed_name is None:
+                raise StorageError(f"no feed with id {feed_id}")
+            existing: dict[str, Any] = {}
+            for chunk in _chunks(list(hashes.values()), _IN_CHUNK):
+                for found in conn.execute(select(i.c.id, i.c.key_hash, i.c.content_hash)
+                                        .where(i.c.feed_id == feed_id, i.c.key_hash.in_(chunk))):
+                    existing[found.key_hash] = found
+            new_rows: list[dict[str, Any]] = []
+            changed: list[dict[str, Any]] = []
+            for key, item in batch.items():
+                old = existing.get(hashes[key])
+                if old is None:
+                    new_rows.append({
+                        "feed_id": feed_id, "key": key, "key_hash": hashes[key],
+                        "title": item.title, "link": item.link, "published": item.published,
+                        "text": item.text, "content_hash": item.content_hash,
+                        "first_seen_at": now, "updated_at": now,
+                    })
+                elif old.content_hash != item.content_hash:
+                    changed.append({
+                        "b_id": old.id, "b_title": item.title, "b_link": item.link,
+                        "b_published": item.published, "b_text": item.text,
+                        "b_content_hash": item.content_hash, "b_updated_at": now,
+                    })
+            inserted: dict[str, int] = {}
+            if new_rows:
+                stmt = (self._insert(i)
+                        .on_conflict_do_nothing(index_elements=["feed_id", "key_hash"])
+                        .returning(i.c.id, i.c.key_hash))
+                for ret in conn.execute(stmt, new_rows):
+                    inserted[ret.key_hash] = ret.id
+            if changed:
+                conn.execute(
+                    update(i).where(i.c.id == bindparam("b_id")).values(
+                        title=bindparam("b_title"), link=bindparam("b_link"),
+                        published=bindparam("b_published"), text=bindparam("b_text"),
+                        content_hash=bindparam("b_content_hash"),
+                        updated_at=bindparam("b_updated_at")),
+                    changed)
+        out: list[StoredItem] = []
+        for key, item in batch.items():
+            h = hashes[key]
+            if h in inserted:
+                out.append(StoredItem(id=inserted[h], feed_id=feed_id, feed_name=feed_name,
+                                      item=item, status="new"))
+            elif h in existing and existing[h].content_hash != item.content_hash:
+                out.append(StoredItem(id=existing[h].id, feed_id=feed_id, feed_name=feed_name,
+                                      item=item, status="updated"))
+        return out
+
+    # --- hits and story knowledge ---------------------------------------------------------
+
+    @_storage_op("read known figures")
+    def known_figures(self, rule: str) -> list[KnownFigure]:
+        """Figures known for a rule, oldest first."""
+        f = figures_t
+        with self._read() as conn:
+            rows = conn.execute(
+                select(f.c.key, f.c.value, f.c.quantity, f.c.said_by,
+                       func.coalesce(f.c.published, f.c.first_seen_at,
+                                     type_=f.c.first_seen_at.type).label("published"))
+                .where(f.c.rule == rule).order_by(f.c.first_seen_at, f.c.id)
+            ).all()
+        return [KnownFigure(key=r.key, value=r.value, quantity=r.quantity, said_by=r.said_by,
+                            published=r.published) for r in rows]
+
+    @_storage_op("read known actors")
+    def known_actors(self, rule: str) -> list[Actor]:
+        """Actors known for a rule, oldest first."""
+        a = actors_t
+        with self._read() as conn:
+            rows = conn.execute(select(a.c.name, a.c.kind, a.c.aliases, a.c.role)
+                                .where(a.c.rule == rule).order_by(a.c.first_seen_at, a.c.id)
+                                ).all()
+        return [Actor(name=r.name, kind=r.kind, aliases=tuple(r.aliases or ()), role=r.role)
+                for r in rows]
+
+    @_storage_op("record a hit")
+    def record_hit(self, rule: str, item: StoredItem, matched: Sequence[str],
+                   figures: Sequence[Figure], actors: Sequence[Actor],
+                   build_alert: AlertBuilder, channels: Sequence[str],
+                   now: datetime) -> dict[str, Any] | None:
+        """Record that ``item`` matched ``rule``, learn its figures and actors, and queue an
+        alert when any of them is new to the rule, all in one transaction.
+
+        ``build_alert(new_figures, new_actors)`` is called (inside the transaction) only when
+        something was actually new; the payload it returns must carry an ``"id"`` and be JSON
+        serialisable; one outbox row per channel is queued. If it raises, nothing is stored.
+        Returns the payload, or None when nothing new was learnt or no alert was built.
+        """
+        h = hits_t
+        with self._write() as conn:
+            ins = self._insert(h).values(rule=rule, item_id=item.id, matched=list(matched),
+                                         created_at=now, updated_at=now)
+            conn.execute(ins.on_conflict_do_update(
+                index_elements=["rule", "item_id"],
+                set_={"matched": ins.excluded.matched, "updated_at": ins.excluded.updated_at}))
+            new_figures = self._learn_figures(conn, rule, figures, item.id,
+                                              item.item.published, now)
+            new_actors = self._learn_actors(conn, rule, actors, item.id, now)
+            if not new_figures and not new_actors:
+                return None
+            payload = build_alert(new_figures, new_actors)
+            if payload is None:
+                return None
+            alert_id = payload.get("id")
+            if alert_id is None or alert_id == "":
+                raise ValueError("the alert payload must contain a non-empty 'id'")
+            rows = [{"alert_id": str(alert_id), "channel": channel, "payload": payload,
+                     "status": "pending", "attempts": 0, "next_attempt_at": now,
+                     "created_at": now}
+                    for channel in dict.fromkeys(channels)]
+            if rows:
+                conn.execute(self._insert(outbox_t).on_conflict_do_nothing(
+                    index_elements=["alert_id", "channel"]), rows)
+        log.debug("alert %s queued for %d channel(s)", alert_id, len(rows))
+        return payload
+
+    def _learn_figures(self, conn: Connection, rule: str, figures: Iterable[Figure],
+                       item_id: int | None, published: datetime | None,
+                       now: datetime) -> list[Figure]:
+        """Insert figures unknown to the rule; return those inserted, in input order."""
+        f = figures_t
+        unique: dict[tuple[str, float], Figure] = {}
+        for fig in figures:
+            unique.setdefault((fig.key, float(fig.value)), fig)
+        inserted: set[tuple[str, float]] = set()
+        # a fixed order, so that concurrent transactions lock rows in the same order
+        for k in sorted(unique):
+            fig = unique[k]
+            stmt = (self._insert(f).values(
+                rule=rule, key=fig.key, value=float(fig.value), quantity=fig.quantity,
+                text=fig.text, qualifier=fig.qualifier, said_by=fig.said_by, unit=fig.unit,
+                item_id=item_id, published=published, first_seen_at=now)
+                .on_conflict_do_nothing(index_elements=["rule", "key", "value"])
+                .returning(f.c.id))
+            if conn.execute(stmt).first() is not None:
+                inserted.add(k)
+        return [fig for k, fig in unique.items() if k in inserted]
+
+    def _learn_actors(self, conn: Connection, rule: str, actors: Iterable[Actor],
+                      item_id: int | None, now: datetime) -> list[Actor]:
+        """Insert actors unknown to the rule; return those inserted, in input order."""
+        a = actors_t
+        unique: dict[str, Actor] = {}
+        for actor in actors:
+            unique.setdefault(_name_norm(actor.name), actor)
+        inserted: set[str] = set()
+        for norm in sorted(unique):
+            actor = unique[norm]
+            stmt = (self._insert(a).values(
+                rule=rule, name=actor.name, name_norm=norm, kind=actor.kind,
+                aliases=list(actor.aliases), role=actor.role, item_id=item_id,
+                first_seen_at=now)
+                .on_conflict_do_nothing(index_elements=["rule", "name_norm"])
+                .returning(a.c.id))
+            if conn.execute(stmt).first() is not None:
+                inserted.add(norm)
+        return [actor for norm, actor in unique.items() if norm in inserted]
+
+    @_storage_op("list hits")
+    def list_hits(self, rule: str | None = None, limit: int | None = None) -> list[HitRecord]:
+        """Hits, newest first, optionally for one rule only."""
+        h, i, t = hits_t, items_t, feeds_t
+        q = (select(h.c.rule, i.c.link, i.c.title, i.c.published, t.c.name.label("feed"),
+                    h.c.matched, h.c.created_at)
+             .select_from(h.join(i, i.c.id == h.c.item_id).join(t, t.c.id == i.c.feed_id))
+             .order_by(h.c.created_at.desc(), h.c.id.desc()))
+        if rule is not None:
+            q = q.where(h.c.rule == rule)
+        if limit is not None:
+            q = q.limit(limit)
+        with self._read() as conn:
+            rows = conn.execute(q).all()
+        return [HitRecord(rule=r.rule, link=r.link, title=r.title, published=r.published,
+                          feed=r.feed, matched=tuple(r.matched or ()), created_at=r.created_at)
+                for r in rows]
+
+    # --- outbox ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _alert(r: Any) -> OutboxAlert:
+        return OutboxAlert(id=r.id, alert_id=r.alert_id, channel=r.channel,
+                           payload=cast(dict[str, Any], r.payload), attempts=r.attempts,
+                           status=r.status, last_error=r.last_error)
+
+    @_storage_op("claim due alerts")
+    def claim_due_alerts(self, now: datetime, limit: int,
+                         lease_seconds: float) -> list[OutboxAlert]:
+        """Take up to ``limit`` pending alerts that are due, oldest first, leasing each for
+        ``lease_seconds`` (if the sender dies, the alert is due again afterwards)."""
+        if limit <= 0:
+            return []
+        o = outbox_t
+        with self._write() as conn:
+            rows = conn.execute(
+                select(o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
+                       o.c.last_error)
+                .where(o.c.status == "pending", o.c.next_attempt_at <= now)
+                .order_by(o.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if rows:
+                conn.execute(update(o).where(o.c.id.in_([r.id for r in rows]))
+                             .values(next_attempt_at=now + timedelta(seconds=lease_seconds)))
+        return [self._alert(r) for r in rows]
+
+    @_storage_op("make every pending alert due")
+    def mark_all_alerts_due(self, now: datetime) -> int:
+        """Make every pending alert due at ``now`` (a manual "send now", skipping backoff);
+        returns how many were moved forward. Sent and dead alerts are left alone."""
+        o = outbox_t
+        with self._write() as conn:
+            result = conn.execute(update(o).where(
+                o.c.status == "pending", o.c.next_attempt_at > now,
+            ).values(next_attempt_at=now))
+        return int(result.rowcount)
+
+    @_storage_op("mark an alert sent")
+    def mark_alert_sent(self, outbox_id: int, now: datetime) -> None:
+        o = outbox_t
+        with self._write() as conn:
+            result = conn.execute(update(o).where(o.c.id == outbox_id).values(
+                status="sent", sent_at=now, last_attempt_at=now, attempts=o.c.attempts + 1))
+            if result.rowcount == 0:
+                raise StorageError(f"no outbox entry with id {outbox_id}")
+
+    @_storage_op("mark an alert failed")
+    def mark_alert_failed(self, outbox_id: int, now: datetime, error: str,
+                          next_attempt_at: datetime, *, dead: bool) -> None:
+        """Count a failed delivery; ``dead=True`` stops retrying (until retry_dead_alerts)."""
+        o = outbox_t
+        values: dict[str, Any] = {"attempts": o.c.attempts + 1, "last_error": error,
+                                  "last_attempt_at": now, "next_attempt_at": next_attempt_at}
+        if dead:
+            values["status"] = "dead"
+        with self._write() as conn:
+            result = conn.execute(update(o).where(o.c.id == outbox_id).values(**values))
+            if result.rowcount == 0:
+                raise StorageError(f"no outbox entry with id {outbox_id}")
+
+    @_storage_op("list alerts")
+    def list_alerts(self, status: str | None = None) -> list[OutboxAlert]:
+        """Outbox entries, oldest first, optionally with one status only."""
+        o = outbox_t
+        q = select(o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
+                   o.c.last_error).order_by(o.c.id)
+        if status is not None:
+            q = q.where(o.c.status == status)
+        with self._read() as conn:
+            rows = conn.execute(q).all()
+        return [self._alert(r) for r in rows]
+
+    @_storage_op("retry dead alerts")
+    def retry_dead_alerts(self, now: datetime) -> int:
+        """Give every dead alert a fresh start (pending, no attempts, due now)."""
+        o = outbox_t
+        with self._write() as conn:
+            result = conn.execute(update(o).where(o.c.status == "dead").values(
+                status="pending", attempts=0, next_attempt_at=now))
+        return int(result.rowcount)
+
+    @_storage_op("count pending alerts")
+    def pending_alert_count(self) -> int:
+        o = outbox_t
+        with self._read() as conn:
+            n = conn.execute(select(func.count()).select_from(o)
+                             .where(o.c.status == "pending")).scalar_one()
+        return int(n)
+
+    # --- retention ------------------------------------------------------------------------
+
+    @_storage_op("prune old items")
+    def prune_items(self, older_than: datetime) -> int:
+        """Delete items first seen before ``older_than`` that no hit refers to."""
+        i, h = items_t, hits_t
+        with self._write() as conn:
+            result = conn.execute(delete(i).where(
+                i.c.first_seen_at < older_than,
+                ~exists().where(h.c.item_id == i.c.id)))
+        return int(result.rowcount)
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy (via the "begin" hook below) emit BEGIN itself, instead of the sqlite3
+    # module's implicit and partial transaction handling; this also makes DDL transactional.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get(_SQLITE_BEGIN_OPTION, "BEGIN"))

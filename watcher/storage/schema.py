@@ -1,0 +1,187 @@
+"""The database schema, defined once with SQLAlchemy Core.
+
+The initial Alembic migration (``watcher/migrations/versions/0001_initial.py``) creates exactly
+these tables; ``tests/test_storage.py`` checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+OUTBOX_STATUSES = ("pending", "sent", "dead")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is timezone-aware UTC on the Python side, whatever the backend.
+
+    PostgreSQL stores ``timestamp with time zone``. SQLite has no such type, so the value is
+    stored as naive UTC text (which sorts and compares correctly) and marked UTC on the way out.
+    Naive datetimes are refused: they are a bug in the caller.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; watcher stores "
+                             "timezone-aware UTC datetimes only")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):  # pragma: no cover - drivers always give datetime
+            raise TypeError(f"expected a datetime from the database, got {type(value).__name__}")
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _ts(name: str, *, nullable: bool = False, index: bool = False) -> Column[datetime]:
+    return Column(name, UTCDateTime(), nullable=nullable, index=index)
+
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("config_url", Text, nullable=False),   # the URL as configured
+    Column("url", Text, nullable=False),          # the URL polled (changes on permanent redirect)
+    Column("interval_seconds", Float, nullable=False),
+    Column("active", Boolean, nullable=False),    # present in the configuration
+    Column("disabled", Boolean, nullable=False),  # gone for good (410) until its URL changes
+    Column("disabled_reason", Text, nullable=True),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    _ts("next_poll_at", index=True),
+    _ts("last_polled_at", nullable=True),
+    _ts("last_success_at", nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("error_count", Integer, nullable=False),
+    _ts("created_at"),
+    UniqueConstraint("name"),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("key", Text, nullable=False),
+    # sha256 of key: the unique index stays small and never exceeds btree entry limits
+    Column("key_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("link", Text, nullable=True),
+    _ts("published", nullable=True),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(128), nullable=False),
+    _ts("first_seen_at", index=True),
+    _ts("updated_at"),
+    UniqueConstraint("feed_id", "key_hash"),
+)
+
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(200), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False, index=True),
+    Column("matched", JSON, nullable=False),
+    _ts("created_at", index=True),
+    _ts("updated_at"),
+    UniqueConstraint("rule", "item_id"),
+    Index(None, "rule", "created_at"),
+)
+
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("quantity", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("qualifier", String(100), nullable=True),
+    Column("said_by", Text, nullable=True),
+    Column("unit", String(50), nullable=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="SET NULL"), nullable=True,
+           index=True),
+    _ts("published", nullable=True),
+    _ts("first_seen_at"),
+    UniqueConstraint("rule", "key", "value"),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(200), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("name_norm", String(300), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("role", Text, nullable=True),
+    Column("item_id", Integer, ForeignKey("items.id", ondelete="SET NULL"), nullable=True,
+           index=True),
+    _ts("first_seen_at"),
+    UniqueConstraint("rule", "name_norm"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_id", String(200), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    _ts("next_attempt_at"),
+    _ts("last_attempt_at", nullable=True),
+    Column("last_error", Text, nullable=True),
+    _ts("created_at"),
+    _ts("sent_at", nullable=True),
+    UniqueConstraint("alert_id", "channel"),
+    CheckConstraint("status IN ('pending', 'sent', 'dead')", name="status"),
+    Index(None, "status", "next_attempt_at"),
+)
