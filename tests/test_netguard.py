@@ -8,15 +8,10 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 import pytest
+from loopback import redirect, serve, text
 
 from watcher.errors import BlockedAddressError, FetchError
 from watcher.netguard import GuardedBackend, blocked_reason, check_address, guarded_transport
-
-try:
-    from tests.loopback import redirect, serve, text
-except ImportError:
-    from loopback import redirect, serve, text  # type: ignore[no-redef]
-
 
 BLOCKED = [
     ("127.0.0.1", "loopback"),

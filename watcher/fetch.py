@@ -253,8 +253,7 @@ def next_poll_delay(interval: float, error_count: int, retry_after: float | None
     that failed together do not retry together), capped at ``cap`` (24 h); polling never
     stops. A server's ``retry_after`` is honoured: the result is at least that (still capped).
     """
-    if interval <= 0:
-        raise ValueError("interval must be positive")
+    interval = max(interval, 1.0)  # never a busy loop, even for a misconfigured feed
     if error_count <= 0:
         delay = interval
     else:

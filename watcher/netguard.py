@@ -50,7 +50,7 @@ _BLOCKED_V4: tuple[tuple[str, str], ...] = (
 _BLOCKED_V6: tuple[tuple[str, str], ...] = (
     ("::/128", "unspecified"),
     ("::1/128", "loopback"),
-    ("::/8", "reserved"),            # also IPv4-compatible ::a.b.c.d (mapped ones are handled first)
+    ("::/8", "reserved"),            # incl. IPv4-compatible ::a.b.c.d (mapped: handled first)
     ("64:ff9b:1::/48", "private network"),
     ("100::/64", "reserved"),
     ("2001::/32", "reserved"),       # Teredo tunnels hide their real IPv4 target

@@ -181,9 +181,11 @@ _PLACE_PATTERN_RE = re.compile(
     r"(?:(?:,\s+|,?\s+and\s+)(?P<c>[A-Z][\w\-]+))?"
 )
 _PLACE_COUNTRY_RE = re.compile(r"\b(?:in|near|at|from|to|of)\s+(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?=,\s)")
-_ORG_SUFFIX_RE = re.compile(rf"\b(?:{_ORG_SUFFIXES})\b")
+# gates for ``_windowed``: no leading \b, so the engine can skip ahead by first letter (the left
+# word boundary is checked in ``_windowed``)
+_ORG_SUFFIX_RE = re.compile(rf"(?:{_ORG_SUFFIXES})\b")
 _PLACE_SUFFIX_RE = re.compile(
-    r"\b(?:Mountains|Mosque|Island|Islands|Valley|River|Lake|Sea|Bay|Gulf|Strait|Peninsula|Desert|Square|"
+    r"(?:Mountains|Mosque|Island|Islands|Valley|River|Lake|Sea|Bay|Gulf|Strait|Peninsula|Desert|Square|"
     r"Stadium|Airport|Bridge|Dam|Cathedral|Palace|Park|Station|Port|Canal|Coast|Plain|Plateau|Basin|Delta|"
     r"Highlands|Hills|province|region|prefecture|oblast|county|district|governorate)\b"
 )
@@ -565,6 +567,8 @@ def _windowed(pattern: re.Pattern[str], gate: re.Pattern[str], text: str) -> lis
     than the rest of the extraction."""
     windows: list[list[int]] = []
     for g in gate.finditer(text):
+        if g.start() > 0 and (text[g.start() - 1].isalnum() or text[g.start() - 1] == "_"):
+            continue
         start = text.rfind("\n", 0, max(0, g.start() - 150)) + 1
         start = max(start, g.start() - 150)
         if start > 0:

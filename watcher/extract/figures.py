@@ -15,6 +15,7 @@ For each number found by :mod:`watcher.extract.numbers` the finder
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,17 +121,39 @@ _NP_STOP = words(
 _AUX = words("had has have was were is are be been being already also reportedly allegedly now still "
                  "since would will could may might")
 _PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "casualties", ""})
+_SPEECH_VERBS = (
+    "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
+    "reported reports stated states added adds announced announces confirmed confirms commented "
+    "revealed reveals assessed wrote writes disclosed insisted alleged acknowledged warned predicted "
+    "citing cited"
+).split()
+
+
+# Capitalised forms only where a headline puts them ("Seoul Says ..."): a case-insensitive
+# pattern costs several times more (the engine can no longer skip ahead by first letter).
+_SPEECH_VERBS_CAPS = ("Said", "Says", "Say", "Claims", "Estimates", "Confirms", "Reports", "Warns")
+
 _SPEECH_RE = re.compile(
-    r"(?<!an )(?<!the )\b(?P<verb>said|says|say|told|tells|claimed|claims|estimated|estimates|believed|believes|believe|"
-    r"noted|notes|reported|reports|stated|states|added|adds|announced|announces|confirmed|confirms|"
-    r"commented|revealed|reveals|assessed|wrote|writes|disclosed|insisted|alleged|acknowledged|warned|"
-    r"predicted|put\s+the\s+(?:figure|number|toll|total)|puts\s+the\s+(?:figure|number|toll|total)|"
-    r"citing|cited)\b"
-    r"|(?P<acc>\baccording\s+to\b)"
+    r"\b(?:(?P<verb>" + "|".join((*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS))
+    + r"|[Pp]uts?\s+the\s+(?:figure|number|toll|total))\b"
+    r"|(?P<acc>[Aa]ccording\s+to\b)"
     r"|(?P<poss>['’]s\s+(?:latest\s+|earlier\s+|new\s+|own\s+|official\s+|initial\s+)?(?:confirmation|estimate|estimates|"
-    r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis|tally)\b)",
-    re.I,
+    r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis)\b))"
 )
+# "an/the <verb>" is a noun ("the report"), not a speech verb.
+_NOUN_BEFORE_RE = re.compile(r"(?:^|\W)(?:an|the)\s$", re.I)
+
+
+def _speech_cues(text: str, start: int, end: int) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    for c in _SPEECH_RE.finditer(text, start, end):
+        i = c.start()
+        if c.group("verb") is not None and _NOUN_BEFORE_RE.search(text, max(0, i - 5), i):
+            continue
+        out.append(c)
+    return out
+
+
 _DESCRIPTIVE_SUBJECT_RE = re.compile(
     r"\b(?:the|its|their)\s+(?:[\w\-]+\s+){0,2}?(?:(?P<org>agency|ministry|service|office|bank|company|union|"
     r"commission|unit|council|committee|alliance|directorate|command|department|party|court|group|firm|"
@@ -402,9 +425,13 @@ class FigureFinder:
         for ss, se in sentences:
             while mi < len(speakers) and speakers[mi].end <= ss:
                 mi += 1
-            in_sent = [m for m in speakers[mi:] if m.start < se]
+            in_sent = []
+            for m in itertools.islice(speakers, mi, None):
+                if m.start >= se:
+                    break
+                in_sent.append(m)
             sentence_speaker: str | None = None
-            for c in _SPEECH_RE.finditer(text, ss, se):
+            for c in _speech_cues(text, ss, se):
                 speaker: str | None = None
                 if c.group("acc"):
                     after = [m for m in in_sent if m.start >= c.end() and m.start - c.end() < 60]

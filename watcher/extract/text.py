@@ -21,9 +21,12 @@ _BYLINE_RE = re.compile(r"^\s*(?:By|BY|Written by|Reporting by)\s+[A-Z][^\n]{0,8
 _CREDIT_RE = re.compile(
     r"(?:\(|\b)(?:PHOTO|Photo|IMAGE|Image|Photograph|PICTURE|Picture|Credit|CREDIT)s?\s*(?:by|credit)?\s*[:/][^\n]*",
 )
+_CREDIT_GATE_RE = re.compile(r"(?:PHOTO|Photo(?:graph)?|IMAGE|Image|PICTURE|Picture|Credit|CREDIT)s?\s*(?:by|credit)?\s*[:/]")
 _PAREN_CREDIT_RE = re.compile(r"\((?:AP|AFP|Reuters|Yonhap|EPA|Getty)[^)\n]{0,40}\)")
 # A file name or URL on its own.
 _FILE_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|html?|php|aspx?)\b|\bhttps?://\S+|\bwww\.\S+", re.I)
+# cheap test for _FILE_RE (which tries \S+ at every position): most items hold no file or URL
+_FILE_GATE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|pdf|html?|php|aspx?)\b|https?://|www\.", re.I)
 # A line holding only a short capitalised name ("Son Ji-Hyoung", "The Korea Herald"): a byline/credit.
 _NAME_LINE_RE = re.compile(
     r"^[ \t]*(?:The\s+)?[A-Z][\w'’.\-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w'’.\-]*){0,3}[ \t]*$", re.MULTILINE
@@ -40,15 +43,17 @@ _SENT_END_RE = re.compile(
     r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z\"“])"
 )
 _LAST_WORD_RE = re.compile(r"([\w.]+)$")
-_WS_RE = re.compile(r"[ \t]+")
+_WS_RE = re.compile(r"[ \t]{2,}|\t")
 
 
 def clean(text: str) -> str:
     """Drop bylines, photo credits, file names and lone name lines; keep the rest's layout."""
     text = unicodedata.normalize("NFC", text)
-    text = _CREDIT_RE.sub(" ", text)
+    if _CREDIT_GATE_RE.search(text):
+        text = _CREDIT_RE.sub(" ", text)
     text = _PAREN_CREDIT_RE.sub(" ", text)
-    text = _FILE_RE.sub(" ", text)
+    if _FILE_GATE_RE.search(text):
+        text = _FILE_RE.sub(" ", text)
     text = _BYLINE_RE.sub("", text)
     text = _NAME_LINE_RE.sub("", text)
     return _WS_RE.sub(" ", text)
