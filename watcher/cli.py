@@ -18,6 +18,7 @@ from watcher import __version__
 from watcher.config import Config, load_config
 from watcher.errors import ConfigError, StorageError, WatcherError
 from watcher.logs import redact, setup_logging
+from watcher.models import FeedSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -209,14 +210,25 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
     with _errors(), _storage(ctx, sync=True) as storage:
         summaries = storage.feed_summaries()
     if as_json:
-        click.echo(json.dumps([{"name": s.name, "url": s.url, "items": s.items,
-                                "status": "ok" if s.status == "pending" else s.status,
-                                "error": s.error, "last_polled": _iso(s.last_polled_at),
-                                "next_poll": _iso(s.next_poll_at)} for s in summaries], indent=2))
+        click.echo(json.dumps([_feed_json(s) for s in summaries], indent=2))
         return
     click.echo(_table([(s.name, s.status, str(s.items), _iso(s.last_polled_at) or "never",
                         s.error or "") for s in summaries],
                       ("FEED", "STATUS", "ITEMS", "LAST POLLED", "ERROR")))
+
+
+def _feed_json(summary: FeedSummary) -> dict[str, Any]:
+    """``status`` is ``ok`` or ``error`` (the contract); a feed disabled by 410 Gone is an error
+    with ``disabled: true`` and the reason; a feed not polled yet is ``ok`` with no error."""
+    status, error = summary.status, summary.error
+    if status == "disabled":
+        error = f"disabled: {error or 'the server said the feed is gone'}"
+    return {"name": summary.name, "url": summary.url, "items": summary.items,
+            "status": "error" if status in ("error", "disabled") else "ok",
+            "error": error if status in ("error", "disabled") else None,
+            "disabled": status == "disabled",
+            "warning": summary.error if status == "ok" else None,
+            "last_polled": _iso(summary.last_polled_at), "next_poll": _iso(summary.next_poll_at)}
 
 
 @main.command()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from watcher.errors import DeliveryError, FetchError, ParseError
+from watcher.errors import DeliveryError, FetchError, ParseError, StorageError
 from watcher.extract import Extractor
 from watcher.fetch import next_poll_delay
 from watcher.models import (
@@ -37,6 +37,7 @@ ALERT_RETRY_BASE = 30.0      # seconds before the first retry of a failed delive
 ALERT_RETRY_CAP = 3600.0     # never wait longer than this between two attempts
 FEED_LEASE = 600.0           # a claimed feed becomes due again after this if its poller died
 ALERT_LEASE = 300.0
+RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an interrupted cycle
 
 
 def utcnow() -> datetime:
@@ -160,6 +161,7 @@ class Engine:
             self.storage.mark_all_feeds_due(now)
         report = CycleReport()
         knowledge: dict[str, _Knowledge] = {}
+        self.recover(now, report, knowledge)
         while True:
             feeds = self.storage.claim_due_feeds(now, limit, FEED_LEASE)
             if not feeds:
@@ -182,6 +184,9 @@ class Engine:
             return feed, await self.fetcher.fetch(feed)
         except FetchError as exc:
             return feed, exc
+        except Exception as exc:  # a bug or library surprise must not stop the other feeds
+            log.exception("unexpected error fetching %s", feed.name, extra={"feed": feed.name})
+            return feed, FetchError(f"unexpected error: {type(exc).__name__}: {exc}")
 
     def _process(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
                  knowledge: dict[str, _Knowledge]) -> None:
@@ -201,6 +206,11 @@ class Engine:
             parsed = parse_feed(outcome.content, url=outcome.url, content_type=outcome.content_type)
         except ParseError as exc:
             self._feed_failed(feed, str(exc), now, report)
+            return
+        except Exception as exc:  # same: one feed's surprise is that feed's error
+            log.exception("unexpected error parsing %s", feed.name, extra={"feed": feed.name})
+            self._feed_failed(feed, f"unexpected parse error: {type(exc).__name__}: {exc}", now,
+                              report)
             return
         stored = self.storage.store_items(feed.id, parsed.items, now)
         self.storage.record_feed_success(feed.id, now, ok_next, etag=outcome.etag,
@@ -228,43 +238,65 @@ class Engine:
 
     # --- matching and story knowledge --------------------------------------------------------
 
+    def recover(self, now: datetime, report: CycleReport,
+                knowledge: dict[str, _Knowledge]) -> None:
+        """Analyse items whose analysis never finished (crash, database lost mid-cycle)."""
+        cutoff = now - timedelta(seconds=RECOVERY_GRACE)
+        while stored := self.storage.unanalysed_items(cutoff, 500):
+            log.info("analysing %d items left over from an interrupted cycle", len(stored))
+            self.analyse(stored, now, report, knowledge)
+            if len(stored) < 500:
+                break
+
     def analyse(self, stored: Sequence[StoredItem], now: datetime, report: CycleReport,
                 knowledge: dict[str, _Knowledge]) -> None:
-        """Match new and updated items; record hits; queue alerts for what is new to the story."""
+        """Match new and updated items; record hits; queue alerts for what is new to the story.
+        Each item is marked analysed afterwards, so an interruption is resumed, not lost."""
         channels = sorted(self.notifiers)
         for item in stored:
-            matches = self.rules.match(item.item.title, item.item.text)
-            if not matches:
+            try:
+                self._analyse_item(item, channels, now, report, knowledge)
+            except StorageError:
+                raise
+            except Exception:  # a bug must not block the feed forever: log it, move on
+                log.exception("could not analyse item %s of %s", item.item.key, item.feed_name,
+                              extra={"feed": item.feed_name})
+        self.storage.mark_analysed([item.id for item in stored])
+
+    def _analyse_item(self, item: StoredItem, channels: Sequence[str], now: datetime,
+                      report: CycleReport, knowledge: dict[str, _Knowledge]) -> None:
+        matches = self.rules.match(item.item.title, item.item.text)
+        if not matches:
+            return
+        extraction: Extraction = self.extractor.extract(f"{item.item.title}\n\n{item.item.text}")
+        for match in matches:
+            rule = self.rules.get(match.rule)
+            if rule is None:
                 continue
-            extraction: Extraction = self.extractor.extract(f"{item.item.title}\n\n{item.item.text}")
-            for match in matches:
-                rule = self.rules.get(match.rule)
-                if rule is None:
-                    continue
-                known = knowledge.get(rule.name) or self._load_knowledge(rule)
-                knowledge[rule.name] = known
-                figures = new_figures(extraction.figures, known.figures)
-                actors = new_actors(extraction.actors, known.actors)
+            known = knowledge.get(rule.name) or self._load_knowledge(rule)
+            knowledge[rule.name] = known
+            figures = new_figures(extraction.figures, known.figures)
+            actors = new_actors(extraction.actors, known.actors)
 
-                def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
-                          item: StoredItem = item, known: _Knowledge = known) -> dict[str, Any]:
-                    payload = build_alert(rule.name, item, figs, acts, known.figures)
-                    published = item.item.published or now
-                    known.figures.extend(
-                        KnownFigure(key=f.key, value=f.value, quantity=f.quantity,
-                                    said_by=f.said_by, published=published) for f in figs)
-                    known.actors.extend(acts)
-                    return payload
+            def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
+                      item: StoredItem = item, known: _Knowledge = known) -> dict[str, Any]:
+                payload = build_alert(rule.name, item, figs, acts, known.figures)
+                published = item.item.published or now
+                known.figures.extend(
+                    KnownFigure(key=f.key, value=f.value, quantity=f.quantity,
+                                said_by=f.said_by, published=published) for f in figs)
+                known.actors.extend(acts)
+                return payload
 
-                payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,
-                                                  build, channels, now)
-                report.hits += 1
-                if payload is not None:
-                    report.alerts += 1
-                    log.info("alert %s for rule %s: %d new figures, %d new actors (%s)",
-                             payload["id"], rule.name, len(payload["new_figures"]),
-                             len(payload["new_actors"]), item.item.title,
-                             extra={"rule": rule.name, "feed": item.feed_name})
+            payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,
+                                              build, channels, now)
+            report.hits += 1
+            if payload is not None:
+                report.alerts += 1
+                log.info("alert %s for rule %s: %d new figures, %d new actors (%s)",
+                         payload["id"], rule.name, len(payload["new_figures"]),
+                         len(payload["new_actors"]), item.item.title,
+                         extra={"rule": rule.name, "feed": item.feed_name})
 
     def _load_knowledge(self, rule: Rule) -> _Knowledge:
         return _Knowledge(

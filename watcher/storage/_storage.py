@@ -78,6 +78,7 @@ _MIGRATE_LOCK = threading.Lock()
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 AlertBuilder = Callable[[list[Figure], list[Actor]], dict[str, Any] | None]
 
@@ -111,7 +112,7 @@ def _name_norm(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _chunks(values: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
@@ -456,7 +457,7 @@ class Storage:
                         "feed_id": feed_id, "key": key, "key_hash": hashes[key],
                         "title": item.title, "link": item.link, "published": item.published,
                         "text": item.text, "content_hash": item.content_hash,
-                        "first_seen_at": now, "updated_at": now,
+                        "first_seen_at": now, "updated_at": now, "analysed": False,
                     })
                 elif old.content_hash != item.content_hash:
                     changed.append({
@@ -477,7 +478,7 @@ class Storage:
                         title=bindparam("b_title"), link=bindparam("b_link"),
                         published=bindparam("b_published"), text=bindparam("b_text"),
                         content_hash=bindparam("b_content_hash"),
-                        updated_at=bindparam("b_updated_at")),
+                        updated_at=bindparam("b_updated_at"), analysed=False),
                     changed)
         out: list[StoredItem] = []
         for key, item in batch.items():
@@ -489,6 +490,38 @@ class Storage:
                 out.append(StoredItem(id=existing[h].id, feed_id=feed_id, feed_name=feed_name,
                                       item=item, status="updated"))
         return out
+
+    @_storage_op("read items awaiting analysis")
+    def unanalysed_items(self, stored_before: datetime, limit: int) -> list[StoredItem]:
+        """Items stored (or updated) before ``stored_before`` whose analysis never finished,
+        e.g. because the process died or the database went away between storing and matching.
+        Oldest first; reported as ``updated`` when they had been seen before."""
+        i, f = items_t, feeds_t
+        with self._read() as conn:
+            rows = conn.execute(
+                select(i.c.id, i.c.feed_id, f.c.name, i.c.key, i.c.title, i.c.link,
+                       i.c.published, i.c.text, i.c.content_hash, i.c.first_seen_at,
+                       i.c.updated_at)
+                .join(f, f.c.id == i.c.feed_id)
+                .where(i.c.analysed.is_(False), i.c.updated_at < stored_before)
+                .order_by(i.c.updated_at, i.c.id).limit(limit)
+            ).all()
+        return [StoredItem(id=r.id, feed_id=r.feed_id, feed_name=r.name,
+                           item=ParsedItem(key=r.key, title=r.title, link=r.link,
+                                           published=r.published, text=r.text,
+                                           content_hash=r.content_hash),
+                           status="new" if r.first_seen_at == r.updated_at else "updated")
+                for r in rows]
+
+    @_storage_op("mark items analysed")
+    def mark_analysed(self, item_ids: Sequence[int]) -> None:
+        """Record that every rule has been applied to these items."""
+        if not item_ids:
+            return
+        with self._write() as conn:
+            for chunk in _chunks(list(item_ids), _IN_CHUNK):
+                conn.execute(update(items_t).where(items_t.c.id.in_(chunk))
+                             .values(analysed=True))
 
     # --- hits and story knowledge ---------------------------------------------------------
 

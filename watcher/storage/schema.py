@@ -116,6 +116,9 @@ items = Table(
     Column("content_hash", String(128), nullable=False),
     _ts("first_seen_at", index=True),
     _ts("updated_at"),
+    # False until every rule has been applied to this version of the item: a crash or a lost
+    # database between storing and matching leaves it False, and the next cycle analyses it.
+    Column("analysed", Boolean, nullable=False, default=False, index=True),
     UniqueConstraint("feed_id", "key_hash"),
 )
 

@@ -76,12 +76,14 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=128), nullable=False),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("analysed", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["feed_id"], ["feeds.id"], name=op.f("fk_items_feed_id_feeds"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
         sa.UniqueConstraint("feed_id", "key_hash", name=op.f("uq_items_feed_id_key_hash")),
     )
     op.create_index(op.f("ix_items_first_seen_at"), "items", ["first_seen_at"], unique=False)
+    op.create_index(op.f("ix_items_analysed"), "items", ["analysed"], unique=False)
 
     op.create_table(
         "actors",
@@ -149,6 +151,7 @@ def downgrade() -> None:
     op.drop_table("figures")
     op.drop_index(op.f("ix_actors_item_id"), table_name="actors")
     op.drop_table("actors")
+    op.drop_index(op.f("ix_items_analysed"), table_name="items")
     op.drop_index(op.f("ix_items_first_seen_at"), table_name="items")
     op.drop_table("items")
     op.drop_index(op.f("ix_outbox_status_next_attempt_at"), table_name="outbox")
