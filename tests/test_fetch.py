@@ -397,16 +397,16 @@ class FixedRandom(random.Random):
     [
         (900, 0, None, 0.5, 900),             # success: the interval
         (900, 0, 3600, 0.5, 3600),            # server asked for more even on success
-        (900, 1, None, 1.0, 1800),            # backoff doubles per failure
-        (900, 2, None, 1.0, 3600),
-        (900, 3, None, 1.0, 7200),
-        (900, 3, None, 0.0, 5400),            # jitter scales down to 75 %
+        (900, 1, None, 1.0, 900),             # first retry: about the usual interval
+        (900, 2, None, 1.0, 1800),            # then backoff doubles per failure
+        (900, 3, None, 1.0, 3600),
+        (900, 3, None, 0.0, 2700),            # jitter scales down to 75 %
         (900, 10, None, 1.0, 86400),          # capped at a day
         (900, 10_000, None, 1.0, 86400),      # never overflows, never gives up
         (900, 1, 7200, 1.0, 7200),            # Retry-After longer than backoff wins
-        (900, 3, 60, 1.0, 7200),              # shorter Retry-After does not shorten backoff
+        (900, 3, 60, 1.0, 3600),              # shorter Retry-After does not shorten backoff
         (900, 1, 10 * 86400, 1.0, 86400),     # Retry-After is capped too
-        (60, 2, None, 1.0, 240),
+        (60, 3, None, 1.0, 240),
         (2 * 86400, 0, None, 1.0, 2 * 86400),  # a long interval is not capped on success
     ],
 )
@@ -420,7 +420,7 @@ def test_next_poll_delay_jitter_spreads_retries() -> None:
     rng = random.Random(42)
     delays = {next_poll_delay(900, 2, None, rng=rng) for _ in range(50)}
     assert len(delays) > 40
-    assert all(2700 <= d <= 3600 for d in delays)
+    assert all(1350 <= d <= 1800 for d in delays)
 
 
 def test_next_poll_delay_custom_cap_and_zero_interval() -> None:

@@ -249,7 +249,8 @@ def next_poll_delay(interval: float, error_count: int, retry_after: float | None
     """Seconds until the next poll of a feed.
 
     ``interval`` after a success (``error_count`` 0). After ``n`` consecutive failures,
-    exponential backoff ``interval * 2**n`` scaled by a random factor in [0.75, 1.0] (so feeds
+    exponential backoff ``interval * 2**(n-1)`` (the first retry comes at about the usual
+    interval, so a short outage costs little) scaled by a random factor in [0.75, 1.0] (so feeds
     that failed together do not retry together), capped at ``cap`` (24 h); polling never
     stops. A server's ``retry_after`` is honoured: the result is at least that (still capped).
     """
@@ -258,7 +259,7 @@ def next_poll_delay(interval: float, error_count: int, retry_after: float | None
         delay = interval
     else:
         draw = (rng or random).uniform(0.75, 1.0)
-        delay = min(cap, interval * (2.0 ** min(error_count, 64)) * draw)
+        delay = min(cap, interval * (2.0 ** min(error_count - 1, 64)) * draw)
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))
     return delay
