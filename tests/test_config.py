@@ -126,3 +126,14 @@ def test_bundled_example_config_is_valid() -> None:
     config = load_config(root / "watcher.example.yaml", env={})
     assert len(config.feeds) >= 3
     assert config.rules_dir == root / "rules"
+
+
+def test_alert_timeouts_are_durations(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+alerts:
+  - {type: webhook, url: "https://h.example/x", timeout: 20s}
+  - {type: email, to: a@b.example, from: w@b.example, smtp_url: "smtp://h", timeout: 1m}
+""")
+    config = load_config(path, env={})
+    assert [a["timeout"] for a in config.alerts] == [20.0, 60.0]
+    assert config.alerts[1]["to"] == ["a@b.example"]

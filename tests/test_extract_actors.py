@@ -60,7 +60,7 @@ def test_titled_people_keep_their_role() -> None:
     nowak = find(found, "Andrzej Nowakowski")
     assert nowak is not None and nowak.kind == "person" and nowak.role == "Defence Minister"
     lim = find(found, "Lim Soo-jin")
-    assert lim is not None and lim.role == "Rep."
+    assert lim is not None and lim.role == "representative"   # "Rep." spelled out
 
 
 def test_name_said_and_appositive() -> None:

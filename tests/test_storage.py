@@ -314,10 +314,12 @@ def test_mark_all_feeds_due(storage: Storage) -> None:
     storage.record_feed_error(ids["gone"], T0, "410 Gone", at(60), disable=True)
     storage.sync_feeds([FeedConfig(n, f"https://example.org/{n}.xml", 600)
                         for n in ("a", "b", "gone")], T0)  # "later" left the configuration
-    assert storage.mark_all_feeds_due(at(1)) == 2
-    assert sorted(f.name for f in storage.claim_due_feeds(at(1), 10, 60)) == ["a", "b"]
-    assert storage.mark_all_feeds_due(at(1)) == 2  # leases are overridden too
+    # "b" is failing: it keeps its backoff (and any Retry-After); "gone" is disabled
+    assert storage.mark_all_feeds_due(at(1)) == 1
+    assert [f.name for f in storage.claim_due_feeds(at(1), 10, 60)] == ["a"]
+    assert storage.mark_all_feeds_due(at(1)) == 1  # leases are overridden too
     assert storage.mark_all_feeds_due(at(1)) == 0
+    assert [f.name for f in storage.claim_due_feeds(at(3600), 10, 60)] == ["a", "b"]
 
 
 def test_unknown_feed_ids_raise(storage: Storage) -> None:

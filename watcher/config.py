@@ -67,6 +67,7 @@ class WebhookAlert(_Strict):
     url: str
     name: str | None = None
     secret: str | None = None
+    timeout: Duration | None = None
 
 
 class EmailAlert(_Strict):
@@ -76,6 +77,7 @@ class EmailAlert(_Strict):
     from_: str = Field(alias="from")
     smtp_url: str
     name: str | None = None
+    timeout: Duration | None = None
 
     @field_validator("to", mode="before")
     @classmethod

@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import multiprocessing
+import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -24,12 +27,15 @@ from watcher.models import (
     Figure,
     KnownFigure,
     OutboxAlert,
+    ParsedFeed,
+    ParsedItem,
     StoredItem,
 )
 from watcher.novelty import new_actors, new_figures, timeline
-from watcher.parse import parse_feed
+from watcher.parse import ParseFailure, parse_feed, parse_job
 from watcher.rules import Rule, RuleSet
-from watcher.storage import Storage
+from watcher.rules.matching import MatchResult
+from watcher.storage import PollSuccess, Storage
 
 log = logging.getLogger("watcher.core")
 
@@ -38,6 +44,18 @@ ALERT_RETRY_CAP = 3600.0     # never wait longer than this between two attempts
 FEED_LEASE = 600.0           # a claimed feed becomes due again after this if its poller died
 ALERT_LEASE = 300.0
 RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an interrupted cycle
+PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stored, at most
+PARSE_POOL_MIN_FEEDS = 8     # smaller batches are parsed in this process: a pool would not pay
+MAX_PARSE_WORKERS = 4
+
+
+def default_parse_workers() -> int:
+    """Parse worker processes worth having: one per core beyond the first (at most 4)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(0, min(MAX_PARSE_WORKERS, cores - 1))
 
 
 def utcnow() -> datetime:
@@ -143,7 +161,8 @@ class Engine:
 
     def __init__(self, *, storage: Storage, rules: RuleSet, fetcher: FeedFetcher,
                  notifiers: Sequence[AlertNotifier], extractor: Extractor,
-                 alert_max_attempts: int = 20, clock: Callable[[], datetime] = utcnow) -> None:
+                 alert_max_attempts: int = 20, clock: Callable[[], datetime] = utcnow,
+                 parse_workers: int | None = None) -> None:
         self.storage = storage
         self.rules = rules
         self.fetcher = fetcher
@@ -151,6 +170,17 @@ class Engine:
         self.extractor = extractor
         self.alert_max_attempts = alert_max_attempts
         self.clock = clock
+        # Parsing (feedparser) is most of a cycle's CPU: with more than one core, batches of
+        # PARSE_POOL_MIN_FEEDS feeds or more are parsed in worker processes while this one
+        # fetches, stores and matches. 0 parses everything here.
+        self.parse_workers = default_parse_workers() if parse_workers is None else parse_workers
+        self._parse_pool: ProcessPoolExecutor | None = None
+
+    def close(self) -> None:
+        """Stop the parse worker processes, if any (they are started again when needed)."""
+        pool, self._parse_pool = self._parse_pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     # --- polling ---------------------------------------------------------------------------
 
@@ -161,23 +191,63 @@ class Engine:
             self.storage.mark_all_feeds_due(now)
         report = CycleReport()
         knowledge: dict[str, _Knowledge] = {}
+        self.storage.check_single_instance()  # warns when a second instance shares SQLite
         self.recover(now, report, knowledge)
         while True:
             feeds = self.storage.claim_due_feeds(now, limit, FEED_LEASE)
             if not feeds:
                 break
             report.feeds += len(feeds)
-            tasks = [asyncio.ensure_future(self._fetch(feed)) for feed in feeds]
+            # A pipeline: the event loop keeps fetching (and worker processes parsing) while
+            # one thread stores and analyses the feeds already fetched, one at a time, in the
+            # order they arrive. ``gate`` bounds the bodies held in memory.
+            pool = self._pool_for(len(feeds))
+            gate = asyncio.Semaphore(PIPELINE_DEPTH)
+            tasks = [asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool))
+                     for feed in feeds]
             try:
                 for next_done in asyncio.as_completed(tasks):
-                    feed, outcome = await next_done
-                    self._process(feed, outcome, report, knowledge)
+                    feed, outcome, parsed = await next_done
+                    try:
+                        self._process(feed, outcome, report, knowledge, parsed)
+                    finally:
+                        gate.release()
             finally:
                 for task in tasks:
                     task.cancel()
             if len(feeds) < limit:
                 break
         return report
+
+    def _pool_for(self, feeds: int) -> Executor | None:
+        if self.parse_workers <= 0 or feeds < PARSE_POOL_MIN_FEEDS:
+            return None
+        if self._parse_pool is None:
+            # spawn, not fork: this process has threads (health endpoint, database pool)
+            self._parse_pool = ProcessPoolExecutor(
+                self.parse_workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._parse_pool
+
+    async def _fetch_and_parse(self, feed: FeedState, gate: asyncio.Semaphore,
+                               pool: Executor | None
+                               ) -> tuple[FeedState, FetchResult | FetchError,
+                                          ParsedFeed | ParseFailure | None]:
+        await gate.acquire()
+        feed, outcome = await self._fetch(feed)
+        if (pool is None or not isinstance(outcome, FetchResult) or outcome.not_modified
+                or outcome.content is None):
+            return feed, outcome, None
+        try:
+            parsed = await asyncio.get_running_loop().run_in_executor(
+                pool, parse_job, outcome.content, outcome.url, outcome.content_type)
+        except Exception as exc:  # the worker died (or could not start): parse here instead
+            if self.parse_workers > 0:
+                log.warning("parse worker processes failed (%s: %s); parsing in this process "
+                            "from now on", type(exc).__name__, " ".join(str(exc).split())[:300])
+                self.parse_workers = 0
+                self.close()
+            return feed, outcome, None
+        return feed, outcome, parsed
 
     async def _fetch(self, feed: FeedState) -> tuple[FeedState, FetchResult | FetchError]:
         try:
@@ -189,7 +259,10 @@ class Engine:
             return feed, FetchError(f"unexpected error: {type(exc).__name__}: {exc}")
 
     def _process(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
-                 knowledge: dict[str, _Knowledge]) -> None:
+                 knowledge: dict[str, _Knowledge],
+                 parsed_already: ParsedFeed | ParseFailure | None = None) -> None:
+        """Record one feed's fetch outcome; store, match and analyse its items. ``parsed_already``
+        is the body parsed by a worker process (None: parse it here)."""
         now = self.clock()
         if isinstance(outcome, FetchError):
             self._feed_failed(feed, str(outcome), now, report, retry_after=outcome.retry_after,
@@ -202,8 +275,18 @@ class Engine:
                                              last_modified=outcome.last_modified or feed.last_modified,
                                              new_url=outcome.permanent_redirect)
             return
+        if isinstance(parsed_already, ParseFailure):
+            if parsed_already.unexpected:
+                log.error("unexpected error parsing %s\n%s", feed.name, parsed_already.detail,
+                          extra={"feed": feed.name})
+                self._feed_failed(feed, f"unexpected parse error: {parsed_already.message}",
+                                  now, report)
+            else:
+                self._feed_failed(feed, parsed_already.message, now, report)
+            return
         try:
-            parsed = parse_feed(outcome.content, url=outcome.url, content_type=outcome.content_type)
+            parsed = parsed_already or parse_feed(outcome.content, url=outcome.url,
+                                                  content_type=outcome.content_type)
         except ParseError as exc:
             self._feed_failed(feed, str(exc), now, report)
             return
@@ -212,10 +295,23 @@ class Engine:
             self._feed_failed(feed, f"unexpected parse error: {type(exc).__name__}: {exc}", now,
                               report)
             return
-        stored = self.storage.store_items(feed.id, parsed.items, now)
-        self.storage.record_feed_success(feed.id, now, ok_next, etag=outcome.etag,
-                                         last_modified=outcome.last_modified,
-                                         new_url=outcome.permanent_redirect, warning=parsed.warning)
+        # Rules are matched while storing, so that only items some rule matches are stored as
+        # awaiting analysis; the feed's success is recorded in the same transaction.
+        matches: dict[str, list[MatchResult]] = {}
+
+        def needs_analysis(item: ParsedItem) -> bool:
+            try:
+                found = self.rules.match(item.title, item.text)
+            except Exception:  # analyse() will try again, and log it
+                return True
+            if found:
+                matches[item.key] = found
+            return bool(found)
+
+        stored = self.storage.store_items(
+            feed.id, parsed.items, now, needs_analysis=needs_analysis,
+            success=PollSuccess(ok_next, outcome.etag, outcome.last_modified,
+                                new_url=outcome.permanent_redirect, warning=parsed.warning))
         if parsed.warning:
             log.info("feed %s is ill-formed, %d items kept: %s", feed.name, len(parsed.items),
                      parsed.warning, extra={"feed": feed.name})
@@ -224,7 +320,8 @@ class Engine:
                 report.new_items += 1
             else:
                 report.updated_items += 1
-        self.analyse(stored, now, report, knowledge)
+        self.analyse([s for s in stored if s.item.key in matches], now, report, knowledge,
+                     matches=matches)
 
     def _feed_failed(self, feed: FeedState, message: str, now: datetime, report: CycleReport, *,
                      retry_after: float | None = None, disable: bool = False) -> None:
@@ -249,13 +346,18 @@ class Engine:
                 break
 
     def analyse(self, stored: Sequence[StoredItem], now: datetime, report: CycleReport,
-                knowledge: dict[str, _Knowledge]) -> None:
+                knowledge: dict[str, _Knowledge],
+                matches: Mapping[str, list[MatchResult]] | None = None) -> None:
         """Match new and updated items; record hits; queue alerts for what is new to the story.
-        Each item is marked analysed afterwards, so an interruption is resumed, not lost."""
+        Each item is marked analysed afterwards, so an interruption is resumed, not lost.
+        ``matches``: the rules already found to match, by item key (not matched again)."""
+        if not stored:
+            return
         channels = sorted(self.notifiers)
         for item in stored:
             try:
-                self._analyse_item(item, channels, now, report, knowledge)
+                self._analyse_item(item, channels, now, report, knowledge,
+                                   None if matches is None else matches.get(item.item.key))
             except StorageError:
                 raise
             except Exception:  # a bug must not block the feed forever: log it, move on
@@ -264,8 +366,10 @@ class Engine:
         self.storage.mark_analysed([item.id for item in stored])
 
     def _analyse_item(self, item: StoredItem, channels: Sequence[str], now: datetime,
-                      report: CycleReport, knowledge: dict[str, _Knowledge]) -> None:
-        matches = self.rules.match(item.item.title, item.item.text)
+                      report: CycleReport, knowledge: dict[str, _Knowledge],
+                      matches: list[MatchResult] | None = None) -> None:
+        if matches is None:
+            matches = self.rules.match(item.item.title, item.item.text)
         if not matches:
             return
         extraction: Extraction = self.extractor.extract(f"{item.item.title}\n\n{item.item.text}")
@@ -337,11 +441,13 @@ class Engine:
     def _settle(self, alert: OutboxAlert, error: DeliveryError | None,
                 report: DeliveryReport) -> None:
         now = self.clock()
+        item = alert.payload.get("item")
+        context = {"rule": alert.payload.get("rule"),
+                   "feed": item.get("feed") if isinstance(item, dict) else None}
         if error is None:
             self.storage.mark_alert_sent(alert.id, now)
             report.sent += 1
-            log.info("alert %s delivered to %s", alert.alert_id, alert.channel,
-                     extra={"rule": alert.payload.get("rule")})
+            log.info("alert %s delivered to %s", alert.alert_id, alert.channel, extra=context)
             return
         attempts = alert.attempts + 1
         dead = attempts >= self.alert_max_attempts or alert.channel not in self.notifiers
@@ -350,8 +456,10 @@ class Engine:
         if dead:
             report.dead += 1
             log.error("alert %s to %s gave up after %d attempts: %s (watcher alerts --retry "
-                      "sends it again)", alert.alert_id, alert.channel, attempts, error)
+                      "sends it again)", alert.alert_id, alert.channel, attempts, error,
+                      extra=context)
         else:
             report.failed += 1
             log.warning("alert %s to %s failed (attempt %d), retry at %s: %s", alert.alert_id,
-                        alert.channel, attempts, retry_at.isoformat(timespec="seconds"), error)
+                        alert.channel, attempts, retry_at.isoformat(timespec="seconds"), error,
+                        extra=context)

@@ -21,9 +21,10 @@ import io
 import logging
 import re
 import time
+import traceback
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 import feedparser
@@ -53,6 +54,24 @@ _HUGE_CHARREF = re.compile(rb"&#(?:[xX]0*[0-9a-fA-F]{7,}|0*[0-9]{8,});")
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf|channel)[\s>]", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
+
+
+class ParseFailure(NamedTuple):
+    """Why :func:`parse_job` could not parse a body (exceptions do not cross processes)."""
+
+    message: str                 # the ParseError's message, or "Type: message" for a bug
+    unexpected: bool = False     # True: not a ParseError but a bug or library surprise
+    detail: str | None = None    # the traceback of an unexpected error
+
+
+def parse_job(content: bytes, url: str, content_type: str | None) -> ParsedFeed | ParseFailure:
+    """:func:`parse_feed` for a worker process: failures are returned, never raised."""
+    try:
+        return parse_feed(content, url=url, content_type=content_type)
+    except ParseError as exc:
+        return ParseFailure(str(exc))
+    except Exception as exc:
+        return ParseFailure(f"{type(exc).__name__}: {exc}", True, traceback.format_exc())
 
 
 def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:

@@ -30,7 +30,7 @@ from watcher.storage import Storage
 
 log = logging.getLogger("watcher.scheduler")
 
-SHUTDOWN_GRACE = 8.0  # seconds given to in-flight work after SIGTERM (docker stop waits 10)
+SHUTDOWN_GRACE = 6.0  # seconds given to in-flight work after SIGTERM (docker stop waits 10)
 
 
 def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None) -> RuleSet:
@@ -154,9 +154,10 @@ class Service:
             await self.stop.wait()
         finally:
             tick.pause()
-            scheduler.shutdown(wait=False)
             watcher_task.cancel()
+            # drain before the scheduler shuts down: its executor cancels running jobs at once
             await self._drain()
+            scheduler.shutdown(wait=False)
             await close_engine(engine)
             storage.close()
             log.info("stopped")
@@ -198,6 +199,11 @@ class Service:
             log.error("database error, will retry next tick: %s", exc)
         except WatcherError as exc:
             log.error("tick failed: %s", exc)
+        except asyncio.CancelledError:
+            if not self.stop.is_set():
+                raise
+            log.warning("shutdown grace over: in-flight poll/delivery abandoned (claimed feeds "
+                        "and alerts are retried when their lease expires)")
         except Exception:
             log.exception("unexpected error in poll tick")
 

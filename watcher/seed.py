@@ -20,7 +20,8 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from watcher.errors import WatcherError
 from watcher.extract import Extractor, get_extractor
+from watcher.extract.figures import singular
 from watcher.extract.text import clean, words
 from watcher.models import Actor, Extraction, Figure
 from watcher.novelty import normalise_name
@@ -36,19 +38,24 @@ log = logging.getLogger("watcher.seed")
 
 __all__ = ["article_text", "seed_rule", "topic_terms"]
 
-# Synonym clusters used to widen topic terms; the first member names the cluster.
+# Synonym clusters used to widen topic terms; the first member names the cluster. A cluster holds
+# words that name the same kind of event or thing, not merely related ones: "voters" and
+# "turnout" speak of an election, "votes" may be any vote (a party leadership race, a bill).
 _CLUSTERS: tuple[tuple[str, ...], ...] = (
-    ("troops", "soldiers", "forces", "personnel", "servicemen", "troop", "soldier", "deploy*", "dispatch*"),
+    ("troops", "soldiers", "forces", "personnel", "servicemen", "troop", "soldier", "infantry", "units",
+     "recruits", "conscripts", "deploy*", "dispatch*"),
     ("casualties", "killed", "wounded", "dead", "deaths", "injured", "death toll"),
     ("prisoners", "captured", "prisoners of war", "POWs", "captives"),
     ("ammunition", "shells", "munitions", "artillery", "weapons"),
     ("missile*", "rocket*", "launch*", "ballistic"),
     ("earthquake*", "quake*", "tremor*", "aftershock*", "magnitude", "seismic"),
     ("flood*", "flooding", "landslide*", "rainfall", "torrential"),
-    ("election*", "vote*", "voting", "ballot*", "polls", "turnout", "electoral"),
+    ("election*", "electoral", "voter*", "turnout", "ballot*", "polls", "polling", "exit poll*"),
     ("strike*", "walkout*", "industrial action", "picket*", "union*"),
     ("wage*", "pay", "salary", "salaries"),
-    ("market*", "stock*", "shares", "index", "indices", "trading"),
+    ("market*", "stock*", "shares", "equities", "index", "indices", "trading"),
+    ("sell-off*", "selloff*", "crash*", "plunge*", "plummet*", "tumble*", "slump*", "rout", "turmoil",
+     "sank", "sink*", "slide*", "volatil*"),
     ("interest rate*", "rate cut*", "rate hike*", "central bank", "monetary policy", "inflation"),
     ("treaty", "pact", "agreement", "alliance"),
     ("sanction*", "embargo*"),
@@ -62,6 +69,9 @@ _CLUSTER_OF: dict[str, tuple[str, ...]] = {}
 for _c in _CLUSTERS:
     for _w in _c:
         _CLUSTER_OF.setdefault(_w.rstrip("*").lower(), _c)
+# prefix members ("plunge*"), longest first: "plunged" and "plunges" belong to their cluster
+_CLUSTER_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted(
+    ((w[:-1].lower(), c) for c in _CLUSTERS for w in c if w.endswith("*")), key=lambda t: -len(t[0])))
 
 # Words too common in news to say what a story is about.
 _GENERIC = words(
@@ -190,56 +200,123 @@ def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor]) -> dic
     return {k: int(v * 2) for k, v in counts.items()}
 
 
-def topic_terms(text: str, actors: Sequence[Actor], *, limit: int = 3) -> list[str]:
-    """Salient words of the article widened with synonyms ("troops" -> soldiers, forces, ...)."""
+def _sections(text: str) -> tuple[int, int]:
+    """(end of the headline, end of the lead) in ``text``: the headline is the first non-empty
+    line, the lead the first paragraph after it that reads as prose (a dateline such as
+    "TOKYO, Oct. 28, 2024" is skipped)."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    if not lines:
+        return 0, 0
+    headline_end = lines[0][1]
+    for start, end in lines[1:]:
+        if len(text[start:end].split()) >= 12:
+            return headline_end, end
+    return headline_end, len(text)
+
+
+@dataclass
+class _Topic:
+    """One thing the article is about: a synonym cluster ("troops", "soldiers", ...) or one of the
+    article's own words ("seats"), with the rule terms that stand for it."""
+
+    key: str
+    terms: list[str]
+    score: float = 0.0
+    count: int = 0
+    clustered: bool = False
+
+
+def _cluster_of(word: str) -> tuple[str, ...] | None:
+    """The synonym cluster of a lower-case word: an exact member, else a prefix member
+    ("plunged" -> "plunge*"), else its singular ("soldiers" -> "soldier")."""
+    c = _CLUSTER_OF.get(word)
+    if c is not None:
+        return c
+    for prefix, cluster in _CLUSTER_PREFIXES:
+        if word.startswith(prefix):
+            return cluster
+    return _CLUSTER_OF.get(singular(word))
+
+
+def _forms(word: str) -> list[str]:
+    """Singular and plural of an article word, as rule terms ("seats" -> seat, seats)."""
+    one = singular(word)
+    if one.endswith("y") and len(one) > 2 and one[-2] not in "aeiou":
+        many = one[:-1] + "ies"
+    elif one.endswith(("s", "x", "ch", "sh", "z")):
+        many = one + "es"
+    else:
+        many = one + "s"
+    return [one, many] if one != many else [one]
+
+
+def _topics(text: str, actors: Sequence[Actor]) -> list[_Topic]:
+    """The article's topics, most salient first. A word counts 3 in the headline, 2 in the lead,
+    1 elsewhere; words of one cluster pool their counts and weigh a half more (several words for
+    one thing are a stronger sign than one repeated word)."""
+    cleaned = clean(text)
+    headline_end, lead_end = _sections(cleaned)
     names = {w.lower() for a in actors for n in (a.name, *a.aliases) for w in re.findall(r"[A-Za-z]+", n)}
-    counts: Counter[str] = Counter()
-    for w in _WORD_RE.findall(text):
-        lw = w.lower()
-        if len(lw) < 4 or lw in _GENERIC or lw in names:
+    topics: dict[str, _Topic] = {}
+    for m in _WORD_RE.finditer(cleaned):
+        lw = m.group(0).lower()
+        if len(lw) < 4 or lw in names:
             continue
-        base = _stem(lw)
-        counts[base] += 1
-    # clustered words pool their counts: "soldiers" + "troops" + "forces" all speak of troops
-    scored: Counter[str] = Counter()
-    for base, c in counts.items():
-        cluster = _CLUSTER_OF.get(base)
-        key = cluster[0] if cluster else base
-        scored[key] += c * (2 if cluster else 1)
-    ranked = [(k, c) for k, c in scored.most_common() if c >= 2]
-    if not ranked:
-        return []
-    top = ranked[0][1]
-    out: list[str] = []
-    for key, c in ranked[:limit]:
-        if c < top / 3:
+        weight = 3 if m.start() < headline_end else 2 if m.start() < lead_end else 1
+        cluster = _cluster_of(lw)
+        if cluster is not None:
+            t = topics.get(cluster[0])
+            if t is None:
+                t = topics[cluster[0]] = _Topic(cluster[0], list(cluster), clustered=True)
+            t.score += 1.5 * weight
+        else:
+            if lw in _GENERIC or singular(lw) in _GENERIC:
+                continue
+            key = singular(lw)
+            t = topics.get(key)
+            if t is None:
+                t = topics[key] = _Topic(key, _forms(lw))
+            t.score += weight
+        t.count += 1
+    # one mention is not a topic; a lone word must come back at least three times
+    ranked = [t for t in topics.values() if t.count >= (2 if t.clustered else 3)]
+    ranked.sort(key=lambda t: -t.score)
+    return ranked
+
+
+def _leading(topics: Sequence[_Topic], limit: int) -> list[_Topic]:
+    """The first ``limit`` topics, stopping at one scoring under a third of the first."""
+    out: list[_Topic] = []
+    for t in topics[:limit]:
+        if out and t.score < out[0].score / 3:
             break
-        cluster = _CLUSTER_OF.get(key.rstrip("*").lower())
-        for p in cluster if cluster else (key,):
-            if p not in out:
-                out.append(p)
+        out.append(t)
     return out
 
 
-def _stem(word: str) -> str:
-    """Map a word to the form used in clusters ("soldiers" -> "soldiers", "deployed" -> "deploy")."""
-    if word in _CLUSTER_OF:
-        return word
-    for suffix in ("ments", "ment", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            stem = word[: -len(suffix)]
-            if stem in _CLUSTER_OF:
-                return stem
-            if suffix in ("es", "s"):
-                return stem
-    return word
+def _terms(topics: Iterable[_Topic]) -> list[str]:
+    out: list[str] = []
+    for t in topics:
+        for term in t.terms:
+            if term not in out:
+                out.append(term)
+    return out
+
+
+def topic_terms(text: str, actors: Sequence[Actor], *, limit: int = 3) -> list[str]:
+    """Salient words of the article widened with synonyms ("troops" -> soldiers, forces, ...)."""
+    return _terms(_leading(_topics(text, actors), limit))
+
+
+_PERSONS_AND_GROUPS = ("country", "organisation", "person")
 
 
 def _central(actors: Sequence[Actor], counts: Mapping[str, int]) -> tuple[list[Actor], list[Actor]]:
-    """(central actors, other core actors). The central group is the most mentioned country or
-    organisation plus any of the other kind nearly as frequent (a country and its ruling party,
-    a company and its union): either one names the story."""
-    core = [a for a in actors if a.kind in ("country", "organisation")] or list(actors)
+    """(central actors, other core actors). The central group is the most mentioned country,
+    organisation or person plus any of another kind nearly as frequent (a country and its leader,
+    a company and its union): either one names the story. Other core actors are the next ones of
+    the same kind mentioned at least half as often (the other parties of a war)."""
+    core = [a for a in actors if a.kind in _PERSONS_AND_GROUPS] or list(actors)
     if not core:
         return [], []
     ranked = sorted(core, key=lambda a: -counts.get(a.name, 0))
@@ -248,8 +325,84 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int]) -> tuple[list[A
     central = [top] + [a for a in ranked[1:3] if a.kind != top.kind and counts.get(a.name, 0) >= 0.6 * top_n]
     if len(central) > 1:
         return central, []
-    others = [a for a in ranked[1:] if counts.get(a.name, 0) >= max(2, top_n / 2)][:4]
+    others = [a for a in ranked[1:] if a.kind != "person" and counts.get(a.name, 0) >= max(2, top_n / 2)][:4]
     return central, others
+
+
+def _headline_names(ext: Extractor, text: str, actors: Sequence[Actor]) -> set[str]:
+    """Names of the actors the headline mentions."""
+    mentions = getattr(ext, "mentions", None)
+    if mentions is None:
+        return set()
+    cleaned = clean(text)
+    headline_end, _ = _sections(cleaned)
+    alias_of = {normalise_name(n): a.name for a in actors for n in (a.name, *a.aliases)}
+    return {alias_of[k] for m in mentions(text) if m.start < headline_end
+            and (k := normalise_name(m.name)) in alias_of}
+
+
+@dataclass
+class _Plan:
+    """The derived match condition, as YAML lines with comments."""
+
+    lines: list[str]
+    summary: str
+
+
+def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequence[_Topic],
+                in_headline: set[str], well_known: Callable[[str], bool]) -> _Plan:
+    """Choose the shape of the match condition from what the article shows:
+
+    * one central actor named in the headline (a country at war, a company on strike): the
+      actor, the other core actors if any, and the topic (its leading clusters and words);
+    * several central actors of different kinds that all appear in much news beyond this story
+      (a country and its leader, both well known): they make a hit only with the story's own
+      distinctive words ("seats", "majority"); the story's lesser actors (parties, ministries)
+      make a hit with those words or with the words of the event's cluster ("election",
+      "voters");
+    * no central actor in the headline, and the central actors hold a small share of all actor
+      mentions (a market sell-off across many countries): the story is its topic; its two
+      leading topics must both be present.
+    """
+    central, others = _central(actors, counts)
+    lead = _leading(topics, 3)
+    lines: list[str] = []
+    total = sum(counts.get(a.name, 0) for a in actors) or 1
+    share = sum(counts.get(a.name, 0) for a in central) / total
+    if central and not any(a.name in in_headline for a in central) and share < 0.4 and len(lead) >= 2:
+        first, second = lead[0], lead[1]
+        lines += ["match:", "  all:",
+                  f"    - any: {_flow(first.terms)}   # what the story is about",
+                  f"    - any: {_flow(second.terms)}   # ... and what happened"]
+        return _Plan(lines, f"{first.key.rstrip('*')} and {second.key.rstrip('*')}")
+    own = [t for t in topics[:6] if not t.clustered][:3]
+    events = [t for t in lead if t.clustered]
+    if len(central) > 1 and all(a.kind == "country" or well_known(a.name) for a in central) and own and events:
+        lesser = [a for a in actors if a.kind in ("organisation", "person") and a not in central
+                  and counts.get(a.name, 0) >= 2]
+        if lesser:
+            lines += ["match:", "  any:",
+                      "    # any actor of the story with the story's own distinctive words",
+                      "    - all:",
+                      f"        - any: {_flow(a.name for a in [*central, *lesser])}",
+                      f"        - any: {_flow(_terms(own))}",
+                      "    # the story's other actors with the words of the event",
+                      "    - all:",
+                      f"        - any: {_flow(a.name for a in lesser)}",
+                      f"        - any: {_flow(_terms(events))}"]
+            return _Plan(lines, ", ".join(a.name for a in central) + ": "
+                         + ", ".join(t.key.rstrip("*") for t in own + events))
+    lines += ["match:", "  all:"]
+    if len(central) == 1:
+        lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
+    elif central:
+        lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
+    if others:
+        lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
+    if lead:
+        lines.append(f"    - any: {_flow(_terms(lead))}   # topic terms and synonyms")
+    summary = ", ".join(a.name for a in central + others)
+    return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in lead) if lead else ""))
 
 
 # --- YAML emitting ---------------------------------------------------------------------------
@@ -302,18 +455,17 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     extraction: Extraction = ext.extract(text)
     actors = _distinct(extraction.actors)
     counts = _extractor_counts(ext, text, actors) or _mention_counts(text, actors)
-    central, others = _central(actors, counts)
-    topics = topic_terms(text, actors)
-    if not central and not topics:
+    topics = _topics(text, actors)
+    if not actors and not topics:
         raise WatcherError("cannot seed a rule: the article names no actor and no topic")
+    well_known = getattr(ext, "well_known", None)
+    plan = _plan_match(actors, counts, topics, _headline_names(ext, text, actors),
+                       well_known if callable(well_known) else (lambda _name: False))
 
     lines: list[str] = []
-    headline = ", ".join(a.name for a in central + others)
     lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")
     lines.append(f"name: {_scalar(rule_name)}")
-    topic_words = [t.rstrip("*") for t in topics[:3]]
-    desc = headline + (": " + ", ".join(topic_words) if topic_words else "")
-    lines.append(f"description: {_scalar(desc)}")
+    lines.append(f"description: {_scalar(plan.summary)}")
     if source:
         lines.append("")
         lines.append("# Where the seed came from (informational)")
@@ -322,19 +474,9 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
             lines.append(f"  {k}: {_scalar(v)}")
 
     lines.append("")
-    lines.append("# Which items are hits: the story's central actor, its other core actors and its topic.")
+    lines.append("# Which items are hits, derived from the article's actors and topic words.")
     lines.append("# An actor's name here also matches its aliases (see known_actors).")
-    lines.append("match:")
-    lines.append("  all:")
-    if len(central) == 1:
-        lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
-    elif central:
-        lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
-    if others:
-        lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
-    if topics:
-        lines.append(f"    - any: {_flow(topics)}   # topic terms and synonyms")
-
+    lines.extend(plan.lines)
     lines.append("")
     lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")
     if actors:

@@ -35,6 +35,11 @@ class RuleExtractor:
         """Every actor mention (with spans) in the cleaned ``text``."""
         return self._actors.mentions(clean(text))
 
+    def well_known(self, name: str) -> bool:
+        """Whether ``name`` is in the gazetteer (a country, a leader, a big organisation: actors
+        that appear in much news beyond any one story)."""
+        return self._actors.well_known(name)
+
     def extract(self, text: str) -> Extraction:
         cleaned = clean(text)
         mentions = self._actors.mentions(cleaned)

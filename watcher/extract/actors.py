@@ -27,7 +27,7 @@ from typing import Any, cast
 
 import ahocorasick
 
-from watcher.extract.text import fold, words
+from watcher.extract.text import LiteralGate, fold, trie_pattern, words
 from watcher.models import Actor, ActorKind
 
 log = logging.getLogger("watcher.extract.actors")
@@ -132,7 +132,7 @@ _ACRONYM_STOP = words(
     "SEOUL TOKYO KYIV MOSCOW BEIJING WASHINGTON LONDON PARIS BERLIN UNITED NATIONS YONHAP FILE"
 )
 
-_ORG_SUFFIXES = (
+_ORG_SUFFIX_WORDS = (
     "Service|Services|Agency|Ministry|Party|Council|Assembly|Organization|Organisation|Union|Bank|"
     "Commission|Command|Department|Office|Forces|Force|Committee|Institute|Center|Centre|Corporation|"
     "Corp|Company|Group|Association|Federation|Foundation|Authority|Administration|Bureau|Board|"
@@ -142,6 +142,7 @@ _ORG_SUFFIXES = (
     "Battalion|Tribunal|Program|Programme|Mission|Observatory|Survey|Reserve|Times|Herald|Post|News|"
     "Journal|Daily|Press|Television|Broadcasting|Radio|Staff|Federation|Consortium|Cross"
 )
+_ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see trie_pattern)
 # no "and" right after a complete organisation name ("Toyota Motor and Sony Group" is two)
 _ORG_SUFFIX_END = "".join(
     f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd"))
@@ -156,19 +157,24 @@ _NAMEWORD = (
     r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+)?(?:-[A-Za-zà-öø-ÿ]+)*"
     r"(?:['’](?!s\b)[A-Z][a-zà-öø-ÿ]+)?|[A-Z]\.(?=[ ][A-Z]))"
 )
+# names start with a capital: "(?=[A-ZÀ-ÖØ-Þ])(?<!\w)" is a leading \b the regex engine can
+# skip ahead with (a bare \b is tested at every position)
+_NAME_START = r"(?=[A-ZÀ-ÖØ-Þ])(?<!\w)"
 _NAME_RUN_RE = re.compile(
-    rf"\b{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ])?{_NAMEWORD})*"
+    rf"{_NAME_START}{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ])?{_NAMEWORD})*"
     r"(?:[ ](?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b)?"
 )
-_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z&]{1,5}s?\b")
-_CAPWORD_RE = re.compile(rf"\b{_NAMEWORD}")
+# "(?<!\w[A-Z])" after the first letter is a leading \b; written so the regex engine can skip
+# ahead to the next capital (a leading \b is tested at every position)
+_ACRONYM_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z&]{1,5}s?\b")
+_CAPWORD_RE = re.compile(rf"{_NAME_START}{_NAMEWORD}")
 _SAID_AFTER_RE = re.compile(
     rf"^(?:['’]s)?\s*(?:,\s[^,.;]{{1,60}},\s*|\s+of\s+(?:the\s+)?[^,.;]{{1,50}}?\s+|,\s*)?"
     rf"(?:has\s+|had\s+|also\s+|later\s+|then\s+|reportedly\s+)*(?:{_SPEECH_VERBS})\b"
 )
 _APPOSITIVE_RE = re.compile(
     r"^,\s+(?:the|a|an|who\s+is|who\s+was|[\w\-]+['’]s)?\s*(?:[\w\-]+\s+){0,4}?"
-    r"(?P<head>" + "|".join(sorted(_TITLE_HEADS, key=len, reverse=True)) + r")\b"
+    r"(?P<head>" + trie_pattern(_TITLE_HEADS) + r")\b"
 )
 _LOCATIVE_BEFORE_RE = re.compile(
     r"\b(?:in|to|at|into|near|outside|around|across|over|from|toward|towards|visited|visiting|"
@@ -180,15 +186,21 @@ _PLACE_PATTERN_RE = re.compile(
     r"border\s+town|capital)\s+of\s+(?P<a>[A-Z][\w\-]+)(?:(?:,\s+|\s+and\s+)(?P<b>[A-Z][\w\-]+))?"
     r"(?:(?:,\s+|,?\s+and\s+)(?P<c>[A-Z][\w\-]+))?"
 )
-_PLACE_COUNTRY_RE = re.compile(r"\b(?:in|near|at|from|to|of)\s+(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?=,\s)")
+# "in Fiuggi, Italy": a capitalised name followed by a comma, after a preposition
+# (_PLACE_PREP_BEFORE_RE, checked on the text before it: starting the pattern with the
+# capital lets the regex engine skip ahead)
+_PLACE_PATTERN_GATE = LiteralGate(
+    _PLACE_PATTERN_RE, words("village town city cities port island settlement district province border capital"),
+    word_start=True)
+_PLACE_COUNTRY_RE = re.compile(r"(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?=,\s)")
+_PLACE_PREP_BEFORE_RE = re.compile(r"\b(?:in|near|at|from|to|of)\s+$")
 # gates for ``_windowed``: no leading \b, so the engine can skip ahead by first letter (the left
 # word boundary is checked in ``_windowed``)
 _ORG_SUFFIX_RE = re.compile(rf"(?:{_ORG_SUFFIXES})\b")
-_PLACE_SUFFIX_RE = re.compile(
-    r"(?:Mountains|Mosque|Island|Islands|Valley|River|Lake|Sea|Bay|Gulf|Strait|Peninsula|Desert|Square|"
-    r"Stadium|Airport|Bridge|Dam|Cathedral|Palace|Park|Station|Port|Canal|Coast|Plain|Plateau|Basin|Delta|"
-    r"Highlands|Hills|province|region|prefecture|oblast|county|district|governorate)\b"
-)
+_PLACE_SUFFIX_RE = re.compile(trie_pattern(words(
+    "Mountains Mosque Island Islands Valley River Lake Sea Bay Gulf Strait Peninsula Desert Square "
+    "Stadium Airport Bridge Dam Cathedral Palace Park Station Port Canal Coast Plain Plateau Basin Delta "
+    "Highlands Hills province region prefecture oblast county district governorate")) + r"\b")
 _PLACE_SHAPE_RE = re.compile(
     rf"(?:{_CAPW}[ ])+(?:Mountains|Mosque|Island|Islands|Valley|River|Lake|Sea|Bay|Gulf|Strait|"
     r"Peninsula|Desert|Square|Stadium|Airport|Bridge|Dam|Cathedral|Palace|Park|Station|Port|"
@@ -199,7 +211,7 @@ _LIST_NEXT_RE = re.compile(r"(?:,\s+|,?\s+(?:and|or)\s+)(?P<w>[A-Z][a-z]+(?:[ \-
 _LIST_PREV_RE = re.compile(r"(?<![A-Za-z\x00] )(?<=\s)(?P<w>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?),\s+$")
 _BY_BEFORE_RE = re.compile(r"\b(?:led|founded|headed|chaired|run|owned|backed|nominated|appointed|"
                            r"replaced|defeated|succeeded|beat)\s+by\s+$|\b(?:for|against)\s+$")
-_COMMA_ROLE_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted(_TITLE_HEADS, key=len, reverse=True)) + r"),\s$")
+_COMMA_ROLE_BEFORE_RE = re.compile(r"\b(" + trie_pattern(_TITLE_HEADS) + r"),\s$")
 _SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|according\s+to)\s+$")
 _PAREN_ACRONYM_RE = re.compile(r"^\s*\((?P<acr>[A-Z][A-Za-z&]{1,7})\)")
 _LEADING_FUNCTION = words(
@@ -207,7 +219,21 @@ _LEADING_FUNCTION = words(
     "Yet Its Their His Her Our Meanwhile However Also"
 )
 _CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "&"})
+# capitalised descriptions before an organisation's name: "Opposition Democratic Party"
+_ORG_DESCRIPTORS = words("Opposition Ruling Governing Main Rival Former")
+# Family names each borne by several percent of a large population (Korea, China, Vietnam, Japan,
+# the English-speaking world): alone they do not identify a person, so they are never aliases.
+_COMMON_FAMILY_NAMES = words(
+    "Kim Lee Park Choi Jung Jeong Kang Cho Jang Lim Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou "
+    "Nguyen Tran Le Pham Sato Suzuki Takahashi Tanaka Smith Johnson Williams Brown Jones Singh Kumar "
+    "Khan Ali Mohammed Muhammad Ahmed Garcia Rodriguez Martinez Hernandez Lopez Gonzalez"
+)
 
+_DESIGNATION_AFTER_RE = re.compile(r"[-‐]\d")
+_DASH_AFTER_RE = re.compile(r"\s*[–—-]")
+_CODE_AFTER_RE = re.compile(r"[-‐]?\d")
+_LETTERS_RE = re.compile(r"[\W\d_]+")
+_ROLE_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*\.?")
 
 def _load_entries() -> list[tuple[_Entry, list[str]]]:
     raw = resources.files("watcher.extract").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
@@ -271,6 +297,10 @@ class ActorFinder:
         found.sort(key=lambda m: m.start)
         return found
 
+    def well_known(self, name: str) -> bool:
+        """Whether ``name`` is the canonical name of a gazetteer entry."""
+        return fold(name) in self._by_name
+
     def actors(self, mentions: Iterable[Mention]) -> tuple[Actor, ...]:
         """Merge mentions into actors (one per entity), most-mentioned first."""
         groups: dict[str, dict[str, Any]] = {}
@@ -299,9 +329,12 @@ class ActorFinder:
                 if a != g["name"] and a not in aliases:
                     aliases.append(a)
             if g["kind"] == "person":
+                # the family name alone is an alias ("Budanov said"), except a very common one:
+                # "Kim" alone does not say which Kim
                 tokens = g["name"].split(" ")
                 short = [tokens[0]] if _family_name_first(g["name"]) else [tokens[-1]] if len(tokens) > 1 else []
-                for v in [*_name_variants(g["name"]), *short]:
+                aliases = [a for a in aliases if a not in _COMMON_FAMILY_NAMES]
+                for v in [*_name_variants(g["name"]), *(t for t in short if t not in _COMMON_FAMILY_NAMES)]:
                     if v not in aliases and v != g["name"]:
                         aliases.append(v)
             out.append((-g["count"], pos, Actor(g["name"], g["kind"], tuple(aliases), g["role"])))
@@ -333,7 +366,7 @@ class ActorFinder:
                 out.append(Mention(start, end, surface, e.name, cast(ActorKind, "none")))
                 last_end = end
                 continue
-            if re.match(r"[-‐]\d", text[end:end + 2]):
+            if _DESIGNATION_AFTER_RE.match(text, end):
                 continue  # a designation ("Hwasong-19"), not the place
             if e.kind == "organisation" and out and out[-1].demonym and out[-1].end == start - 1:
                 # "Moroccan Red Crescent": the national body is an organisation of its own
@@ -364,7 +397,7 @@ class ActorFinder:
             start, end = m.start(), m.end()
             words = m.group(0).split(" ")
             # leading "The" and sentence words ("In", "But") are not part of the name
-            while words and words[0] in _LEADING_FUNCTION:
+            while words and (words[0] in _LEADING_FUNCTION or (words[0] in _ORG_DESCRIPTORS and len(words) > 2)):
                 start += len(words[0]) + 1
                 words = words[1:]
             while words and words[-1] in _CONNECTORS:
@@ -438,7 +471,7 @@ class ActorFinder:
     def _place_patterns(self, text: str, masked: str) -> list[Mention]:
         """Places by their setting: "the villages of Plekhovo and Vorozhba", "Fiuggi, Italy"."""
         out: list[Mention] = []
-        for m in _PLACE_PATTERN_RE.finditer(masked):
+        for m in _PLACE_PATTERN_GATE.finditer(masked):
             for g in ("a", "b", "c"):
                 if m.group(g) and m.group(g) not in _NOT_NAME and m.group(g) not in _WEEKDAYS_MONTHS:
                     out.append(Mention(m.start(g), m.end(g), m.group(g), m.group(g), "place"))
@@ -454,6 +487,10 @@ class ActorFinder:
                     name = " ".join(words[:-1])  # "Al Haouz province" -> Al Haouz
                 out.append(Mention(start, start + len(name), name, name, "place"))
         for m in _PLACE_COUNTRY_RE.finditer(masked):
+            if m.start() > 0 and masked[m.start() - 1].isalnum():
+                continue
+            if not _PLACE_PREP_BEFORE_RE.search(masked, max(0, m.start() - 12), m.start()):
+                continue
             name = m.group("p")
             if name in _NOT_NAME or name in _WEEKDAYS_MONTHS:
                 continue
@@ -497,6 +534,7 @@ class ActorFinder:
     def _acronyms(self, text: str, masked: str, orgs: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
         initials = {_initials(o.name): o.name for o in orgs}
+        caps_lines: dict[int, bool] = {}
         for m in _ACRONYM_RE.finditer(masked):
             acr = m.group(0)
             base = acr[:-1] if acr.endswith("s") and len(acr) > 2 else acr
@@ -504,14 +542,18 @@ class ActorFinder:
                 continue
             # dateline ("SEOUL –") or an all-caps line: not an acronym
             line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = text.find("\n", m.end())
-            line = text[line_start: line_end if line_end >= 0 else len(text)]
-            letters = [c for c in line if c.isalpha()]
-            if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters) and len(letters) > 8:
+            caps = caps_lines.get(line_start)
+            if caps is None:
+                line_end = text.find("\n", m.end())
+                line = text[line_start: line_end if line_end >= 0 else len(text)]
+                letters = _LETTERS_RE.sub("", line)
+                caps = len(letters) > 8 and sum(map(str.isupper, letters)) > 0.6 * len(letters)
+                caps_lines[line_start] = caps
+            if caps:
                 continue
-            if re.match(r"\s*[–—-]", text[m.end():m.end() + 3]) and m.start() - line_start < 3:
+            if _DASH_AFTER_RE.match(text[m.end():m.end() + 3]) and m.start() - line_start < 3:
                 continue
-            if re.match(r"[-‐]?\d", text[m.end():m.end() + 2]):
+            if _CODE_AFTER_RE.match(text, m.end()):
                 continue  # designation: "KN-23", "MH17"
             name = initials.get(base, base)
             out.append(Mention(m.start(), m.end(), acr, name, "organisation"))
@@ -627,7 +669,15 @@ def _name_variants(name: str) -> list[str]:
     return out
 
 
-_WORD_BACK_RE = re.compile(r"(\S+)\s+$")
+def _word_back(text: str, pos: int) -> tuple[str, int] | None:
+    """The word (run of non-spaces) ending in the spaces right before ``pos``, and its start;
+    None when no space comes right before ``pos`` or no word within 40 characters."""
+    seg = text[max(0, pos - 40):pos]
+    stripped = seg.rstrip()
+    if len(stripped) == len(seg) or not stripped:
+        return None
+    w = stripped.split()[-1]
+    return w, pos - len(seg) + len(stripped) - len(w)
 
 
 def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
@@ -635,21 +685,23 @@ def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
     words: list[str] = []
     pos = start
     for _ in range(6):
-        m = _WORD_BACK_RE.search(masked, max(0, pos - 40), pos)
-        if not m:
+        back = _word_back(masked, pos)
+        if back is None:
             break
-        w = m.group(1)
+        w, w_start = back
         bare = w.rstrip(".").lower()
-        if _MASK in w or not re.fullmatch(r"[A-Za-z][A-Za-z\-]*\.?", w):
+        if _MASK in w or not _ROLE_WORD_RE.fullmatch(w):
             break
         if w.endswith(".") and bare not in _TITLE_HEADS:
             break
         if bare in _ROLE_STOP and bare != "of":
             break
+        if w.islower() and w.endswith(("ing", "ed")) and w not in ("acting", "retired"):
+            break  # a verb: "leaving Prime Minister Shigeru Ishiba scrambling"
         if w[0].isupper() and w.rstrip(".") not in _TITLE_CAPS:
             break
         words.append(w)
-        pos = m.start()
+        pos = w_start
     words.reverse()
     words.extend(lead)
     while words and words[0].lower() == "of":
@@ -659,6 +711,30 @@ def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
         if len(words) >= 3 and words[-2] == "of" and words[-3].lower() in _TITLE_HEADS:
             break  # "Secretary of Defense"
         words.pop()
+    return _clean_role(words)
+
+
+# abbreviated titles: dropped from a longer role ("floor leader Rep." -> floor leader), spelled
+# out when they are the whole role ("Rep." -> representative); courtesy titles say nothing
+_TITLE_ABBREVIATIONS = {
+    "rep": "representative", "reps": "representative", "sen": "senator", "gen": "general",
+    "gov": "governor", "adm": "admiral", "col": "colonel", "lt": "lieutenant", "capt": "captain",
+    "sgt": "sergeant", "maj": "major", "prof": "professor", "pres": "president",
+    "mr": "", "mrs": "", "ms": "", "dr": "",
+}
+
+
+def _clean_role(words: list[str]) -> str | None:
+    """A readable role from the words before a name: abbreviated titles dropped when the rest
+    ends with a title ("floor leader Rep." -> floor leader), else spelled out ("Rep." ->
+    representative, "Lt. Gen." -> lieutenant general). A courtesy title alone ("Dr.", "Ms.")
+    gives "": no role, though it still shows that a person is named."""
     if not words:
         return None
-    return " ".join(words)
+    full = [w for w in words if w.rstrip(".").lower() not in _TITLE_ABBREVIATIONS]
+    while full and full[-1].lower() in _CONNECTORS:
+        full.pop()
+    if full and (full[-1].rstrip(".").lower() in _TITLE_HEADS or (len(full) >= 3 and full[-2] == "of")):
+        return " ".join(full)
+    spelled = [_TITLE_ABBREVIATIONS.get(w.rstrip(".").lower(), w) for w in words]
+    return " ".join(w for w in spelled if w)

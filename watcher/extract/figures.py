@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from watcher.extract.actors import Mention
 from watcher.extract.numbers import NumberMatch, find_numbers
-from watcher.extract.text import words
+from watcher.extract.text import LiteralGate, trie_pattern, words
 from watcher.models import Figure
 
 _MONTHS = (
@@ -45,22 +45,72 @@ _TIME_AFTER_RE = re.compile(r"^(?::\d\d|\s*(?:[ap]\.?m\b\.?|o['’]clock|GMT|UTC
 _AGE_AFTER_RE = re.compile(r"^(?:[-‐ ]years?[-‐ ]old|[-‐ ]months?[-‐ ]old|[-‐ ]year[-‐]olds?|\s*,\s+(?:is|was|a|an|the|who)\b)")
 _AGE_BEFORE_RE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
-_DESIGNATION_BEFORE_RE = re.compile(rf"(?:\b{_DESIGNATORS}\.?\s*$|[A-Za-z][-‐]?$|#\s*$|[/.]$)")
+_DESIGNATOR_WORDS = frozenset(_DESIGNATORS[3:-1].split("|"))
+
+
+def _designation_before(before: str) -> bool:
+    """Whether ``before`` ends like a designation's prefix: a designator word ("Article 5",
+    "No. 3"), a letter, maybe with a hyphen ("Su-27", "G7"), "#", "/" or "." ("p.12"). Plain
+    string tests: a regex anchored at the end would be tried from every position."""
+    ends = (before, before[:-1]) if before.endswith("\n") else (before,)  # "$" also before a final newline
+    for b in ends:
+        if b.endswith(("/", ".")):
+            return True
+        tail = b[-2:].rstrip("-‐") if b.endswith(("-", "‐")) else b[-1:]
+        if tail[-1:].isascii() and tail[-1:].isalpha():
+            return True
+    stripped = before.rstrip()
+    if stripped.endswith("#"):
+        return True
+    if stripped.endswith("."):
+        stripped = stripped[:-1]
+    i = len(stripped)
+    while i > 0 and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):  # the trailing \w+
+        i -= 1
+    return i < len(stripped) and stripped[i:] in _DESIGNATOR_WORDS
+
+
 _GLUED_AFTER_RE = re.compile(r"^(?:[A-Za-z]|/\d|\.\d|[-‐]\d{3,}|[-‐][A-Za-z]|\d|\()")
 _PHONE_RE = re.compile(
     r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\b\d{2,4}[.\-]\d{3,4}[.\-]\d{3,4}\b"
     r"|\+\d{1,3}[\s.\-]\d{1,4}[\s.\-]\d{3,4}[\s.\-]?\d{0,4}"
 )
+# every phone number holds "+" or this; most texts hold neither, so _PHONE_RE rarely runs
+_PHONE_GATE_RE = re.compile(r"[.\-]\d{3}")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'\-]*|\d[\d,.]*|[^\sA-Za-z\d]")
 
-_QUALIFIER_RE = re.compile(
-    r"(?P<q>\b(?:at\s+least|more\s+than|fewer\s+than|less\s+than|up\s+to|as\s+many\s+as|as\s+much\s+as|"
-    r"at\s+most|close\s+to|upwards?\s+of|in\s+excess\s+of|just\s+over|just\s+under|well\s+over|"
-    r"an\s+estimated|some|over|about|around|nearly|almost|roughly|approximately|approx\.|about|"
-    r"under|below|above|exceeding|only|just|estimated|between|from|a\s+further|another|an\s+additional))"
-    r"\s+(?:\$|US\$|€|£)?$",
-    re.I,
-)
+_QUALIFIERS = frozenset((
+    "at least", "more than", "fewer than", "less than", "up to", "as many as", "as much as", "at most",
+    "close to", "upward of", "upwards of", "in excess of", "just over", "just under", "well over",
+    "an estimated", "some", "over", "about", "around", "nearly", "almost", "roughly", "approximately",
+    "approx.", "under", "below", "above", "exceeding", "only", "just", "estimated", "between", "from",
+    "a further", "another", "an additional",
+))
+_LEADING_NONWORD_RE = re.compile(r"^\W+")
+
+
+def _qualifier_before(before: str) -> str | None:
+    """The qualifier phrase ("at least", "about", "another") ending ``before``, followed by spaces
+    and maybe a currency sign; looked up by words (a regex anchored at the end would be tried from
+    every position)."""
+    b = before
+    for sym in ("US$", "$", "€", "£"):
+        if b.endswith(sym):
+            b = b[: -len(sym)]
+            break
+    if not b[-1:].isspace():
+        return None
+    low = [w.lower() for w in b.split()[-4:]]
+    for k in range(len(low), 0, -1):
+        first = low[-k]
+        if not first[0].isalnum():  # "'another": the phrase starts after the quote
+            first = _LEADING_NONWORD_RE.sub("", first)
+        phrase = " ".join((first, *low[len(low) - k + 1:]))
+        if phrase in _QUALIFIERS:
+            return phrase
+    return None
+
+
 _QUALIFIER_CANON = {"approx.": "approximately", "a further": "more", "another": "more", "an additional": "more"}
 
 # head noun (singular, lower case) -> canonical key
@@ -121,12 +171,12 @@ _NP_STOP = words(
 _AUX = words("had has have was were is are be been being already also reportedly allegedly now still "
                  "since would will could may might")
 _PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "casualties", ""})
-_SPEECH_VERBS = (
+_SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
     "reported reports stated states added adds announced announces confirmed confirms commented "
     "revealed reveals assessed wrote writes disclosed insisted alleged acknowledged warned predicted "
     "citing cited"
-).split()
+)))
 
 
 # Capitalised forms only where a headline puts them ("Seoul Says ..."): a case-insensitive
@@ -134,19 +184,22 @@ _SPEECH_VERBS = (
 _SPEECH_VERBS_CAPS = ("Said", "Says", "Say", "Claims", "Estimates", "Confirms", "Reports", "Warns")
 
 _SPEECH_RE = re.compile(
-    r"\b(?:(?P<verb>" + "|".join((*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS))
+    r"\b(?:(?P<verb>" + trie_pattern((*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS))
     + r"|[Pp]uts?\s+the\s+(?:figure|number|toll|total))\b"
     r"|(?P<acc>[Aa]ccording\s+to\b)"
     r"|(?P<poss>['’]s\s+(?:latest\s+|earlier\s+|new\s+|own\s+|official\s+|initial\s+)?(?:confirmation|estimate|estimates|"
     r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis)\b))"
 )
+_SPEECH_GATE = LiteralGate(
+    _SPEECH_RE, (*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS, "put", "puts", "Put", "Puts", "according", "According",
+                 "'s", "’s"))
 # "an/the <verb>" is a noun ("the report"), not a speech verb.
 _NOUN_BEFORE_RE = re.compile(r"(?:^|\W)(?:an|the)\s$", re.I)
 
 
 def _speech_cues(text: str, start: int, end: int) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
-    for c in _SPEECH_RE.finditer(text, start, end):
+    for c in _SPEECH_GATE.finditer(text, start, end):
         i = c.start()
         if c.group("verb") is not None and _NOUN_BEFORE_RE.search(text, max(0, i - 5), i):
             continue
@@ -198,6 +251,34 @@ _NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)\s+(?:\w+\s+){0
 _TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,4}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
 _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
 
+# patterns used by the methods below (compiled once)
+_RANGE_BETWEEN_RE = re.compile(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*")
+_SPELLED_NOT_COUNT_AFTER_RE = re.compile(r"^\s+(?:of|another|or|and|by|day|time|way|side)\b", re.I)
+_SPELLED_NOT_COUNT_BEFORE_RE = re.compile(r"\b(?:no|every|any|each)\s+$", re.I)
+_DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*")
+_NAME_COMMA_BEFORE_RE = re.compile(r"[A-Z][\w\-]+,\s$")
+_AGES_LIST_BEFORE_RE = re.compile(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", re.I)
+_HYPHEN_UNIT_AFTER_RE = re.compile(
+    r"^-(?:magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
+    r"year(?= (?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
+_MODEL_AFTER_RE = re.compile(r"^\s[A-Z]{2,}\b")
+_YEAR_BEFORE_RE = re.compile(r"\b(?:the|in|since|of|from|by|until|for|a|an|its|their|his|her|this|that)\s+$", re.I)
+_HYPHEN_UNIT_RE = re.compile(
+    r"^[-‐](magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
+    r"year(?=[ ](?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
+_MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude[-\s]*$", re.I)
+_LAWMAKERS_RE = re.compile(r"\b(?:lawmakers|deputies|legislators|mps|senators|members)$")
+_VOTING_RE = re.compile(r"\b(?:vot\w*|in\s+favou?r|backed|approved|supported|against)\b")
+_CLAUSE_BREAK_RE = re.compile(r"[.;:“”\"]")
+_CASUALTIES_AFTER_RE = re.compile(r"\bkilled,?\s+(?:or|and)\s+(?:wounded|injured)\b|\bdead\s+(?:or|and)\s+wounded\b|\bcasualt")
+_DEATHS_AFTER_RE = re.compile(r"\b(?:killed|died|dead|perished|lost\s+their\s+lives|deaths?)\b")
+_DEATHS_BEFORE_RE = re.compile(
+    r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
+    r"\s+(?:\w+\s+){0,2}$")
+_INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
+_INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding)\s+(?:\w+\s+){0,2}$")
+_PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
+_PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing)\s+(?:\w+\s+){0,2}$")
 
 class FigureFinder:
     """Stateless apart from compiled tables; one instance serves every call."""
@@ -207,7 +288,7 @@ class FigureFinder:
         if not numbers:
             return []
         # numbers inside a phone number or an actor's name ("Group of Seven") are not figures
-        phones = [(m.start(), m.end()) for m in _PHONE_RE.finditer(text)]
+        phones = [(m.start(), m.end()) for m in _PHONE_RE.finditer(text)] if ("+" in text or _PHONE_GATE_RE.search(text)) else []
         phones.extend((m.start, m.end) for m in mentions)
         cues = self._cues(text, sentences, mentions)
         kept: list[tuple[NumberMatch, int]] = []
@@ -231,7 +312,7 @@ class FigureFinder:
             if not key and pos + 1 < len(kept):
                 nxt = kept[pos + 1][0]
                 between = text[n.end:nxt.start]
-                if re.fullmatch(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*", between):
+                if _RANGE_BETWEEN_RE.fullmatch(between):
                     nh = self._describe(text, nxt)
                     if nh is not None:
                         key, quantity = nh[0], nh[1]
@@ -274,40 +355,38 @@ class FigureFinder:
         after = text[n.end:n.end + 24]
         if n.spelled:
             # "one of", "no one", "one another": not counts
-            return bool(re.match(r"^\s+(?:of|another|or|and|by|day|time|way|side)\b", after, re.I)) \
-                or bool(re.search(r"\b(?:no|every|any|each)\s+$", before, re.I)) \
+            return bool(_SPELLED_NOT_COUNT_AFTER_RE.match(after)) \
+                or bool(_SPELLED_NOT_COUNT_BEFORE_RE.search(before)) \
                 or bool(_AGE_AFTER_RE.match(after))
         if n.currency or n.percent or n.scaled:
-            return bool(_DESIGNATION_BEFORE_RE.search(before)) and not n.currency and not before.endswith(" ")
+            return _designation_before(before) and not n.currency and not before.endswith(" ")
         raw = n.raw
         if _DATE_BEFORE_RE.search(before) or _DATE_AFTER_RE.match(after):
             return True
         # second half of a date range "Oct. 8-13"
-        if i > 0 and (i - 1) in dated and re.fullmatch(r"\s*[-–]\s*|\s*,\s*", text[numbers[i - 1].end:n.start]):
+        if i > 0 and (i - 1) in dated and _DATE_RANGE_GAP_RE.fullmatch(text, numbers[i - 1].end, n.start):
             return True
         if _TIME_AFTER_RE.match(after) or before.endswith(":"):
             return True
         if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
             return True
         # "Zelensky, 46, said"; "aged 20 and 26"
-        if n.value < 120 and after.startswith(",") and re.search(r"[A-Z][\w\-]+,\s$", before):
+        if n.value < 120 and after.startswith(",") and _NAME_COMMA_BEFORE_RE.search(before):
             return True
-        if re.search(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", before, re.I):
+        if _AGES_LIST_BEFORE_RE.search(before):
             return True
         if _ORDINAL_AFTER_RE.match(after):
             return True
-        if _DESIGNATION_BEFORE_RE.search(before):
+        if _designation_before(before):
             return True
-        if _GLUED_AFTER_RE.match(after) and not re.match(
-                r"^-(?:magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|year(?= (?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b", after):
+        if _GLUED_AFTER_RE.match(after) and not _HYPHEN_UNIT_AFTER_RE.match(after):
             return True
         # model names: "737 MAX" (but "33,000 IAM members")
-        if "," not in raw and re.match(r"^\s[A-Z]{2,}\b", after):
+        if "," not in raw and _MODEL_AFTER_RE.match(after):
             return True
-        if re.fullmatch(r"\d{4}", raw) and 1800 <= n.value <= 2100:
+        if (len(raw) == 4 and raw.isdigit()) and 1800 <= n.value <= 2100:
             nxt = _WORD_RE.findall(after[:20])
-            if not (nxt and singular(nxt[0]) in _SYNONYMS) or re.search(
-                    r"\b(?:the|in|since|of|from|by|until|for|a|an|its|their|his|her|this|that)\s+$", before, re.I):
+            if not (nxt and singular(nxt[0]) in _SYNONYMS) or _YEAR_BEFORE_RE.search(before):
                 return True
         return False
 
@@ -316,15 +395,14 @@ class FigureFinder:
     def _describe(self, text: str, n: NumberMatch) -> tuple[str, str, bool] | None:
         """(key, quantity, "more" follows) for a number; key "" when no head noun follows."""
         tail = text[n.end:n.end + 160]
-        hyph = re.match(r"^[-‐](magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
-                        r"year(?=[ ](?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b", tail)
+        hyph = _HYPHEN_UNIT_RE.match(tail)
         if hyph:
             word = hyph.group(1)
             key = "magnitude" if word in ("magnitude", "strong") else ("countries" if word in ("nation", "country") else word + "s")
             rest = _WORD_RE.findall(tail[hyph.end():hyph.end() + 60])[:3]
             return key, " ".join([f"{word}", *[w for w in rest if w.isalpha()][:2]]).strip(), False
         before = text[max(0, n.start - 40):n.start]
-        if re.search(r"\bmagnitude[-\s]*$", before, re.I):
+        if ("agnitude" in before or "AGNITUDE" in before) and _MAGNITUDE_BEFORE_RE.search(before):
             return "magnitude", "magnitude", False
         words = _WORD_RE.findall(tail)
         more = False
@@ -366,6 +444,9 @@ class FigureFinder:
                     continue
                 break
             if lw[0].islower() and lw.endswith("s") and not lw.endswith(("ss", "us", "is")) and len(lw) > 3:
+                nxt = words[i].lower() if i < len(words) and bare == w else ""
+                if nxt and (singular(nxt) in _SYNONYMS or nxt in _SYNONYMS):
+                    continue  # a modifier: "special operations troops" counts troops
                 head = bare  # first plural noun: "machinists" in "machinists walk out"
                 break
             if bare != w:
@@ -394,8 +475,8 @@ class FigureFinder:
         ctx_key = _context_key(key, after_words, before)
         if ctx_key:
             key = ctx_key
-        if re.search(r"\b(?:lawmakers|deputies|legislators|mps|senators|members)$", key) and re.search(
-                r"\b(?:vot\w*|in\s+favou?r|backed|approved|supported|against)\b", " ".join(after_words[:6]) + " " + before.lower()):
+        if _LAWMAKERS_RE.search(key) and _VOTING_RE.search(
+                " ".join(after_words[:6]) + " " + before.lower()):
             key = "votes"
         if key in _TIME_UNITS and (_TIME_REF_BEFORE_RE.search(before) or (after_words[:1] == ["ago"])):
             return None  # "its worst result in 15 years", "two decades ago"
@@ -407,11 +488,8 @@ class FigureFinder:
 
     def _qualifier(self, text: str, n: NumberMatch, sent: tuple[int, int]) -> str | None:
         before = text[max(sent[0], n.start - 30):n.start]
-        m = _QUALIFIER_RE.search(before)
-        if not m:
-            return None
-        q = re.sub(r"\s+", " ", m.group("q").lower())
-        if q in ("from",):
+        q = _qualifier_before(before)
+        if q is None or q == "from":
             return None
         return _QUALIFIER_CANON.get(q, q)
 
@@ -433,9 +511,10 @@ class FigureFinder:
             sentence_speaker: str | None = None
             for c in _speech_cues(text, ss, se):
                 speaker: str | None = None
-                if c.group("acc"):
+                if c.group("acc") or c.group("verb") in ("citing", "cited"):
+                    # "according to X", "citing X": the source comes after the cue
                     after = [m for m in in_sent if m.start >= c.end() and m.start - c.end() < 60]
-                    speaker = after[0].name if after else None
+                    speaker = _most_specific(text, after, forward=True) if after else None
                 elif c.group("poss"):
                     own = [m for m in in_sent if m.end == c.start()]
                     speaker = own[0].name if own else None
@@ -471,14 +550,14 @@ class FigureFinder:
                 return earlier[-1].name
             return None
         prev = [m for m in in_sent if m.end <= cs and cs - m.end < 150
-                and not re.search(r"[.;:“”\"]", text[m.end:cs])]
+                and not _CLAUSE_BREAK_RE.search(text, m.end, cs)]
         # a demonym names a speaker only right before the verb ("Ukrainian officials said")
         prev = [m for m in prev if not m.demonym or len(text[m.end:cs].split()) <= 2]
         if prev:
             people = [m for m in prev if m.kind == "person" and cs - m.end < 120]
             if people and prev[-1].kind != "person" and "," in text[people[-1].end:cs]:
                 return people[-1].name  # "Park, a Democratic Party lawmaker on ..., said"
-            return prev[-1].name
+            return _most_specific(text, prev, forward=False)
         nxt = [m for m in in_sent if m.start >= ce and m.start - ce < 25]
         return nxt[0].name if nxt else None
 
@@ -495,6 +574,29 @@ class FigureFinder:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+# what may join the mentions of one noun phrase: "South Korea's National Intelligence Service",
+# "the National Intelligence Service of South Korea", "Kyiv's military intelligence chief Budanov"
+_SAME_PHRASE_RE = re.compile(r"(?:['’]s)?\s+(?:of\s+(?:the\s+)?)?(?:[a-z\-]+\s+){0,3}")
+_SPECIFICITY = {"person": 0, "organisation": 1, "country": 2}
+
+
+def _most_specific(text: str, mentions: Sequence[Mention], *, forward: bool) -> str:
+    """The most specific actor of the noun phrase that holds the first (``forward``) or last of
+    ``mentions``: a person before an organisation before a country, so that "South Korea's
+    National Intelligence Service said" and "according to the NIS of South Korea" credit the
+    agency, not the country."""
+    seq = list(mentions) if forward else list(reversed(mentions))
+    group = [seq[0]]
+    for m in seq[1:]:
+        a, b = (group[-1], m) if forward else (m, group[-1])
+        if not _SAME_PHRASE_RE.fullmatch(text, a.end, b.start):
+            break
+        group.append(m)
+    best = min(group, key=lambda m: (_SPECIFICITY.get(m.kind, 3), m.demonym))
+    return best.name
+
+
 
 def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
     for s, e in sentences:
@@ -547,14 +649,14 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         return ""
     window = " ".join(after)
     bwin = before.lower()
-    if re.search(r"\bkilled,?\s+(?:or|and)\s+(?:wounded|injured)\b|\bdead\s+(?:or|and)\s+wounded\b|\bcasualt", window):
+    if _CASUALTIES_AFTER_RE.search(window):
         return "casualties"
-    if re.search(r"\b(?:killed|died|dead|perished|lost\s+their\s+lives|deaths?)\b", window) or \
-            re.search(r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))\s+(?:\w+\s+){0,2}$", bwin):
+    if _DEATHS_AFTER_RE.search(window) or \
+            _DEATHS_BEFORE_RE.search(bwin):
         return "deaths"
-    if re.search(r"\b(?:injured|wounded|hurt|injuries)\b", window) or re.search(r"\b(?:injuring|wounding)\s+(?:\w+\s+){0,2}$", bwin):
+    if _INJURED_AFTER_RE.search(window) or _INJURED_BEFORE_RE.search(bwin):
         return "injured"
-    if re.search(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b", window) or \
-            re.search(r"\b(?:captured|capturing)\s+(?:\w+\s+){0,2}$", bwin):
+    if _PRISONERS_AFTER_RE.search(window) or \
+            _PRISONERS_BEFORE_RE.search(bwin):
         return "prisoners"
     return ""

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
+from watcher.extract.text import LiteralGate, trie_pattern
+
 _SCALES = {
     "thousand": 1e3, "k": 1e3,
     "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
@@ -25,16 +27,19 @@ _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _NUMWORD = rf"(?:(?:{_TENS})(?:-(?:{_UNITS}))?|{_TEENS}|{_UNITS}|hundred|thousand|million|billion|trillion)"
 
-# Digits, with currency before and scale/percent after.
+# Digits, with scale/percent after. The pattern starts with a digit (the "not after a word,
+# '.' or ','" test is a lookbehind placed after it) so the regex engine can skip ahead to the
+# next digit; a leading optional currency group made it try every position. The currency
+# before is read by ``_CURRENCY_BEFORE_RE``.
 _DIGITS_RE = re.compile(
     r"""
-    (?:(?P<cur>US\$|\$|€|£|¥|₩|₽|₴)\s?)?
-    (?P<digits>(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\w.,])\d+(?:\.\d+)?(?!,\d{3}))
+    (?P<digits>\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|\d*(?:\.\d+)?(?!,\d{3})))
     (?:[ \t]?(?P<scale>trillion|billion|million|thousand|bn|mn|mln|tn|k|m|b)\b)?
     (?:[ \t]?(?P<pct>%|percent\b|per[ \t]cent\b))?
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_CURRENCY_BEFORE_RE = re.compile(r"(?P<cur>US\$|\$|€|£|¥|₩|₽|₴)[ \t\n\r\f\v]?$")
 # Number words, tried only where a word that can start one stands (a per-position regex scan
 # over every word of the text would cost more than the rest of the extraction).
 _WORDS_RE = re.compile(
@@ -42,9 +47,22 @@ _WORDS_RE = re.compile(
     r"(?:[ \t]?(?P<wpct>percent\b|per[ \t]cent\b))?",
     re.IGNORECASE,
 )
-_TOKEN_RE = re.compile(r"[A-Za-z]+")
 _STARTERS = frozenset(
     f"{_UNITS}|{_TEENS}|{_TENS}|dozen|a".split("|")
+)
+# Words that can start a spelled-out number, lower case or capitalised, as a trie (a
+# case-sensitive trie is scanned several times faster than a case-insensitive word list); "a"
+# only before a scale word ("a dozen", "a million").
+_STARTER_RE = re.compile(
+    r"\b(?:"
+    + trie_pattern(w for s in _STARTERS - {"a"} for w in (s, s.capitalize()))
+    + r"|[Aa](?=\s+(?:dozen|hundred|thousand|million|billion)\b))\b"
+)
+_STARTER_GATE = LiteralGate(
+    _STARTER_RE,
+    [*(w for s in _STARTERS - {"a"} for w in (s, s.capitalize())),
+     *(f"{a} {scale}" for a in "aA" for scale in ("dozen", "hundred", "thousand", "million", "billion"))],
+    word_start=True,
 )
 NUMBER_RE = _DIGITS_RE  # kept for callers that only want digit forms
 
@@ -64,7 +82,7 @@ class NumberMatch:
 
 
 def _word_value(words: str) -> float | None:
-    w = re.sub(r"\s+", " ", words.lower()).strip()
+    w = " ".join(words.lower().split())
     if w.endswith("dozen"):
         return 12.0
     if w.startswith("a "):
@@ -82,7 +100,8 @@ def find_numbers(text: str) -> list[NumberMatch]:
         digits = m.group("digits")
         value = float(digits.replace(",", ""))
         scale = m.group("scale")
-        cur = m.group("cur")
+        c = _CURRENCY_BEFORE_RE.search(text, max(0, m.start() - 4), m.start())
+        cur = c.group("cur") if c else None
         scaled = False
         if scale:
             s = scale.lower()
@@ -93,15 +112,15 @@ def find_numbers(text: str) -> list[NumberMatch]:
         end = m.end() if (scaled or m.group("pct")) else m.end("digits")
         if m.group("pct") and not scaled:
             end = m.end("pct")
-        start = m.start("cur") if cur else m.start("digits")
+        start = c.start() if c else m.start("digits")
         out.append(NumberMatch(
             start, end, value, text[start:end], percent=bool(m.group("pct")),
             currency=_CURRENCY_SYMBOLS.get(cur) if cur else None, scaled=scaled,
         ))
     pos = 0
     digit_spans = [(n.start, n.end) for n in out]
-    for t in _TOKEN_RE.finditer(text):
-        if t.start() < pos or t.group(0).lower() not in _STARTERS:
+    for t in _STARTER_GATE.finditer(text):
+        if t.start() < pos:
             continue
         if digit_spans and any(s <= t.start() < e for s, e in digit_spans):
             continue

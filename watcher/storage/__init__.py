@@ -1,5 +1,5 @@
 """The storage layer: the only place watcher talks SQL (SQLite or PostgreSQL)."""
 
-from ._storage import Storage
+from ._storage import PollSuccess, Storage
 
-__all__ = ["Storage"]
+__all__ = ["PollSuccess", "Storage"]

@@ -13,6 +13,7 @@ connection the next call reconnects (``pool_pre_ping``).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import logging
@@ -20,6 +21,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
@@ -75,12 +77,29 @@ _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter l
 _SQLITE_BEGIN_OPTION = "watcher_sqlite_begin"
 # Alembic keeps its migration context in module globals: one migration at a time per process.
 _MIGRATE_LOCK = threading.Lock()
+# SQLite files this process polls from: lock file path -> [open lock file, users]
+_INSTANCE_LOCKS: dict[str, list[Any]] = {}
+_INSTANCE_GUARD = threading.Lock()
+SECOND_INSTANCE_WARNING = ("another watcher instance is using this SQLite database ({path}); "
+                           "use PostgreSQL to run several instances")
 
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
 AlertBuilder = Callable[[list[Figure], list[Actor]], dict[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PollSuccess:
+    """A successful poll to record with the feed's items (see :meth:`Storage.store_items`);
+    the fields mean what :meth:`Storage.record_feed_success`'s arguments mean."""
+
+    next_poll_at: datetime
+    etag: str | None
+    last_modified: str | None
+    new_url: str | None = None
+    warning: str | None = None
 
 
 def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
@@ -142,6 +161,8 @@ class Storage:
 
         kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         connect_args: dict[str, Any] = {}
+        in_memory = False
+        database = ""
         if backend == "sqlite":
             database = parsed.database or ""
             in_memory = (database in ("", ":memory:") or parsed.query.get("mode") == "memory")
@@ -169,6 +190,11 @@ class Storage:
             self._catch = (SQLAlchemyError, dbapi_error)
         self._sqlite = backend == "sqlite"
         self._pg = backend == "postgresql"
+        self._sqlite_file: Path | None = None
+        if self._sqlite and not in_memory and not database.startswith("file:"):
+            self._sqlite_file = Path(database).expanduser().resolve()
+        self._instance_lock: str | None = None
+        self._instance_warned = False
         if self._sqlite:
             event.listen(self._engine, "connect", _sqlite_on_connect)
             event.listen(self._engine, "begin", _sqlite_on_begin)
@@ -239,7 +265,52 @@ class Storage:
 
     def close(self) -> None:
         """Close every pooled connection. The object may be used again afterwards."""
+        self._release_instance_lock()
         self._engine.dispose()
+
+    def check_single_instance(self) -> bool:
+        """Note this process as a poller of the database. SQLite cannot be shared by several
+        watcher instances safely (PostgreSQL can): when another process already polls this
+        SQLite file, log a warning (once) and return False. Holds an advisory lock on
+        ``<database>.instance.lock`` until :meth:`close`. Always True on PostgreSQL."""
+        if self._sqlite_file is None or self._instance_lock is not None:
+            return True
+        path = f"{self._sqlite_file}.instance.lock"
+        with _INSTANCE_GUARD:
+            held = _INSTANCE_LOCKS.get(path)
+            if held is not None:          # this process already holds it (another Storage)
+                held[1] += 1
+                self._instance_lock = path
+                return True
+            try:
+                handle = open(path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+            except OSError as exc:
+                log.debug("cannot open %s: %s", path, exc)
+                return True
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                if not self._instance_warned:  # once; checked again on every call
+                    self._instance_warned = True
+                    log.warning(SECOND_INSTANCE_WARNING.format(path=self._sqlite_file))
+                return False
+            _INSTANCE_LOCKS[path] = [handle, 1]
+            self._instance_lock = path
+        return True
+
+    def _release_instance_lock(self) -> None:
+        path, self._instance_lock = self._instance_lock, None
+        if path is None:
+            return
+        with _INSTANCE_GUARD:
+            held = _INSTANCE_LOCKS.get(path)
+            if held is None:
+                return
+            held[1] -= 1
+            if held[1] <= 0:
+                del _INSTANCE_LOCKS[path]
+                held[0].close()  # closing the file releases the lock
 
     def ping(self) -> bool:
         """True when the database answers ``SELECT 1``."""
@@ -332,12 +403,14 @@ class Storage:
 
     @_storage_op("make every feed due")
     def mark_all_feeds_due(self, now: datetime) -> int:
-        """Make every configured, enabled feed due at ``now`` (a manual "poll everything");
-        returns how many feeds were moved forward."""
+        """Make every configured, enabled, healthy feed due at ``now`` (a manual "poll
+        everything"); a failing feed keeps its backoff and any Retry-After its server asked
+        for. Returns how many feeds were moved forward."""
         t = feeds_t
         with self._write() as conn:
             result = conn.execute(update(t).where(
-                t.c.active.is_(True), t.c.disabled.is_(False), t.c.next_poll_at > now,
+                t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count == 0,
+                t.c.next_poll_at > now,
             ).values(next_poll_at=now))
         return int(result.rowcount)
 
@@ -348,17 +421,24 @@ class Storage:
         """Record a successful poll. ``etag``/``last_modified`` are stored as given (the
         validators to send next time); ``new_url`` follows a permanent redirect; ``warning``
         (feed ill-formed but items kept) is kept as the feed's message, status stays ok."""
+        success = PollSuccess(next_poll_at, etag, last_modified, new_url, warning)
+        with self._write() as conn:
+            self._record_success(conn, feed_id, now, success)
+
+    @staticmethod
+    def _record_success(conn: Connection, feed_id: int, now: datetime,
+                        success: PollSuccess) -> None:
         t = feeds_t
         values: dict[str, Any] = {
-            "last_polled_at": now, "last_success_at": now, "next_poll_at": next_poll_at,
-            "etag": etag, "last_modified": last_modified, "error_count": 0, "last_error": warning,
+            "last_polled_at": now, "last_success_at": now, "next_poll_at": success.next_poll_at,
+            "etag": success.etag, "last_modified": success.last_modified, "error_count": 0,
+            "last_error": success.warning,
         }
-        if new_url:
-            values["url"] = new_url
-        with self._write() as conn:
-            result = conn.execute(update(t).where(t.c.id == feed_id).values(**values))
-            if result.rowcount == 0:
-                raise StorageError(f"no feed with id {feed_id}")
+        if success.new_url:
+            values["url"] = success.new_url
+        result = conn.execute(update(t).where(t.c.id == feed_id).values(**values))
+        if result.rowcount == 0:
+            raise StorageError(f"no feed with id {feed_id}")
 
     @_storage_op("record a failed poll")
     def record_feed_error(self, feed_id: int, now: datetime, message: str,
@@ -426,12 +506,20 @@ class Storage:
     # --- items ----------------------------------------------------------------------------
 
     @_storage_op("store feed items")
-    def store_items(self, feed_id: int, items: Sequence[ParsedItem],
-                    now: datetime) -> list[StoredItem]:
+    def store_items(self, feed_id: int, items: Sequence[ParsedItem], now: datetime, *,
+                    needs_analysis: Callable[[ParsedItem], bool] | None = None,
+                    success: PollSuccess | None = None) -> list[StoredItem]:
         """Store a feed's items; return those that are new or updated (content changed), in
         feed order. Unchanged items are not returned. Within one batch the last copy of a
-        key wins. A handful of statements per call, whatever the number of items."""
+        key wins. A handful of statements per call, whatever the number of items.
+
+        New and updated items are stored as awaiting analysis (see :meth:`unanalysed_items`),
+        except those for which ``needs_analysis(item)`` is False (e.g. no rule matches them).
+        ``success``: record the successful poll in the same transaction."""
         if not items:
+            if success is not None:
+                with self._write() as conn:
+                    self._record_success(conn, feed_id, now, success)
             return []
         batch: dict[str, ParsedItem] = {}
         for item in items:
@@ -439,6 +527,8 @@ class Storage:
         hashes = {key: _key_hash(key) for key in batch}
         i = items_t
         with self._write() as conn:
+            if success is not None:
+                self._record_success(conn, feed_id, now, success)
             feed_name = conn.execute(select(feeds_t.c.name).where(feeds_t.c.id == feed_id)
                                      ).scalar_one_or_none()
             if feed_name is None:
@@ -457,13 +547,15 @@ class Storage:
                         "feed_id": feed_id, "key": key, "key_hash": hashes[key],
                         "title": item.title, "link": item.link, "published": item.published,
                         "text": item.text, "content_hash": item.content_hash,
-                        "first_seen_at": now, "updated_at": now, "analysed": False,
+                        "first_seen_at": now, "updated_at": now,
+                        "analysed": needs_analysis is not None and not needs_analysis(item),
                     })
                 elif old.content_hash != item.content_hash:
                     changed.append({
                         "b_id": old.id, "b_title": item.title, "b_link": item.link,
                         "b_published": item.published, "b_text": item.text,
                         "b_content_hash": item.content_hash, "b_updated_at": now,
+                        "b_analysed": needs_analysis is not None and not needs_analysis(item),
                     })
             inserted: dict[str, int] = {}
             if new_rows:
@@ -478,7 +570,8 @@ class Storage:
                         title=bindparam("b_title"), link=bindparam("b_link"),
                         published=bindparam("b_published"), text=bindparam("b_text"),
                         content_hash=bindparam("b_content_hash"),
-                        updated_at=bindparam("b_updated_at"), analysed=False),
+                        updated_at=bindparam("b_updated_at"),
+                        analysed=bindparam("b_analysed")),
                     changed)
         out: list[StoredItem] = []
         for key, item in batch.items():
@@ -599,18 +692,17 @@ class Storage:
         unique: dict[tuple[str, float], Figure] = {}
         for fig in figures:
             unique.setdefault((fig.key, float(fig.value)), fig)
-        inserted: set[tuple[str, float]] = set()
-        # a fixed order, so that concurrent transactions lock rows in the same order
-        for k in sorted(unique):
-            fig = unique[k]
-            stmt = (self._insert(f).values(
-                rule=rule, key=fig.key, value=float(fig.value), quantity=fig.quantity,
-                text=fig.text, qualifier=fig.qualifier, said_by=fig.said_by, unit=fig.unit,
-                item_id=item_id, published=published, first_seen_at=now)
-                .on_conflict_do_nothing(index_elements=["rule", "key", "value"])
-                .returning(f.c.id))
-            if conn.execute(stmt).first() is not None:
-                inserted.add(k)
+        if not unique:
+            return []
+        # one statement; rows in a fixed order, so concurrent transactions lock in that order
+        rows = [{"rule": rule, "key": fig.key, "value": float(fig.value),
+                 "quantity": fig.quantity, "text": fig.text, "qualifier": fig.qualifier,
+                 "said_by": fig.said_by, "unit": fig.unit, "item_id": item_id,
+                 "published": published, "first_seen_at": now}
+                for (_k, fig) in sorted(unique.items(), key=lambda kv: kv[0])]
+        stmt = (self._insert(f).on_conflict_do_nothing(index_elements=["rule", "key", "value"])
+                .returning(f.c.key, f.c.value))
+        inserted = {(r.key, float(r.value)) for r in conn.execute(stmt, rows)}
         return [fig for k, fig in unique.items() if k in inserted]
 
     def _learn_actors(self, conn: Connection, rule: str, actors: Iterable[Actor],
@@ -620,17 +712,15 @@ class Storage:
         unique: dict[str, Actor] = {}
         for actor in actors:
             unique.setdefault(_name_norm(actor.name), actor)
-        inserted: set[str] = set()
-        for norm in sorted(unique):
-            actor = unique[norm]
-            stmt = (self._insert(a).values(
-                rule=rule, name=actor.name, name_norm=norm, kind=actor.kind,
-                aliases=list(actor.aliases), role=actor.role, item_id=item_id,
-                first_seen_at=now)
-                .on_conflict_do_nothing(index_elements=["rule", "name_norm"])
-                .returning(a.c.id))
-            if conn.execute(stmt).first() is not None:
-                inserted.add(norm)
+        if not unique:
+            return []
+        rows = [{"rule": rule, "name": actor.name, "name_norm": norm, "kind": actor.kind,
+                 "aliases": list(actor.aliases), "role": actor.role, "item_id": item_id,
+                 "first_seen_at": now}
+                for norm, actor in sorted(unique.items(), key=lambda kv: kv[0])]
+        stmt = (self._insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
+                .returning(a.c.name_norm))
+        inserted = {r.name_norm for r in conn.execute(stmt, rows)}
         return [actor for norm, actor in unique.items() if norm in inserted]
 
     @_storage_op("list hits")

@@ -1,0 +1,175 @@
+"""Fault injection, part 2: alert delivery through the real CLI, on SQLite and PostgreSQL.
+
+Webhook and SMTP down, then back; an alert that dies after ``alert_max_attempts`` and is sent
+again by ``watcher alerts --retry``; the SSRF guard refusing a loopback feed and a loopback
+webhook without losing the alert; SIGKILL in the middle of a delivery. Each time: every alert
+arrives, duplicates only under the same id.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+from faultkit import (
+    Mailbox,
+    Receiver,
+    cli,
+    cli_json,
+    email_alert,
+    feeds_by_name,
+    quake_item,
+    rss,
+    watcher_cmd,
+    webhook_alert,
+    write_config,
+)
+from loopback import LoopbackServer, serve, text
+
+pytestmark = pytest.mark.slow
+
+
+def feed_server(items: list[tuple[str, str]]) -> AbstractContextManager[LoopbackServer]:
+    return serve({"/feed.xml": lambda _r: text(rss(items), content_type="application/rss+xml")})
+
+
+def poll(config: Path) -> str:
+    done = cli(config, "poll", "--once")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_webhook_and_smtp_down_then_back(db_url: str, tmp_path: Path) -> None:
+    receiver, mailbox = Receiver(), Mailbox()  # neither started: connection refused
+    with feed_server([quake_item(120)]) as server:
+        config = write_config(tmp_path, db_url, [("wire", server.url("/feed.xml"))],
+                              alerts=webhook_alert(receiver) + email_alert(mailbox))
+        try:
+            out = poll(config)
+            assert "1 new alerts" in out and "delivered 0, 2 to retry" in out, out
+            pending = cli_json(config, "alerts")
+            assert {a["channel"] for a in pending} == {"webhook:0", "email:1"}
+            assert all(a["status"] == "pending" and a["attempts"] == 1 for a in pending)
+            assert all("refused" in a["last_error"] for a in pending), pending
+            [alert_id] = {a["alert_id"] for a in pending}
+
+            # still down: nothing is lost, attempts are counted
+            out = poll(config)
+            assert "delivered 0, 2 to retry" in out, out
+
+            receiver.start()
+            mailbox.start()
+            out = poll(config)
+            assert "delivered 2, 0 to retry, 0 dead" in out, out
+            assert receiver.ids() == [alert_id]
+            assert mailbox.ids() == [alert_id]
+            assert "no pending alerts" in cli(config, "alerts").stdout
+
+            out = poll(config)  # nothing is sent twice
+            assert "delivered 0," in out, out
+            assert receiver.ids() == [alert_id] and mailbox.ids() == [alert_id]
+        finally:
+            receiver.stop()
+            mailbox.stop()
+
+
+def test_dead_alert_is_listed_and_retried_under_the_same_id(db_url: str, tmp_path: Path) -> None:
+    receiver = Receiver(mode="fail").start()
+    with feed_server([quake_item(130)]) as server:
+        config = write_config(tmp_path, db_url, [("wire", server.url("/feed.xml"))],
+                              alerts=webhook_alert(receiver), extra="alert_max_attempts: 2\n")
+        try:
+            assert "delivered 0, 1 to retry, 0 dead" in poll(config)
+            assert cli_json(config, "alerts", "--failed") == []
+            assert "delivered 0, 0 to retry, 1 dead" in poll(config)
+            [dead] = cli_json(config, "alerts", "--failed")
+            assert dead["status"] == "dead" and dead["attempts"] == 2
+            assert "HTTP 500" in dead["last_error"]
+            listed = cli(config, "alerts", "--failed")
+            assert dead["alert_id"][:12] in listed.stdout and "dead" in listed.stdout
+            assert "delivered 0, 0 to retry, 0 dead" in poll(config)  # dead: left alone
+            assert len(receiver.attempts) == 2
+
+            receiver.mode = "ok"
+            retried = cli(config, "alerts", "--retry")
+            assert retried.returncode == 0 and "1 dead alerts queued again" in retried.stdout
+            assert cli_json(config, "alerts", "--failed") == []
+            assert "delivered 1, 0 to retry, 0 dead" in poll(config)
+            assert receiver.ids() == [dead["alert_id"]]
+            assert {d.payload["id"] for d in receiver.attempts} == {dead["alert_id"]}
+            assert {d.headers["idempotency-key"] for d in receiver.attempts} == {dead["alert_id"]}
+        finally:
+            receiver.stop()
+
+
+def test_ssrf_guard_refuses_loopback_feed_and_webhook_but_keeps_the_alert(
+        db_url: str, tmp_path: Path) -> None:
+    receiver = Receiver()  # down for the first poll
+    with feed_server([quake_item(140)]) as server:
+        feeds = [("wire", server.url("/feed.xml"))]
+
+        def configure(allow: bool) -> Path:
+            return write_config(tmp_path, db_url, feeds, alerts=webhook_alert(receiver),
+                                extra=f"allow_private_networks: {str(allow).lower()}\n")
+
+        # 1. private networks allowed: the item is fetched, the alert waits (receiver down)
+        config = configure(True)
+        assert "1 new alerts" in poll(config)
+        [pending] = cli_json(config, "alerts")
+        fetched = len(server.requests)
+        receiver.start()
+        try:
+            # 2. the default: loopback is refused for the feed and for the webhook
+            config = configure(False)
+            out = poll(config)
+            assert "feed wire: error: blocked address 127.0.0.1" in out, out
+            assert len(server.requests) == fetched  # the guard refused before connecting
+            assert receiver.attempts == []
+            wire = feeds_by_name(config)["wire"]
+            assert wire["status"] == "error" and "blocked address" in wire["error"]
+            [still] = cli_json(config, "alerts")  # not lost, not dead
+            assert still["alert_id"] == pending["alert_id"]
+            assert still["status"] == "pending" and "blocked address" in still["last_error"]
+
+            # 3. allowed again: the same alert goes out
+            config = configure(True)
+            assert "delivered 1," in poll(config)
+            assert receiver.ids() == [pending["alert_id"]]
+        finally:
+            receiver.stop()
+
+
+def test_sigkill_in_the_middle_of_a_delivery_loses_nothing(db_url: str, tmp_path: Path) -> None:
+    receiver = Receiver(mode="hang").start()  # accepts the POST, never answers
+    with feed_server([quake_item(150), quake_item(151, place="Peru")]) as server:
+        config = write_config(tmp_path, db_url, [("wire", server.url("/feed.xml"))],
+                              alerts=webhook_alert(receiver))
+        try:
+            proc = subprocess.Popen(watcher_cmd(config, "poll", "--once"), cwd=tmp_path,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 20
+            while len(receiver.attempts) < 2 and time.monotonic() < deadline:
+                assert proc.poll() is None, "poll --once finished before the kill"
+                time.sleep(0.05)
+            assert len(receiver.attempts) == 2, receiver.attempts
+            os.kill(proc.pid, signal.SIGKILL)
+            assert proc.wait(timeout=10) == -signal.SIGKILL
+            in_flight = {d.payload["id"] for d in receiver.attempts}
+
+            receiver.stop()
+            receiver.mode = "ok"
+            receiver.start()
+            out = poll(config)
+            assert "0 new alerts" in out and "delivered 2, 0 to retry" in out, out
+            # both arrived, possibly twice, but always under the same ids
+            assert set(receiver.ids()) == in_flight
+            assert {d.payload["id"] for d in receiver.attempts} == in_flight
+            assert len(cli_json(config, "hits")) == 2
+            assert "no pending alerts" in cli(config, "alerts").stdout
+        finally:
+            receiver.stop()
