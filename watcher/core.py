@@ -47,6 +47,9 @@ RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an 
 PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stored, at most
 PARSE_POOL_MIN_FEEDS = 8     # smaller batches are parsed in this process: a pool would not pay
 MAX_PARSE_WORKERS = 4
+# Parse pools stay referenced until closed: one collected while the interpreter exits races
+# with concurrent.futures' own exit hook (an "OSError: Bad file descriptor" in Python 3.11).
+_LIVE_POOLS: set[ProcessPoolExecutor] = set()
 
 
 def default_parse_workers() -> int:
@@ -180,7 +183,8 @@ class Engine:
         """Stop the parse worker processes, if any (they are started again when needed)."""
         pool, self._parse_pool = self._parse_pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
+            _LIVE_POOLS.discard(pool)
 
     # --- polling ---------------------------------------------------------------------------
 
@@ -226,6 +230,7 @@ class Engine:
             # spawn, not fork: this process has threads (health endpoint, database pool)
             self._parse_pool = ProcessPoolExecutor(
                 self.parse_workers, mp_context=multiprocessing.get_context("spawn"))
+            _LIVE_POOLS.add(self._parse_pool)
         return self._parse_pool
 
     async def _fetch_and_parse(self, feed: FeedState, gate: asyncio.Semaphore,
@@ -372,11 +377,17 @@ class Engine:
             matches = self.rules.match(item.item.title, item.item.text)
         if not matches:
             return
-        extraction: Extraction = self.extractor.extract(f"{item.item.title}\n\n{item.item.text}")
+        extractions: dict[str, Extraction] = {}
         for match in matches:
             rule = self.rules.get(match.rule)
             if rule is None:
                 continue
+            # Only the part of a long text that is about this rule's story counts as news.
+            passage = self.rules.passage(rule.name, item.item.text)
+            extraction = extractions.get(passage)
+            if extraction is None:
+                extraction = self.extractor.extract(f"{item.item.title}\n\n{passage}")
+                extractions[passage] = extraction
             known = knowledge.get(rule.name) or self._load_knowledge(rule)
             knowledge[rule.name] = known
             figures = new_figures(extraction.figures, known.figures)

@@ -14,6 +14,7 @@ word-prefix) match and needs no further boundary check.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -21,9 +22,36 @@ from typing import Any, Union
 import ahocorasick
 
 from watcher.models import Actor, KnownFigure, MatchResult
-from watcher.rules._text import item_text
+from watcher.rules._text import item_text, normalise
 
 log = logging.getLogger("watcher.rules")
+
+# Matching reads the title and the lead of the text: news says what it is about up front, and
+# a long feature that names the story's actors in passing, paragraphs apart, is not a hit.
+LEAD_CHARS = 3000
+# Texts longer than this are reduced to the sentences that mention a rule's terms before
+# figures and actors are extracted, so a long article's unrelated paragraphs bring no "news".
+PASSAGE_MIN_CHARS = 1200
+_SENTENCE_BREAK = re.compile(r"([.!?…][\"'”’)\]]*)\s+(?=[\"“‘'(\[A-Z0-9])|\n+")
+
+
+def lead(text: str) -> str:
+    """The first ``LEAD_CHARS`` of ``text``, cut at a word boundary."""
+    if len(text) <= LEAD_CHARS:
+        return text
+    cut = text.rfind(" ", 0, LEAD_CHARS)
+    return text[: cut if cut > 0 else LEAD_CHARS]
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split into sentences (roughly: a break after . ! ? before a capital, or a
+    line break). Cheap and good enough to keep related words together."""
+    parts = _SENTENCE_BREAK.split(text)  # text, end punctuation (or None), text, ...
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        out[-1] += parts[i] or ""
+        out.append(parts[i + 1])
+    return [s for s in out if s and not s.isspace()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +163,8 @@ class Rule:
 class RuleSet:
     """An immutable set of rules with a shared matcher."""
 
-    __slots__ = ("_always", "_automaton", "_by_name", "_index", "_positive", "rules")
+    __slots__ = ("_always", "_automaton", "_by_name", "_index", "_positive", "_positive_keys",
+                 "rules")
 
     def __init__(self, rules: Iterable[Rule] = ()) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
@@ -163,6 +192,10 @@ class RuleSet:
             for term in rule.condition.positive_terms():
                 seen.setdefault(term.label, term)
             self._positive.append(tuple(seen.values()))
+        self._positive_keys = {
+            rule.name: frozenset(k for term in terms for k in term.keys)
+            for rule, terms in zip(self.rules, self._positive, strict=True)
+        }
         self._index = {key: tuple(ids) for key, ids in index.items()}
         self._always = tuple(always)
         self._automaton: Any = None
@@ -188,7 +221,7 @@ class RuleSet:
             return []
         found: set[str] = set()
         if self._automaton is not None:
-            found = {key for _, key in self._automaton.iter(item_text(title, text))}
+            found = {key for _, key in self._automaton.iter(item_text(title, lead(text)))}
         candidates: set[int] = set(self._always)
         index = self._index
         for key in found:
@@ -204,3 +237,16 @@ class RuleSet:
                 )
                 results.append(MatchResult(rule=rule.name, matched=matched))
         return results
+
+    def passage(self, rule: str, text: str) -> str:
+        """The part of ``text`` that is about ``rule``'s story: all of a short text; of a long
+        one, the sentences that mention one of the rule's terms (or actors' aliases)."""
+        keys = self._positive_keys.get(rule)
+        if len(text) <= PASSAGE_MIN_CHARS or not keys or self._automaton is None:
+            return text
+        kept = [
+            sentence for sentence in sentences(text)
+            if not keys.isdisjoint(key for _, key in self._automaton.iter(
+                f" {normalise(sentence)} "))
+        ]
+        return " ".join(kept)

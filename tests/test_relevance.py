@@ -1,0 +1,115 @@
+"""Long texts: matching reads the title and lead; extraction reads the sentences about the
+rule's story. Short texts (RSS summaries) are used whole."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from watcher.core import Engine
+from watcher.extract import get_extractor
+from watcher.models import FeedConfig, FeedState, FetchResult
+from watcher.rules import RuleSet, parse_rule
+from watcher.rules.matching import LEAD_CHARS, PASSAGE_MIN_CHARS, sentences
+from watcher.storage import Storage
+
+RULE = parse_rule("""\
+name: nk
+match:
+  all: [North Korea, any: [Russia, Ukraine], any: [troops, soldiers]]
+known_actors:
+  - {name: North Korea, kind: country, aliases: [North Korean, Pyongyang]}
+  - {name: Russia, kind: country, aliases: [Russian, Moscow]}
+known_figures:
+  - {value: 1500, key: troops, quantity: troops sent}
+""", "rules/nk.yaml")
+
+FILLER = ("Chip makers in Shenzhen reported strong quarterly sales, and analysts at Morgan "
+          "Stanley said 40 percent of new orders came from abroad. ")
+
+
+def long_text(topic: str, *, at: str) -> str:
+    padding = FILLER * (LEAD_CHARS // len(FILLER) + 2)
+    return topic + " " + padding if at == "start" else padding + " " + topic
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        (long_text("North Korean troops have reached Russia, officials said.", at="start"), True),
+        (long_text("North Korean troops have reached Russia, officials said.", at="end"), False),
+        ("North Korean troops have reached Russia.", True),
+    ],
+)
+def test_matching_reads_the_lead_of_long_texts(text: str, hit: bool) -> None:
+    assert bool(RuleSet([RULE]).match("World briefing", text)) is hit
+
+
+def test_passage_keeps_only_sentences_about_the_story() -> None:
+    rules = RuleSet([RULE])
+    text = ("Pyongyang has sent 3,000 more soldiers to Russia, Seoul said. " + FILLER * 12
+            + "Separately, a Shenzhen firm hired 700 engineers.\nMoscow denied that 12,000 "
+            "North Korean troops were in Kursk.")
+    assert len(text) > PASSAGE_MIN_CHARS
+    passage = rules.passage("nk", text)
+    assert "3,000 more soldiers" in passage and "12,000" in passage
+    assert "Morgan Stanley" not in passage and "700 engineers" not in passage
+    short = "Chip sales rose. North Korean troops moved."
+    assert rules.passage("nk", short) == short
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
+        ('He said "go." Then left.', ['He said "go."', "Then left."]),
+        ("Line one\nline two", ["Line one", "line two"]),
+        ("It cost 3.5 billion. Next", ["It cost 3.5 billion.", "Next"]),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+class OneFeed:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    async def fetch(self, feed: FeedState) -> FetchResult:
+        return FetchResult(url=feed.url, status=200, content=self.body)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_a_long_article_alerts_only_on_what_its_story_sentences_bring(storage: Storage) -> None:
+    body = ("North Korea has sent 3,000 more soldiers to Russia, South Korea's spy agency said. "
+            + FILLER * 20 + "Pyongyang's troops, now 12,000 strong, were seen near Kursk.")
+    rss = (f"<rss version='2.0'><channel><title>w</title><item><guid>1</guid><title>Briefing"
+           f"</title><description>{body}</description></item></channel></rss>").encode()
+    now = datetime(2024, 11, 1, tzinfo=UTC)
+    storage.sync_feeds([FeedConfig(name="wire", url="https://w.example/rss", interval=900)], now)
+
+    class Recorder:
+        name = "recorder"
+        sent: list[dict[str, object]] = []
+
+        async def send(self, alert: object) -> None:
+            self.sent.append(alert.payload)  # type: ignore[attr-defined]
+
+        async def aclose(self) -> None:
+            pass
+
+    recorder = Recorder()
+    engine = Engine(storage=storage, rules=RuleSet([RULE]), fetcher=OneFeed(rss),
+                    notifiers=[recorder], extractor=get_extractor(), clock=lambda: now)
+    report = asyncio.run(engine.poll())
+    asyncio.run(engine.deliver())
+    assert report.hits == 1 and report.alerts == 1
+    [payload] = recorder.sent
+    values = sorted(f["value"] for f in payload["new_figures"])  # type: ignore[union-attr]
+    assert values == [3000, 12000]                    # not the filler's 40 percent
+    names = {a["name"] for a in payload["new_actors"]}  # type: ignore[union-attr]
+    assert "Morgan Stanley" not in names and "Shenzhen" not in names
