@@ -1,0 +1,88 @@
+"""`watcher seed` through the real CLI: from a file, from HTML at a URL on loopback, to stdout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from loopback import LoopbackServer, text
+
+ARTICLE = """\
+Floods force 20,000 from homes in northern Italy
+
+By Ana Costa
+
+MILAN - Floods in the Emilia-Romagna region forced about 20,000 people from their homes on
+Tuesday, Italy's Civil Protection Department said. At least nine people died, regional
+president Stefano Bonaccini told reporters, and the army sent 400 soldiers to help.
+Prime Minister Giorgia Meloni promised 2 billion euros in aid for flooded towns.
+"""
+
+
+def cli(*args: str, cwd: Path, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if config is not None:
+        env["WATCHER_CONFIG"] = str(config)
+    return subprocess.run([sys.executable, "-m", "watcher", *args], capture_output=True,
+                          text=True, timeout=60, cwd=cwd, env=env)
+
+
+def check_rule(data: dict[str, object]) -> None:
+    assert data["name"] == "floods"
+    actors = {a["name"]: a["kind"] for a in data["known_actors"]}  # type: ignore[attr-defined]
+    assert actors.get("Italy") == "country"
+    assert actors.get("Giorgia Meloni") == "person"
+    assert "Ana Costa" not in actors                      # the byline is not an actor
+    values = {f["value"] for f in data["known_figures"]}  # type: ignore[attr-defined]
+    assert {20000, 9, 400} <= values
+
+
+def test_seed_from_file_writes_a_rule_that_check_accepts(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "rules").mkdir()
+    out = cli("seed", str(article), "--name", "floods", "-o", "rules/floods.yaml",
+              "--publisher", "Test Wire", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    data = yaml.safe_load((tmp_path / "rules/floods.yaml").read_text(encoding="utf-8"))
+    check_rule(data)
+    assert data["source"]["publisher"] == "Test Wire"
+    config = tmp_path / "watcher.yaml"
+    config.write_text("rules_dir: rules\nfeeds: []\n", encoding="utf-8")
+    checked = cli("check", cwd=tmp_path, config=config)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_seed_from_html_url_to_stdout(tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines() if line)
+    html = (f"<html><head><script>var ad = 'Ana Costa 99,999';</script></head><body>"
+            f"<article>{paragraphs}</article></body></html>")
+    config = tmp_path / "watcher.yaml"
+    config.write_text("allow_private_networks: true\nfeeds: []\n", encoding="utf-8")
+    with LoopbackServer({"/story": lambda _r: text(html, content_type="text/html")}) as server:
+        out = cli("seed", "--url", server.url("/story"), "--name", "floods", "-o", "-",
+                  cwd=tmp_path, config=config)
+    assert out.returncode == 0, out.stderr
+    data = yaml.safe_load(out.stdout)
+    check_rule(data)
+    assert 99999 not in {f["value"] for f in data["known_figures"]}   # script text dropped
+    assert data["source"]["url"].endswith("/story")
+
+
+def test_seed_refuses_private_urls_by_default(tmp_path: Path) -> None:
+    config = tmp_path / "watcher.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    with LoopbackServer({"/story": lambda _r: text(ARTICLE)}) as server:
+        out = cli("seed", "--url", server.url("/story"), "--name", "x", "-o", "-",
+                  cwd=tmp_path, config=config)
+        assert server.requests == []
+    assert out.returncode == 1
+    assert "loopback" in out.stderr
+
+
+def test_seed_needs_exactly_one_source(tmp_path: Path) -> None:
+    out = cli("seed", "--name", "x", "-o", "-", cwd=tmp_path)
+    assert out.returncode == 2 and "ARTICLE file or --url" in out.stderr
