@@ -543,3 +543,11 @@ def test_random_bytes_only_raise_parse_error(content: bytes, content_type: str |
     except ParseError:
         return
     check_bounded(feed, content)
+
+
+def test_ill_formed_feed_without_entries_is_an_empty_feed_not_an_error() -> None:
+    body = b"<rss version='2.0'><channel><title>testing &Psi; entity</title></channel></rss>"
+    parsed = parse_feed(body, url=URL)
+    assert parsed.items == ()
+    assert parsed.warning and "ill-formed" in parsed.warning
+    assert parsed.title == "testing \u03a8 entity"

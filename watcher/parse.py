@@ -124,11 +124,10 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     if problem is None and not _benign(encoding_info.get("bozo_exception")):
         problem = _bozo_message(encoding_info)
     entries = result.get("entries") or []
-    if not entries:
-        if problem:
-            raise ParseError(f"not a feed: {problem}")
-        if not result.get("version"):
-            raise ParseError("not a feed: no RSS, Atom or RDF content found")
+    if not entries and not result.get("version"):
+        # An ill-formed document that is recognisably RSS/Atom/RDF but has no entries yet is
+        # an empty feed (with a warning), not an error.
+        raise ParseError(f"not a feed: {problem or 'no RSS, Atom or RDF content found'}")
 
     items = _items(entries, url)
 
