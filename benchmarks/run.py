@@ -255,6 +255,7 @@ class Hooks:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
+        self.mark = 0  # ids before this index belong to earlier contenders
         hooks = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -371,6 +372,10 @@ def bench_n(n: int, args: argparse.Namespace, feeds_root: Path, base: str, work:
     results: list[Result] = []
 
     def show(r: Result) -> Result:
+        if r.name.startswith("watcher"):
+            ids = hooks.ids[hooks.mark:]
+            hooks.mark = len(hooks.ids)
+            r.extra["alerts received"] = f"{len(ids)} ({len(set(ids))} distinct)"
         print(f"  {r.name:<34} {r.wall:8.2f} s wall {r.cpu:8.2f} s CPU {r.rss_mb:7.0f} MB "
               f"{r.note}", flush=True)
         results.append(r)
@@ -390,9 +395,10 @@ def bench_n(n: int, args: argparse.Namespace, feeds_root: Path, base: str, work:
                                 urls=urls, hook=hooks.url)
         for mode in ("cold", "warm"):
             log = logs / f"{label}-{mode}.log"
-            r = show(measure(f"{label} {mode}", [[WATCHER, "--config", str(config), "poll",
-                                                  "--once"]], log))
+            r = measure(f"{label} {mode}", [[WATCHER, "--config", str(config), "poll",
+                                             "--once"]], log)
             r.extra = {"summary": last_line(log, "polled ")}
+            show(r)
 
     sqlite_db = run_dir / "watcher.db"
     for suffix in ("", "-wal", "-shm"):
@@ -409,9 +415,9 @@ def bench_n(n: int, args: argparse.Namespace, feeds_root: Path, base: str, work:
                                             rules_dir=rules_dir, urls=urls, hook=hooks.url)
                     count = polled_count(url)
                     cmd = [WATCHER, "--config", str(config), "run"]
-                    r = show(measure(f"watcher run x{instances} (postgres)",
-                                     [cmd] * instances, logs / f"run{instances}.log",
-                                     until=lambda count=count: count() >= n))
+                    show(measure(f"watcher run x{instances} (postgres)",
+                                 [cmd] * instances, logs / f"run{instances}.log",
+                                 until=lambda count=count: count() >= n))
 
     if not args.no_reader:
         reader_db = run_dir / "reader.sqlite"

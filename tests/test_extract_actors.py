@@ -145,3 +145,128 @@ def test_place_lists_extend_from_a_known_place() -> None:
     for name in ("Zlatopil", "Berestyn"):
         a = find(found, name)
         assert a is not None and a.kind == "place"
+
+
+# --- furniture, datelines, capitals, unit and organisation shapes, name shapes -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "not_actor"),
+    [
+        ("Talks stalled again on Tuesday. — Reuters", "Reuters"),
+        ("Talks stalled again on Tuesday. — Agence France-Presse", "Agence France-Presse"),
+        ("OSLO (Nordwire) — Talks stalled again on Tuesday.", "Nordwire"),
+        ("LIVE UPDATES | Flood crisis\nRescuers reached the valley on Tuesday.", "LIVE"),
+        ("Rescuers reached the valley.\n\nRead more: How the Danube Commission failed", "Danube Commission"),
+        ("Rescuers reached the valley.\nLast updated 09:12 GMT", "GMT"),
+        ("Smoke rises over the port. Lena Varga / Getty Images", "Getty Images"),
+        ("Smoke rises over the port. Photo: Tomas Brandt via Nordwire", "Tomas Brandt"),
+    ],
+)
+def test_agency_tags_and_page_furniture_are_not_actors(text: str, not_actor: str) -> None:
+    found = actors(text)
+    assert find(found, not_actor) is None, found
+    assert not any(not_actor.split()[0] in n for n in found), found
+
+
+def test_furniture_label_keeps_the_headline() -> None:
+    found = actors("Live updates: Ukrainian drones hit a refinery, Kyiv says\n\nThe fire burned all night.")
+    assert find(found, "Ukraine") is not None
+    assert not any("Live" in n for n in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Heavy fog\n\nKAZAN, Russia — Flights were grounded on Friday.", "Kazan", "place"),
+        ("Heavy fog\n\nOSAKA, Japan (Nordwire) — Flights were grounded on Friday.", "Osaka", "place"),
+        ("Budget vote\n\nWASHINGTON — The Senate adjourned without a deal.", "United States", "country"),
+        ("Budget vote\n\nBERLIN, March 3, 2025\n\nThe coalition met late.", "Germany", "country"),
+        # a capital the body places events in stays the city
+        ("Summit opens\n\nROME — Leaders gathered in Rome for a second day.", "Rome", "place"),
+        # Brussels stands for the EU or NATO, not Belgium: in a dateline it is the city
+        ("Ministers meet\n\nBRUSSELS — The ministers agreed on a new fund.", "Brussels", "place"),
+    ],
+)
+def test_datelines(text: str, name: str, kind: str) -> None:
+    a = find(actors(text), name)
+    assert a is not None and a.kind == kind, actors(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "capital", "kind"),
+    [
+        # the government: a recipient after "to", officials placed in it, a possessive of anything
+        ("The shipment of shells to Moscow worried the allies.", "Moscow", "country"),
+        ("Warsaw urged more deliveries to Kyiv before winter.", "Kyiv", "country"),
+        ("Officials in Beijing declined to comment on the talks.", "Beijing", "country"),
+        ("The Foreign Ministry in Tokyo summoned the envoy.", "Tokyo", "country"),
+        ("Sanctions followed over Pyongyang's latest launch.", "Pyongyang", "country"),
+        ("Footage was released according to Kyiv's security service.", "Kyiv", "country"),
+        # the city: travel to it, directions from it, its districts, mayor, institutions
+        ("The envoy made a two-day trip to Pyongyang in May.", "Pyongyang", "place"),
+        ("The wounded men were flown to Kyiv for treatment.", "Kyiv", "place"),
+        ("A drone fell on a farm 40 km south of Moscow.", "Moscow", "place"),
+        ("Crowds filled Seoul's Gangnam district on Saturday.", "Seoul", "place"),
+        ("Tokyo Governor Yuriko Koike opened the park.", "Tokyo", "place"),
+        ("She works for a Brussels think tank that studies trade.", "Brussels", "place"),
+    ],
+)
+def test_capital_government_or_city(text: str, capital: str, kind: str) -> None:
+    found = actors(text)
+    if kind == "place":
+        a = found.get(capital)
+        assert a is not None and a.kind == "place", found
+    else:
+        assert capital not in found, found
+        a = find(found, capital)
+        assert a is not None and a.kind == "country", found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Soldiers of the 47th Mechanized Brigade held the bridge.", "47th Mechanized Brigade"),
+        ("The 3rd Separate Assault Brigade said it repelled the attack.", "3rd Separate Assault Brigade"),
+        ("Officers of the 8th Army met in the south.", "8th Army"),
+        ("Analysts at the Institute for the Study of War said the lines held.", "Institute for the Study of War"),
+        ("The Center for the Prevention of Floods of the Delta issued a warning.",
+         "Center for the Prevention of Floods of the Delta"),
+        ("A unit of the Korean People's Army crossed the line.", "Korean People's Army"),
+    ],
+)
+def test_organisation_shapes(text: str, name: str) -> None:
+    a = actors(text).get(name)
+    assert a is not None and a.kind == "organisation", actors(text)
+
+
+def test_unit_ordinal_is_not_a_figure_and_plain_ordinals_are_not_units() -> None:
+    x = get_extractor().extract("The 47th Mechanized Brigade said 30 fighters were wounded on the 15th day.")
+    assert [f.value for f in x.figures] == [30]
+    assert not any("15th" in a.name for a in x.actors)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Defence Minister No Kwang Chol inspected the units.", "No Kwang Chol"),
+        ("Vice Foreign Minister O Su Yong said the talks were over.", "O Su Yong"),
+        ("Ambassador Ri Il-hwan told reporters the offer stood.", "Ri Il-hwan"),
+        ("Vice President JD Vance told reporters the offer stood.", "JD Vance"),
+        ("Senator J.D. Vance said the offer stood.", "J.D. Vance"),
+        ("The Senate confirmed Marta Quill as secretary of labor.", "Marta Quill"),
+        ("Helen Okafor and three other senators opposed the bill.", "Helen Okafor"),
+    ],
+)
+def test_person_name_shapes(text: str, name: str) -> None:
+    a = actors(text).get(name)
+    assert a is not None and a.kind == "person", actors(text)
+
+
+def test_short_family_names_are_not_aliases_and_words_are_not_names() -> None:
+    found = actors("Defence Minister No Kwang Chol spoke. No decision was taken, and O Su Yong said so.")
+    assert "No" not in names_of(found["No Kwang Chol"]) and "O" not in names_of(found["O Su Yong"])
+    assert set(found) == {"No Kwang Chol", "O Su Yong"}
+    # two capitals before a name at a firm, or a country code, are not initials
+    assert all(a.kind != "person" for a in actors("Analysts at KB Rowan said the deal was priced in.").values())
+    assert {"United States", "Joe Biden"} <= set(actors("US President Joe Biden said so."))

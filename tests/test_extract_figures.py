@@ -124,3 +124,92 @@ def test_same_figure_twice_is_reported_once() -> None:
 def test_count_continued_without_a_noun_inherits_the_key() -> None:
     found = figures("The party won 191 seats, down from 247 in the last vote.")
     assert sorted((f.value, f.key) for f in found) == [(191, "seats"), (247, "seats")]
+
+
+# --- counts with no noun, designations, tallies, references that are not counts ---------------
+
+
+def keyed(text: str) -> set[tuple[float, str]]:
+    return {(f.value, f.key) for f in figures(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the previous figure's key, however far back, when the number heads its own phrase
+        ("The army moved 4,000 soldiers to the coast on Monday. " + "Convoys crawled along the road for hours. " * 10
+         + "Later the figure rose to 9,000.", {(4000, "troops"), (9000, "troops")}),
+        ("The union said 2,000 workers walked out. Of those, 700 returned on Monday.",
+         {(2000, "workers"), (700, "workers")}),
+        # no earlier figure: what the text counts most often by name
+        ("Marines and soldiers were seen at the port, and officials believe about 6,000 have crossed so far.",
+         {(6000, "troops")}),
+        ("The ministry puts the total of recruits in the region at around 3,500.", {(3500, "troops")}),
+        # the subject of a verb of reaching names the thing counted
+        ("Casualties among the rebels have risen to about 1,200, the ministry said.", {(1200, "casualties")}),
+        # spelled counts in a change "to ... from ..."
+        ("The Green Party won four seats, while the Left slipped to three from five.",
+         {(4, "seats"), (3, "seats"), (5, "seats")}),
+    ],
+)
+def test_counts_without_a_noun_take_the_key_from_context(text: str, expected: set[tuple[float, str]]) -> None:
+    assert keyed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials think about 6,000 have crossed the river so far.",  # nothing counted by name
+        "The firm builds the 320 in Toulouse and the 350 in Hamburg.",  # designations, no counted noun
+        "Shares of the firm fell 3-1 against the index.",  # a score, not a vote
+    ],
+)
+def test_bare_numbers_without_context_are_not_figures(text: str) -> None:
+    assert [f for f in figures(text) if f.unit is None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Three Su-25 jets and four T-72 tanks were lost.", {(3, "aircraft"), (4, "tanks")}),
+        ("Two KF-21 fighter jets dropped six GBU-12 bombs.", {(2, "aircraft"), (6, "bombs")}),
+        ("The navy sent 12 Type-054 frigates.", {(12, "ships")}),
+        ("He flew an F-16 and later a Su-27 on patrol.", set()),
+    ],
+)
+def test_counts_before_a_designation(text: str, expected: set[tuple[float, str]]) -> None:
+    assert keyed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The vote was 62-38 after a long night.", {(62, "votes"), (38, "votes")}),
+        ("The bill passed 215-194 in the lower house.", {(215, "votes"), (194, "votes")}),
+        ("After a 7-2 vote, the board adjourned.", {(7, "votes"), (2, "votes")}),
+        ("The home side won 3-1 on Sunday.", set()),
+    ],
+)
+def test_vote_tallies(text: str, expected: set[tuple[float, str]]) -> None:
+    assert keyed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The two sides agreed to meet again, and both countries sent envoys.", set()),
+        ("One of the prisoners escaped and one soldier was hurt.", set()),
+        ("Call 0800 123 456 for help.", set()),
+        ("Medics treated 1,300, the agency said, after the blast.", set()),
+        ("Park, 46, the party whip, said 30 members left.", {(30, "members")}),
+        ("The guards have taken three fighters prisoner near the river.", {(3, "prisoners")}),
+        ("Reports of the capture of two soldiers spread quickly.", {(2, "prisoners")}),
+        ("Police detained 12 Britons and three Americans.", {(12, "people"), (3, "people")}),
+        ("Courts charged 9 foreign nationals with fraud.", {(9, "people")}),
+        ("Some 8,000 of her country's soldiers were moved.", {(8000, "troops")}),
+        ("They sent roughly two divisions' worth of men.", {(2, "divisions")}),
+        ("Some 2,500 displaced residents were housed in schools.", {(2500, "displaced")}),
+    ],
+)
+def test_small_references_and_heads(text: str, expected: set[tuple[float, str]]) -> None:
+    assert keyed(text) == expected

@@ -8,6 +8,15 @@ Measured when the set was written (benchmarks/bench_holdout.py):
     figures  P=0.946 R=0.879   (key agreement 0.839, said_by agreement 0.678)
     rule rules/nk-troops.yaml: on-topic recall 1.000 (40/40), distractor false positives 0/20
 
+After one round of general extractor improvements guided by this set's error classes
+(agency tags, bare numbers, capitals, numbered units), it measured:
+
+    actors   P=0.995 R=0.976
+    figures  P=1.000 R=0.980
+
+so the set is no longer blind: treat those later numbers as development figures, and write a
+new blind set to measure generalisation again.
+
 Never raise a floor by tuning the extractor or rule to individual held-out items.
 """
 

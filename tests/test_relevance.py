@@ -94,7 +94,9 @@ def test_a_long_article_alerts_only_on_what_its_story_sentences_bring(storage: S
 
     class Recorder:
         name = "recorder"
-        sent: list[dict[str, object]] = []
+
+        def __init__(self) -> None:
+            self.sent: list[dict[str, object]] = []
 
         async def send(self, alert: object) -> None:
             self.sent.append(alert.payload)  # type: ignore[attr-defined]

@@ -132,6 +132,8 @@ _ACRONYM_STOP = words(
     "SEOUL TOKYO KYIV MOSCOW BEIJING WASHINGTON LONDON PARIS BERLIN UNITED NATIONS YONHAP FILE"
 )
 
+_DATELINE_CAPITALS = words("SEOUL TOKYO KYIV MOSCOW BEIJING WASHINGTON LONDON PARIS BERLIN")
+
 _ORG_SUFFIX_WORDS = (
     "Service|Services|Agency|Ministry|Party|Council|Assembly|Organization|Organisation|Union|Bank|"
     "Commission|Command|Department|Office|Forces|Force|Committee|Institute|Center|Centre|Corporation|"
@@ -139,7 +141,7 @@ _ORG_SUFFIX_WORDS = (
     "Fund|Guard|Army|Navy|Police|Court|Parliament|Senate|Congress|Cabinet|Secretariat|Directorate|"
     "Inc|Ltd|University|Academy|Society|Alliance|Coalition|Front|Movement|Network|Exchange|Airlines|"
     "Electronics|Motors|Motor|Holdings|Industries|Unit|Brigade|Division|Corps|Fleet|Regiment|"
-    "Battalion|Tribunal|Program|Programme|Mission|Observatory|Survey|Reserve|Times|Herald|Post|News|"
+    "Battalion|Tribunal|Program|Programme|Mission|Headquarters|Observatory|Survey|Reserve|Times|Herald|Post|News|"
     "Journal|Daily|Press|Television|Broadcasting|Radio|Staff|Federation|Consortium|Cross"
 )
 _ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see trie_pattern)
@@ -147,21 +149,38 @@ _ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see 
 _ORG_SUFFIX_END = "".join(
     f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd"))
 )
-_CAPW = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6})"
+# a capitalised word of a name; possessives only in the set phrases of organisation names
+# ("Korean People's Army", "Workers' Party of Korea")
+_CAPW = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6}|People['’]s|Workers['’]|Women['’]s|Veterans['’])"
+_CAPRUN = rf"(?:{_CAPW})(?:[ ](?:and[ ])?(?:{_CAPW}))*"
+# after the head: "of X" ("Ministry of Defence"), or "for (the) X" maybe with up to two "of Y"
+# ("Institute for the Study of War", "Headquarters for the Treatment of Prisoners of War")
 _ORG_RE = re.compile(
     rf"(?:(?:{_CAPW})[ ](?:(?:of|for|on|de|&)[ ](?:the[ ])?|{_ORG_SUFFIX_END}and[ ](?!the ))?)*(?:{_ORG_SUFFIXES})\b"
-    rf"(?:[ ](?:of|for)[ ](?:the[ ])?(?:{_CAPW})(?:[ ](?:and[ ])?(?:{_CAPW}))*)?"
+    rf"(?:[ ]for[ ](?:the[ ])?{_CAPRUN}(?:[ ]of[ ](?:the[ ])?{_CAPRUN}){{0,2}}|[ ]of[ ](?:the[ ])?{_CAPRUN})?"
+)
+# a numbered military unit: "95th Air Assault Brigade", "11th Corps", "the 3rd Separate Assault Brigade"
+_UNIT_GATE_RE = re.compile(r"\d(?:st|nd|rd|th)[ ][A-Z]")
+_UNIT_RE = re.compile(
+    r"\d{1,3}(?:st|nd|rd|th)(?:[ ][A-Z][\w\-]*){0,4}[ ]"
+    r"(?:Brigade|Division|Corps|Regiment|Battalion|Army|Fleet|Squadron|Wing|Flotilla|Detachment|Guards)\b"
 )
 _ORG_HEAD_OF_RE = re.compile(rf"^(?:{_ORG_SUFFIXES})[ ](?:of|for)[ ]")
 _NAMEWORD = (
     r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+)?(?:-[A-Za-zà-öø-ÿ]+)*"
-    r"(?:['’](?!s\b)[A-Z][a-zà-öø-ÿ]+)?|[A-Z]\.(?=[ ][A-Z]))"
+    r"(?:['’](?!s\b)[A-Z][a-zà-öø-ÿ]+)?|(?:[A-Z]\.){1,3}(?=[ ][A-Z]))"
 )
 # names start with a capital: "(?=[A-ZÀ-ÖØ-Þ])(?<!\w)" is a leading \b the regex engine can
 # skip ahead with (a bare \b is tested at every position)
 _NAME_START = r"(?=[A-ZÀ-ÖØ-Þ])(?<!\w)"
+# Korean family names of one or two letters that are also English words or letters ("No Kwang
+# Chol", "O Su Yong", "Ri Il Hwan"): a name only before a two-syllable given name
+_SHORT_FAMILY_NAMES = words("No O U Ri Ro Yu Ko Jo Ha Im Ok Ma Na So Pak Ju Kye Rim")
+# a given name written as initials: "JD Vance", "AJ Smith"
+_INITIALS_FIRST_RE = re.compile(r"[A-Z]{2}$")
 _NAME_RUN_RE = re.compile(
-    rf"{_NAME_START}{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ])?{_NAMEWORD})*"
+    rf"{_NAME_START}(?:(?:O|U)[ ](?=[A-Z][a-z]{{1,4}}[ \-][A-Za-z][a-z]{{1,4}}\b)|[A-Z]{{2}}[ ](?=[A-Z][a-z]{{2,}}\b))?"
+    rf"{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ])?{_NAMEWORD})*"
     r"(?:[ ](?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b)?"
 )
 # "(?<!\w[A-Z])" after the first letter is a leading \b; written so the regex engine can skip
@@ -176,10 +195,60 @@ _APPOSITIVE_RE = re.compile(
     r"^,\s+(?:the|a|an|who\s+is|who\s+was|[\w\-]+['’]s)?\s*(?:[\w\-]+\s+){0,4}?"
     r"(?P<head>" + trie_pattern(_TITLE_HEADS) + r")\b"
 )
-_LOCATIVE_BEFORE_RE = re.compile(
-    r"\b(?:in|to|at|into|near|outside|around|across|over|from|toward|towards|visited|visiting|"
-    r"reached|capital|city|of\s+central|downtown|arrived\s+in|hit|struck|attacked|targeted|on)\s+$"
+# A capital named as the city itself rather than its government: after a preposition of place or
+# a verb of attack ("talks in Rome", "drones over Pyongyang", "struck Kyiv"), after a noun of
+# setting ("the capital Kyiv", "north of Seoul", "the mayor of Tokyo"), or "to" after a verb or
+# noun of travel ("a visit to Pyongyang", "were brought to Kyiv"). "to" after anything else
+# names a recipient, the government ("deliveries to Kyiv", "missiles to Moscow"), and so do
+# officials placed in it ("officials in Seoul", "the Defence Ministry in Moscow").
+# "confirmed Pete Hegseth as secretary of defense", "named her as its new envoy"
+_AS_ROLE_AFTER_RE = re.compile(
+    r"^\s+as\s+(?:(?:the|a|an|its|his|her|their|new|acting|interim|next)\s+)*(?:[\w\-]+\s+){0,3}?"
+    r"(?:" + trie_pattern(_TITLE_HEADS) + r")\b"
 )
+# "Mitch McConnell and two other senators": the name shares the role named after it
+_AND_OTHER_ROLE_AFTER_RE = re.compile(
+    r"^\s+and\s+(?:[\w\-]+\s+){0,2}other\s+(?:[\w\-]+\s+)?(?:" + trie_pattern(_TITLE_HEADS) + r")s?\b"
+)
+_ORG_CONTEXT_BEFORE_RE = re.compile(r"\b(?:at|of|from|with|by|for)\s+$")
+_LOCATIVE_BEFORE_RE = re.compile(
+    r"\b(?:in|at|into|near|outside|around|across|over|inside|toward|towards|visited|visiting|"
+    r"reached|capital|city|of\s+central|downtown|arrived\s+in|hits?|struck|strikes|attack(?:s|ed)?|"
+    r"targeted|on|(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|centre|center|heart|"
+    r"streets|mayor|governor|suburbs?|residents)\s+of|"
+    r"(?:visits?|trips?|travel\w*|flew|fl(?:y|ies|ying|own)|flights?|return(?:s|ed|ing)?|brought|"
+    r"bring(?:s|ing)?|taken|took|tak(?:e|es|ing)|came|com(?:e|es|ing)|went|go(?:es|ing)?|"
+    r"head(?:s|ed|ing)?|moved|evacuated|arriv(?:al|e|es|ed|ing)|journey|way|back|deported|"
+    r"transport(?:ed|ing))\s+(?:\w+\s+)?to|"
+    r"(?:return(?:s|ed|ing)?|flew|fled|back|came|arrived|evacuated|travel\w*)\s+(?:\w+\s+)?from)\s+$"
+)
+_GOVERNMENT_IN_BEFORE_RE = re.compile(
+    r"\b(?:[Oo]fficials?|[Aa]uthorities|[Gg]overnment|[Ll]eadership|[Rr]egime|[Dd]iplomats?|[Pp]olicymakers|"
+    r"[Ll]eaders|[Mm]inistry|Office|Department)\s+in\s+$"
+)
+# a capital's city sense shown by what follows: its districts, mayor, residents ("Seoul's Yongsan
+# district", "Kyiv Mayor Vitali Klitschko", "a Brussels think tank"); "X's" followed by anything
+# else is the government ("Moscow's policy", "Kyiv's SBU security service")
+_CITY_AFTER_RE = re.compile(
+    r"^(?:['’]s)?[ ](?:[A-Z][\w\-]+[ ]){0,2}(?:districts?|suburbs?|outskirts|centre|center|downtown|"
+    r"streets?|airports?|neighbou?rhoods?|residents|skies|skyline|metro|subway|city|region|oblast|"
+    r"province|prefecture|[Mm]ayor|[Gg]overnor|city[ ]hall|think[ ]tank|hospitals?|university|"
+    r"restaurants?|hotels?|stadium|apartment)\b"
+)
+_ADDRESS_BEFORE_RE = re.compile(r"\b(?:in|near|at|from|of|to)\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s$")
+# A dateline: an all-caps place at the start of a line, maybe with its region or country and a
+# date, before a dash or the end of the line: "SEOUL —", "KAZAN, Russia —", "TOKYO, Oct. 28, 2024"
+_DATELINE_RE = re.compile(
+    r"(?P<city>[A-Z][A-Z'’.\-]{2,}(?:[ ][A-Z][A-Z'’.\-]+){0,2})"
+    r"(?:,[ ](?P<region>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2}))?"
+    r"(?:,[ ][A-Z][a-z]{2,4}\.?[ ]\d{1,2}(?:,[ ]\d{4})?)?[ \t]*(?:[—–]|--?[ ]|$)",
+    re.MULTILINE,
+)  # matched at line starts only
+_NOT_DATELINE = words("LIVE UPDATE UPDATES BREAKING EXCLUSIVE ANALYSIS OPINION EDITORIAL WATCH PHOTO VIDEO FILE "
+                      "NEWS REPORT INTERVIEW COMMENT CORRECTION")
+# Capitals that stand, used for a government, for the international bodies they host rather than
+# for their own country ("Brussels" is the EU or NATO, not Belgium): always the city.
+_INSTITUTION_SEATS = words("Brussels")
 _PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)\s$")
 _PLACE_PATTERN_RE = re.compile(
     r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"
@@ -253,7 +322,9 @@ class ActorFinder:
         self._entries: list[_Entry] = []
         self._automaton = ahocorasick.Automaton()
         self._surfaces: set[str] = set()
-        for entry, surfaces in (_load_entries() if entries is None else entries):
+        loaded = _load_entries() if entries is None else list(entries)
+        seats = [(_Entry(seat, "place", (), frozenset()), [seat]) for seat in sorted(_INSTITUTION_SEATS)]
+        for entry, surfaces in [*seats, *loaded]:
             idx = len(self._entries)
             self._entries.append(entry)
             for s in surfaces:
@@ -268,7 +339,8 @@ class ActorFinder:
 
     def mentions(self, text: str) -> list[Mention]:
         """All actor mentions in ``text`` (already cleaned), in text order."""
-        found: list[Mention] = []
+        datelines = self._datelines(text)
+        found: list[Mention] = list(datelines)
         gaz = self._gazetteer_hits(text)
         # organisation shapes see through country and place names ("Conservative Party of Japan",
         # "United States Geological Survey"); names seen by the person step keep places visible
@@ -282,7 +354,7 @@ class ActorFinder:
         people = self._people(text, masked)
         people_spans = [(m.start, m.end) for m in people]
         gaz = [g for g in gaz if not any(s < g.end and g.start < e for s, e in people_spans)]
-        masked = _mask(text, [(m.start, m.end) for m in gaz] + org_spans + people_spans)
+        masked = _mask(text, [(m.start, m.end) for m in [*gaz, *found]] + org_spans + people_spans)
         acronyms = self._acronyms(text, masked, orgs)
         masked = _mask(masked, [(m.start, m.end) for m in acronyms])
         found.extend(acronyms)
@@ -294,6 +366,12 @@ class ActorFinder:
         found.extend(self._place_patterns(text, masked))
         found = self._resolve_people(text, masked, found)
         found = self._expand_place_lists(text, found)
+        if datelines:
+            # a dateline capital the body places events in ("ROME — ... told reporters in Rome")
+            # is that city, not its government
+            body_places = {m.surface for m in found if m.kind == "place"}
+            found = [Mention(m.start, m.end, m.surface, m.surface, "place")
+                     if m in datelines and m.kind == "country" and m.surface in body_places else m for m in found]
         found.sort(key=lambda m: m.start)
         return found
 
@@ -334,7 +412,8 @@ class ActorFinder:
                 tokens = g["name"].split(" ")
                 short = [tokens[0]] if _family_name_first(g["name"]) else [tokens[-1]] if len(tokens) > 1 else []
                 aliases = [a for a in aliases if a not in _COMMON_FAMILY_NAMES]
-                for v in [*_name_variants(g["name"]), *(t for t in short if t not in _COMMON_FAMILY_NAMES)]:
+                for v in [*_name_variants(g["name"]),
+                          *(t for t in short if t not in _COMMON_FAMILY_NAMES and t not in _SHORT_FAMILY_NAMES)]:
                     if v not in aliases and v != g["name"]:
                         aliases.append(v)
             out.append((-g["count"], pos, Actor(g["name"], g["kind"], tuple(aliases), g["role"])))
@@ -374,7 +453,7 @@ class ActorFinder:
                 out.append(Mention(d.start, end, text[d.start:end], text[d.start:end], "organisation"))
                 last_end = end
                 continue
-            if e.kind == "country" and surface in e.capitals and _LOCATIVE_BEFORE_RE.search(text, max(0, start - 30), start):
+            if e.kind == "country" and surface in e.capitals and self._city_sense(text, start, end):
                 # "talks in Rome", "a visit to Pyongyang", "the capital Kyiv": the city itself
                 out.append(Mention(start, end, surface, surface, "place"))
             elif e.kind == "person" and " " not in surface and start >= 2:
@@ -390,8 +469,65 @@ class ActorFinder:
             last_end = end
         return out
 
+    def _datelines(self, text: str) -> list[Mention]:
+        """The place of a dateline: a capital there stands for its country, as in the body
+        ("SEOUL —" is South Korea), any other city is a place ("KAZAN, Russia —")."""
+        out: list[Mention] = []
+        starts = [0]
+        i = text.find("\n")
+        while 0 <= i < 4000:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        for line_start in starts:
+            while text[line_start:line_start + 1] in (" ", "\t"):
+                line_start += 1
+            head = text[line_start:line_start + 3]
+            if not (head.isupper() and head.isalpha()):
+                continue
+            m = _DATELINE_RE.match(text, line_start)
+            if m is None:
+                continue
+            city = m.group("city")
+            if city in _NOT_DATELINE or city.rstrip(".") in _ACRONYM_STOP - _DATELINE_CAPITALS:
+                continue
+            name = " ".join(w.capitalize() if "." not in w else w.title() for w in city.split(" "))
+            hit = self._automaton.get(name, None)
+            entry = self._entries[hit[1]] if hit else None
+            if entry is not None and entry.kind == "country" and name in entry.capitals and name not in _INSTITUTION_SEATS:
+                out.append(Mention(m.start("city"), m.end("city"), name, entry.name, "country"))
+            elif entry is not None and entry.kind == "place":
+                out.append(Mention(m.start("city"), m.end("city"), name, entry.name, "place"))
+            elif entry is None and m.group("region"):
+                out.append(Mention(m.start("city"), m.end("city"), name, name, "place"))
+        return out
+
+    @staticmethod
+    def _city_sense(text: str, start: int, end: int) -> bool:
+        """Whether the capital at ``start:end`` names the city, not its government."""
+        if text[start:end] in _INSTITUTION_SEATS:
+            return True
+        after = text[end:end + 40]
+        if after.startswith(("'s", "’s")):
+            return bool(_CITY_AFTER_RE.match(after))  # "Seoul's Yongsan district" / "Moscow's policy"
+        before_start = max(0, start - 40)
+        if _GOVERNMENT_IN_BEFORE_RE.search(text, before_start, start):
+            return False
+        if _LOCATIVE_BEFORE_RE.search(text, before_start, start) or _CITY_AFTER_RE.match(after):
+            return True
+        # an address: "in Everett, Washington"
+        return bool(_ADDRESS_BEFORE_RE.search(text, before_start, start)) and not after.startswith(" said")
+
     def _org_shapes(self, text: str, masked: str, gaz: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
+        units: list[tuple[int, int]] = []
+        if _UNIT_GATE_RE.search(masked):
+            for u in _UNIT_RE.finditer(masked):
+                if u.start() > 0 and (masked[u.start() - 1].isalnum() or masked[u.start() - 1] in ",."):
+                    continue
+                out.append(Mention(u.start(), u.end(), u.group(0), u.group(0), "organisation"))
+                units.append((u.start(), u.end()))
+            if units:
+                masked = _mask(masked, units)
         gaz_by_end = {g.end: g for g in gaz}
         for m in _windowed(_ORG_RE, _ORG_SUFFIX_RE, masked):
             start, end = m.start(), m.end()
@@ -438,11 +574,23 @@ class ActorFinder:
             cut = [i for i, w in enumerate(words) if w in _WEEKDAYS_MONTHS]
             if cut:
                 words = words[: cut[0]]
-            while words and words[0] in _NOT_NAME:
+            korean_short = words[:1] and words[0] in _SHORT_FAMILY_NAMES and (
+                (len(words) == 3 and all(len(w) <= 5 and "-" not in w for w in words[1:]))
+                or (len(words) == 2 and words[1].count("-") == 1 and len(words[1]) <= 11))
+            while words and words[0] in _NOT_NAME and not korean_short:
                 start += len(words[0]) + 1
                 words = words[1:]
-            if not words or len(words) > 4 or any(w in _NOT_NAME for w in words):
+            if not words or len(words) > 4 or any(w in _NOT_NAME for w in words[1 if korean_short else 0:]):
                 continue
+            if len(words) == 1 and words[0] in _SHORT_FAMILY_NAMES:
+                continue
+            initials = len(words) >= 2 and bool(_INITIALS_FIRST_RE.match(words[0]))
+            if initials and (words[0] in self._surfaces or words[0] in _ACRONYM_STOP
+                             or _ORG_CONTEXT_BEFORE_RE.search(text, max(0, start - 8), start)):
+                # "US Senate", "analysts at TD Cowen": an acronym or a firm, not initials
+                start += 3
+                words = words[1:]
+                initials = False
             end = start + len(" ".join(words))
             role = _role_before(masked, m.start(), lead)
             after = text[end:end + 80]
@@ -450,9 +598,8 @@ class ActorFinder:
             if not evidence and len(words) >= 2:
                 evidence = bool(_SAID_AFTER_RE.match(after) or _SAID_BEFORE_RE.search(text, max(0, start - 20), start))
                 if not evidence:
-                    ap = _APPOSITIVE_RE.match(after)
-                    if ap:
-                        evidence = True
+                    evidence = bool(_APPOSITIVE_RE.match(after) or _AS_ROLE_AFTER_RE.match(after)
+                                    or _AND_OTHER_ROLE_AFTER_RE.match(after))
             if not evidence and len(words) >= 2:
                 evidence = bool(_BY_BEFORE_RE.search(text, max(0, start - 30), start)) or bool(
                     _COMMA_ROLE_BEFORE_RE.search(text, max(0, start - 30), start) and after.startswith(","))
@@ -465,6 +612,8 @@ class ActorFinder:
             known = self._by_name.get(fold(name))
             if known is not None and known.kind != "person":
                 continue
+            if len(words) == 1 and name in self._surfaces:
+                continue  # a place the gazetteer knows: "governor of Tokyo"
             out.append(Mention(start, end, name, known.name if known else name, "person", role))
         return out
 
@@ -578,7 +727,7 @@ class ActorFinder:
             if len(tokens) < 2:
                 continue
             index.setdefault(tokens[-1], m.name)
-            if _family_name_first(m.name):
+            if _family_name_first(m.name) and tokens[0] not in _SHORT_FAMILY_NAMES:
                 index.setdefault(tokens[0], m.name)
             known = self._by_name.get(fold(m.name))
             for a in known.aliases if known else ():

@@ -126,9 +126,10 @@ for _key, _words in {
     "ammunition": "ammunition shell round munition artillery-shell",
     "ships": "ship vessel warship boat frigate destroyer submarine",
     "missiles": "missile rocket icbm",
-    "people": "people person resident civilian individual inhabitant citizen",
+    "people": "people person resident civilian individual inhabitant citizen national",
     "displaced": "evacuee displaced refugee",
-    "workers": "worker employee striker laborer labourer staffer",
+    "workers": "worker employee striker laborer labourer staffer builder",
+    "aircraft": "aircraft jet warplane plane airplane aeroplane bomber fighter-jet",
     "votes": "vote ballot",
     "voters": "voter",
     "seats": "seat",
@@ -261,7 +262,31 @@ _AGES_LIST_BEFORE_RE = re.compile(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", re.I)
 _HYPHEN_UNIT_AFTER_RE = re.compile(
     r"^-(?:magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
     r"year(?= (?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
-_MODEL_AFTER_RE = re.compile(r"^\s[A-Z]{2,}\b")
+_MODEL_AFTER_RE = re.compile(r"^\s[A-Z]{2,}\b(?![-‐]?\d)")
+# a model designation between a count and its noun: "two KF-16 fighter jets", "eight MK-82 bombs",
+# "12 F-16s" (the designation names the type; the count counts what follows)
+_DESIGNATION_NEXT_RE = re.compile(r"^\s+[A-Z][A-Za-z]{0,3}[-‐]?\d{1,4}[A-Za-z]{0,2}\b(?![-‐.,]\d)")
+# "the two sides", "both countries": the parties already named, not a count
+_ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:the|both|these|those|all)\s+$", re.I)
+_ANAPHORIC_AFTER_RE = re.compile(
+    r"^\s+(?:sides|countries|nations|leaders|men|women|governments|parties|Koreas|allies|neighbou?rs|"
+    r"presidents|ministers|companies|firms|teams|camps|states|capitals|families|brothers|sisters)\b")
+# a vote tally "51-50", "a 215-194 vote": both numbers count votes
+_TALLY_AROUND_RE = re.compile(r"\d[-–]$")
+_VOTE_WORD_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bballots?\b|\b(?:passed|approved|rejected|confirmed|defeated)\s+(?:by\s+)?\d")
+# the subject of a verb of reaching names what the number counts: "Casualties among the North's
+# forces have reached about 4,700", "the death toll rose to 2,012"
+_SUBJECT_REACHED_RE = re.compile(
+    r"\b(?P<w>[A-Za-z]+)(?:\s+(?:among|of|in|from|on)\s+[^,.;]{1,40}?)?\s+(?:has\s+|have\s+|had\s+)?(?:now\s+)?"
+    r"(?:reached|rose\s+to|risen\s+to|climbed\s+to|jumped\s+to|stood\s+at|stands\s+at|totall?ed|topped|"
+    r"exceeded|passed|surpassed|hit)\s+(?:[a-z]+\s+){0,2}$")
+# a number with no noun after it, heading its own phrase: followed by a verb or the end of a clause
+# ("about 10,000 have been sent", "puts their total at around 11,000.")
+_ELLIPTIC_AFTER_RE = re.compile(  # used with match(text, pos): no "^"
+    r"(?:\s+(?:have|has|had|were|was|are|is|will|would|could|may|might|remain|remained)\b"
+    r"|\s+(?:more\s+)?(?:been\s+)?[a-z]+ed\b(?!\s+(?:by|to)\b)|\s*[.;]|,\s+(?:the|a|an|he|she|they|it|according)\b)")
+_SALIENT_KEYS = frozenset({"troops", "people", "workers", "prisoners", "casualties"})
+_DIGIT_GROUPS_RE = re.compile(r"\d{2,4}(?:[ ]\d{2,4}){2,}")
 _YEAR_BEFORE_RE = re.compile(r"\b(?:the|in|since|of|from|by|until|for|a|an|its|their|his|her|this|that)\s+$", re.I)
 _HYPHEN_UNIT_RE = re.compile(
     r"^[-‐](magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
@@ -278,7 +303,38 @@ _DEATHS_BEFORE_RE = re.compile(
 _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
 _INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding)\s+(?:\w+\s+){0,2}$")
 _PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
-_PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing)\s+(?:\w+\s+){0,2}$")
+_PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures?\s+of)\s+(?:\w+\s+){0,2}$")
+# "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
+_TAKEN_BEFORE_RE = re.compile(r"\b(?:taken|took|take|takes|taking)\s+(?:\w+\s+){0,1}$")
+_PRISONER_WORD_AFTER_RE = re.compile(r"^(?:[\w\-]+\s+){0,3}prisoners?\b")
+
+# keys that say what happened to people ("displaced residents" are counted as displaced)
+_STATUS_KEYS = frozenset(("displaced", "injured", "deaths", "casualties", "prisoners"))
+_OF_DETERMINERS = frozenset(("the", "its", "their", "them", "his", "her", "our", "these", "those"))
+_COUNTED_KEYS = frozenset(_SYNONYMS.values())
+_CLAUSE_END_RE = re.compile(r"[.;!?](?:\s|$)")
+_CHANGE_TO_BEFORE_RE = re.compile(r"\b(?:to|from)\s+$")
+
+
+def _is_tally(text: str, n: NumberMatch) -> bool:
+    """Whether ``n`` is one side of a vote tally: "51-50", "a 215-194 vote"."""
+    if not ((text[n.end:n.end + 1] in ("-", "–") and text[n.end + 1:n.end + 2].isdigit())
+            or _TALLY_AROUND_RE.search(text, max(0, n.start - 2), n.start)):
+        return False
+    return bool(_VOTE_WORD_RE.search(text, max(0, n.start - 80), n.end + 80))
+
+
+def _salient_key(text: str) -> str:
+    """The person-like thing the text counts most often by name (soldiers, workers...): what a
+    number with no noun of its own counts when nothing nearer says."""
+    counts: dict[str, int] = {}
+    for w in _WORD_RE.findall(text):
+        if w[0].isalpha():
+            k = _SYNONYMS.get(singular(w))
+            if k in _SALIENT_KEYS:
+                counts[k] = counts.get(k, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else ""
+
 
 class FigureFinder:
     """Stateless apart from compiled tables; one instance serves every call."""
@@ -320,15 +376,24 @@ class FigureFinder:
                             key = nxt.currency.lower()
                         if nxt.percent:
                             key = "percent"
-            if not key and not n.spelled:
-                # "fell to 24 from 32", "221 votes to 160": counts what the figure before counted
-                prev = [(f, p) for f, p in zip(out, positions, strict=True) if f.unit != "%"]
-                if prev and n.start - prev[-1][1] < 400 and n.value not in {f.value for f in out}:
-                    key, quantity = prev[-1][0].key, prev[-1][0].quantity
+            if not key and _is_tally(text, n):
+                key = quantity = "votes"
+            if not key and (not n.spelled or (n.value >= 2 and _CHANGE_TO_BEFORE_RE.search(text, max(0, n.start - 6), n.start))):
+                # "fell to 24 from 32", "221 votes to 160", "slipped to eight from ten", "about
+                # 10,000 have been sent": counts what the figure before counted, or else, when
+                # the number heads its own phrase, the thing the text counts most
+                elliptic = not n.spelled and bool(_ELLIPTIC_AFTER_RE.match(text, n.end, n.end + 40))
+                prev = [(f, p) for f, p in zip(out, positions, strict=True) if f.unit != "%" and p < n.start]
+                if prev and n.value not in {f.value for f in out}:
+                    f_prev, p_prev = max(prev, key=lambda fp: fp[1])
+                    if n.start - p_prev < 400 or elliptic:
+                        key, quantity = f_prev.key, f_prev.quantity
+                elif not prev and elliptic:
+                    key = quantity = _salient_key(text)
             if not key:
                 continue
-            if n.spelled and n.value <= 1 and key not in _SYNONYMS.values():
-                continue
+            if n.spelled and n.value <= 1 and not n.percent:
+                continue  # "one soldier", "one of them": a reference, not a count
             sent = _sentence_of(sentences, n.start)
             qualifier = "more" if more else self._qualifier(text, n, sent)
             said_by = self._said_by(cues, n.start, sent)
@@ -342,6 +407,7 @@ class FigureFinder:
                 j = seen[k]
                 if out[j].said_by is None and said_by is not None:
                     out[j] = fig
+                positions[j] = n.start  # the figure's latest mention
                 continue
             seen[k] = len(out)
             out.append(fig)
@@ -354,13 +420,22 @@ class FigureFinder:
         before = text[max(0, n.start - 24):n.start]
         after = text[n.end:n.end + 24]
         if n.spelled:
-            # "one of", "no one", "one another": not counts
+            # "one of", "no one", "one another", "the two sides": not counts
             return bool(_SPELLED_NOT_COUNT_AFTER_RE.match(after)) \
                 or bool(_SPELLED_NOT_COUNT_BEFORE_RE.search(before)) \
-                or bool(_AGE_AFTER_RE.match(after))
+                or bool(_AGE_AFTER_RE.match(after)) \
+                or bool(_ANAPHORIC_AFTER_RE.match(after) and _ANAPHORIC_BEFORE_RE.search(before))
         if n.currency or n.percent or n.scaled:
             return _designation_before(before) and not n.currency and not before.endswith(" ")
         raw = n.raw
+        # a leading zero ("0801") or a run of short digit groups ("0801 00 11 22"): a phone
+        # number or a code, not a count
+        if raw[:1] == "0" and raw[1:2].isdigit():
+            return True
+        # between digit groups ("00 11 22") or after two of them
+        if before.endswith(" ") and before[-2:-1].isdigit() and (
+                (after[:1] == " " and after[1:2].isdigit()) or _DIGIT_GROUPS_RE.search(before[-11:])):
+            return True
         if _DATE_BEFORE_RE.search(before) or _DATE_AFTER_RE.match(after):
             return True
         # second half of a date range "Oct. 8-13"
@@ -368,8 +443,9 @@ class FigureFinder:
             return True
         if _TIME_AFTER_RE.match(after) or before.endswith(":"):
             return True
-        if _AGE_AFTER_RE.match(after) or _AGE_BEFORE_RE.search(before):
-            return True
+        age = _AGE_AFTER_RE.match(after)
+        if (age and (n.value < 130 or not age.group(0).lstrip().startswith(","))) or _AGE_BEFORE_RE.search(before):
+            return True  # "a 26-year-old", "Park, 46, a lawmaker" (not "about 1,200, the ministry said")
         # "Zelensky, 46, said"; "aged 20 and 26"
         if n.value < 120 and after.startswith(",") and _NAME_COMMA_BEFORE_RE.search(before):
             return True
@@ -379,7 +455,7 @@ class FigureFinder:
             return True
         if _designation_before(before):
             return True
-        if _GLUED_AFTER_RE.match(after) and not _HYPHEN_UNIT_AFTER_RE.match(after):
+        if _GLUED_AFTER_RE.match(after) and not _HYPHEN_UNIT_AFTER_RE.match(after) and not _is_tally(text, n):
             return True
         # model names: "737 MAX" (but "33,000 IAM members")
         if "," not in raw and _MODEL_AFTER_RE.match(after):
@@ -404,6 +480,10 @@ class FigureFinder:
         before = text[max(0, n.start - 40):n.start]
         if ("agnitude" in before or "AGNITUDE" in before) and _MAGNITUDE_BEFORE_RE.search(before):
             return "magnitude", "magnitude", False
+        if tail[1:2].isupper():
+            dm = _DESIGNATION_NEXT_RE.match(tail)
+            if dm:
+                tail = tail[dm.end():]  # "two KF-16 fighter jets": the jets are counted
         words = _WORD_RE.findall(tail)
         more = False
         if words and words[0].lower() == "more":
@@ -422,9 +502,12 @@ class FigureFinder:
             i += 2
         np: list[str] = []
         head = ""
-        if i + 2 < len(words) and words[i].lower() == "of" and words[i + 1].lower() in ("the", "its", "their", "them"):
-            # "8,000 of the North Korean troops"; "1,404 of them" counts what came before
+        if i + 2 < len(words) and words[i].lower() == "of" and words[i + 1].lower() in _OF_DETERMINERS:
+            # "8,000 of the North Korean troops", "8,000 of her country's soldiers"; "1,404 of
+            # them" counts what came before
             i += 2 if words[i + 1].lower() != "them" else 0
+            if i < len(words) and words[i][0].islower() and words[i].endswith(("'s", "’s")):
+                i += 1
         while i < len(words) and len(np) < 6:
             w = words[i]
             lw = w.lower()
@@ -435,6 +518,10 @@ class FigureFinder:
             i += 1
             if singular(lw) in _SYNONYMS or lw in _SYNONYMS or lw in _UNITS:
                 head = bare
+                # a noun-noun compound ends with its head: "fighter jets", "marine commandos"
+                if bare == w and i < len(words) and words[i][0].isalpha() and words[i].lower() not in _NP_STOP \
+                        and singular(words[i]) in _SYNONYMS and canonical_key(lw) not in _STATUS_KEYS:
+                    continue
                 # adjectives that are also heads: "two wounded soldiers"
                 if lw in ("wounded", "injured", "dead", "killed") and i < len(words) and words[i][0].isalpha() \
                         and words[i].lower() not in _NP_STOP and not words[i].lower().endswith("ed"):
@@ -443,7 +530,12 @@ class FigureFinder:
                 if i + 1 < len(words) and words[i].lower() == "of" and singular(lw) in ("round", "shell", "unit"):
                     continue
                 break
-            if lw[0].islower() and lw.endswith("s") and not lw.endswith(("ss", "us", "is")) and len(lw) > 3:
+            lb = bare.lower()
+            if w[0].isupper() and lb.endswith("s") and len(lb) > 4 and not lb.endswith(("ss", "us")) \
+                    and not (i < len(words) and words[i][:1].isupper()):
+                # a people's plural name: "14 North Koreans", "three Americans"
+                return "people", " ".join(np), more
+            if lb[0].islower() and lb.endswith("s") and not lb.endswith(("ss", "us", "is")) and len(lb) > 3:
                 nxt = words[i].lower() if i < len(words) and bare == w else ""
                 if nxt and (singular(nxt) in _SYNONYMS or nxt in _SYNONYMS):
                     continue  # a modifier: "special operations troops" counts troops
@@ -456,8 +548,17 @@ class FigureFinder:
             quantity = " ".join(np)
             return key, quantity, more
         if not head:
-            ctx = _WORD_RE.findall(text[n.end:n.end + 60])
+            seg = text[n.end:n.end + 60]
+            cut = _CLAUSE_END_RE.search(seg)
+            ctx = _WORD_RE.findall(seg[:cut.start()] if cut else seg)
             key = _context_key("", [w.lower() for w in ctx[:8]], before)
+            if not key:
+                # "Casualties among the North's forces have reached about 4,700"
+                wide = text[max(0, n.start - 90):n.start]
+                stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
+                sr = _SUBJECT_REACHED_RE.search(wide, stop + 1) if "ed " in wide or " to " in wide or " at " in wide else None
+                if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
+                    key = canonical_key(sr.group("w"))
             if not key:
                 m = _NUMBER_OF_BEFORE_RE.search(before)
                 cm = _COUNT_BEFORE_RE.search(before)
@@ -649,6 +750,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         return ""
     window = " ".join(after)
     bwin = before.lower()
+    if _TAKEN_BEFORE_RE.search(bwin) and _PRISONER_WORD_AFTER_RE.match(window):
+        return "prisoners"  # "have taken two soldiers prisoner"
     if _CASUALTIES_AFTER_RE.search(window):
         return "casualties"
     if _DEATHS_AFTER_RE.search(window) or \

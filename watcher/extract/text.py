@@ -88,6 +88,34 @@ _CREDIT_RE = re.compile(
 )
 _CREDIT_GATE_RE = re.compile(r"(?:PHOTO|Photo(?:graph)?|IMAGE|Image|PICTURE|Picture|Credit|CREDIT)s?\s*(?:by|credit)?\s*[:/]")
 _PAREN_CREDIT_RE = re.compile(r"\((?:AP|AFP|Reuters|Yonhap|EPA|Getty)[^)\n]{0,40}\)")
+# The agency in a dateline, "SEOUL (Yonhap) —", "KYIV, Ukraine (AP) —": a credit, whatever the
+# agency's name (the all-caps place before it and the dash after it mark a dateline).
+_DATELINE_AGENCY_RE = re.compile(
+    r"(?m)^([ \t]*[A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,3}(?:,[ ][A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2})?)"
+    r"[ \t]*\([A-Z][\w&.'’ ]{0,30}\)(?=[ \t]*[—–-])"
+)
+# An agency's sign-off after the last sentence: "... in close contact. — Reuters"
+_SIGNOFF_RE = re.compile(r"(?<=[.!?\"”’])[ \t]+[—–][ \t]*[A-Z][\w&.'’\-]*(?:[ ][A-Z][\w&.'’\-]*){0,3}[ \t]*$", re.MULTILINE)
+# Live-blog and web-page furniture: a label before the headline or section name ("LIVE UPDATES |",
+# "Live updates:", "BREAKING:"), and whole lines that point elsewhere or stamp the page
+# ("Read more: ...", "Related: ...", "Last updated 14:05 GMT").
+_FURNITURE_LABEL_RE = re.compile(
+    r"(?m)^([ \t]*)(?:LIVE(?:[ ]UPDATES?|[ ]BLOG)?|Live(?:[ ][Uu]pdates?|[ ][Bb]log)?|BREAKING(?:[ ]NEWS)?|"
+    r"Breaking(?:[ ][Nn]ews)?|DEVELOPING|Developing|EXCLUSIVE|Exclusive|WATCH|Watch)[ \t]*[|:–—][ \t]*"
+)
+_FURNITURE_LINE_RE = re.compile(
+    r"(?m)^[ \t]*(?:(?:READ|Read)[ ](?:MORE|[Mm]ore|ALSO|[Aa]lso)|RELATED|Related(?:[ ][Cc]overage|[ ][Ss]tories)?|"
+    r"(?:SEE|See)[ ](?:ALSO|[Aa]lso)|(?:MORE|More)[ ](?:ON|[Oo]n)[ ][^\n:]{1,40}|(?:Sign|SIGN)[ ](?:up|UP)[^\n:]{0,40})[ \t]*:[^\n]*$"
+    r"|^[ \t]*(?:Last[ ])?(?:[Uu]pdated|UPDATED|[Pp]ublished|PUBLISHED)[ ](?:at[ ]|on[ ])?[\d:.apmAPMGTUC ,]{3,40}[A-Za-z ]{0,12}$"
+)
+# words a furniture label or line starts with (a cheap test on line starts before the regexes run)
+_FURNITURE_STARTS = (
+    "LIVE", "Live", "BREAKING", "Breaking", "DEVELOPING", "Developing", "EXCLUSIVE", "Exclusive", "WATCH",
+    "Watch", "READ", "Read", "RELATED", "Related", "SEE", "See", "MORE", "More", "Sign", "SIGN", "Last",
+    "Updated", "updated", "UPDATED", "Published", "published", "PUBLISHED",
+)
+# A picture agency's credit without a "Photo:" marker: "AFP via Getty Images", "/ Getty Images"
+_GETTY_RE = re.compile(r"(?:(?:[A-Z][\w.'’\-]*[ ]){0,3}(?:via|/)[ ])?Getty[ ]Images\b")
 # A file name or URL on its own.
 _FILE_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|svg|pdf|html?|php|aspx?)\b|\bhttps?://\S+|\bwww\.\S+", re.I)
 # cheap test for _FILE_RE (which tries \S+ at every position): most items hold no file or URL;
@@ -118,6 +146,15 @@ def clean(text: str) -> str:
     if _CREDIT_GATE_RE.search(text):
         text = _CREDIT_RE.sub(" ", text)
     text = _PAREN_CREDIT_RE.sub(" ", text)
+    if "(" in text:
+        text = _DATELINE_AGENCY_RE.sub(r"\1 ", text)
+    if "—" in text or "–" in text:
+        text = _SIGNOFF_RE.sub("", text)
+    if any(line.lstrip().startswith(_FURNITURE_STARTS) for line in text.split("\n")):
+        text = _FURNITURE_LABEL_RE.sub(r"\1", text)
+        text = _FURNITURE_LINE_RE.sub("", text)
+    if "Getty" in text:
+        text = _GETTY_RE.sub(" ", text)
     if _FILE_GATE_RE.search(text):
         text = _FILE_RE.sub(" ", text)
     text = _BYLINE_RE.sub("", text)
