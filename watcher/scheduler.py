@@ -63,6 +63,7 @@ async def close_engine(engine: Engine) -> None:
     await engine.fetcher.aclose()
     for notifier in engine.notifiers.values():
         await notifier.aclose()
+    await asyncio.to_thread(engine.close)  # the parse worker processes
 
 
 async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
