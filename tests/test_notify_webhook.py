@@ -312,8 +312,17 @@ def test_build_notifiers_names_channels_and_uses_transport(receiver: Receiver) -
         ],
         transport_factory=factory,
     )
-    assert [n.name for n in notifiers] == ["webhook:0", "email:1", "team-hook"]
+    names = [n.name for n in notifiers]
+    assert names[0].startswith("webhook:") and names[1].startswith("email:")
+    assert names[2] == "team-hook"
     assert len(made) == 2
+    # A channel's name depends on where it delivers, not on its position: removing the first
+    # entry leaves the email channel (and the alerts queued for it) as they were.
+    again = build_notifiers([
+        {"type": "email", "to": ["ops@example.org"], "from": "watcher@example.org",
+         "smtp_url": "smtp://user:other-password@127.0.0.1:2525"},
+    ])
+    assert [n.name for n in again] == [names[1]]
     assert all(isinstance(n, Notifier) for n in notifiers)
 
     async def deliver() -> None:

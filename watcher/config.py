@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
@@ -22,6 +23,8 @@ from watcher.models import FeedConfig
 
 DEFAULT_CONFIG = "watcher.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# scheme://user:password@ — up to the last "@" before the path (a ${VAR} holds no "/")
+_URL_USERINFO = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 
@@ -65,7 +68,7 @@ class FeedEntry(_Strict):
 class WebhookAlert(_Strict):
     type: Literal["webhook"]
     url: str
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=200)
     secret: str | None = None
     timeout: Duration | None = None
 
@@ -76,7 +79,7 @@ class EmailAlert(_Strict):
     to: list[str] = Field(min_length=1)
     from_: str = Field(alias="from")
     smtp_url: str
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=200)
     timeout: Duration | None = None
 
     @field_validator("to", mode="before")
@@ -100,15 +103,23 @@ class HealthSettings(_Strict):
     enabled: bool = True
 
 
+def _none_is_empty(value: Any) -> Any:
+    """``feeds:`` with every entry commented out is YAML null: no feeds, not an error."""
+    return [] if value is None else value
+
+
+MAX_FEED_NAME = 1000    # a feed's name (its URL when no name is given) is a unique key
+
+
 class ConfigModel(_Strict):
     database_url: str = "sqlite:///data/watcher.db"
     rules_dir: str = "rules"
     allow_private_networks: bool = False
     poll_interval: Duration = 900.0
-    feeds: list[FeedEntry] = Field(default_factory=list)
-    alerts: list[Annotated[WebhookAlert | EmailAlert, Field(discriminator="type")]] = Field(
-        default_factory=list
-    )
+    feeds: Annotated[list[FeedEntry], BeforeValidator(_none_is_empty)] = Field(
+        default_factory=list)
+    alerts: Annotated[list[Annotated[WebhookAlert | EmailAlert, Field(discriminator="type")]],
+                      BeforeValidator(_none_is_empty)] = Field(default_factory=list)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     alert_max_attempts: int = Field(default=20, ge=1)
@@ -144,10 +155,13 @@ def _secrets_of(alerts: tuple[Mapping[str, Any], ...]) -> tuple[str, ...]:
     for a in alerts:
         if a.get("secret"):
             found.append(str(a["secret"]))
-        smtp = str(a.get("smtp_url") or "")
-        m = re.match(r"^[a-z]+://[^:/@]*:([^@]*)@", smtp)
-        if m and m.group(1):
-            found.append(m.group(1))
+        for key in ("smtp_url", "url"):
+            try:
+                raw = urlsplit(str(a.get(key) or "")).password
+            except ValueError:
+                continue
+            if raw:
+                found.extend((raw, unquote(raw)))
     return tuple(found)
 
 
@@ -170,7 +184,12 @@ def _substitute(node: yaml.Node, path: Path, env: Mapping[str, str]) -> None:
                     f"{path}:{node.start_mark.line + 1}: environment variable {name} is not set"
                 )
 
-            node.value = _ENV_REF.sub(repl, node.value)
+            value = node.value
+            userinfo = _URL_USERINFO.match(value)
+            if userinfo:  # a password in a URL must be percent-encoded to survive parsing
+                head = userinfo.group(0)
+                value = _ENV_REF.sub(lambda m: quote(repl(m), safe=""), head) + value[len(head):]
+            node.value = _ENV_REF.sub(repl, value)
     elif isinstance(node, yaml.SequenceNode):
         for child in node.value:
             _substitute(child, path, env)
@@ -239,6 +258,10 @@ def load_config(path: str | os.PathLike[str] | None = None,
     feeds: list[FeedConfig] = []
     for i, f in enumerate(model.feeds):
         name = f.name or f.url
+        if len(name) > MAX_FEED_NAME:
+            line = _line_of(root, ("feeds", i))
+            raise ConfigError(f"{cfg_path}:{line}: feeds.{i}: the feed's name is longer than "
+                              f"{MAX_FEED_NAME} characters; give it a short `name:`")
         if name in names:
             line = _line_of(root, ("feeds", i))
             raise ConfigError(f"{cfg_path}:{line}: feeds.{i}: duplicate feed name {name!r}")

@@ -15,8 +15,10 @@ Every channel implements :class:`Notifier`; :func:`build_notifiers` makes them f
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -57,6 +59,18 @@ def _required_str(entry: Mapping[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
+def _default_channel_name(kind: str, entry: Mapping[str, Any]) -> str:
+    if kind == "webhook":
+        parts = urlsplit(str(entry.get("url", "")))
+        identity = f"{parts.hostname}:{parts.port}{parts.path}?{parts.query}"
+    else:
+        parts = urlsplit(str(entry.get("smtp_url", "")))
+        to = entry.get("to")
+        recipients = sorted([to] if isinstance(to, str) else [str(r) for r in to or ()])
+        identity = f"{parts.hostname}:{parts.port}|{entry.get('from')}|{','.join(recipients)}"
+    return f"{kind}:{hashlib.sha256(identity.encode()).hexdigest()[:10]}"
+
+
 def build_notifiers(
     alerts_config: Sequence[Mapping[str, Any]],
     *,
@@ -66,7 +80,10 @@ def build_notifiers(
 
     Entries: ``{type: webhook, url, secret?, timeout?, name?}`` and
     ``{type: email, to (string or list), from, smtp_url, timeout?, name?}``. Channels are named
-    ``"<type>:<position>"`` unless the entry gives a ``name``. ``transport_factory`` (tests,
+    after what they deliver to (``"webhook:<hash of the URL>"``, ``"email:<hash of server,
+    sender and recipients>"``, never of a password) unless the entry gives a ``name``: pending
+    alerts are queued per channel name, so the name must not change when another entry is
+    added or removed. ``transport_factory`` (tests,
     custom networking) is called once per webhook. Raises ConfigError naming the entry.
     """
     notifiers: list[Notifier] = []
@@ -85,7 +102,7 @@ def build_notifiers(
                               f"(allowed: {', '.join(sorted(allowed))})")
         name = entry.get("name")
         if name is None:
-            name = f"{kind}:{position}"
+            name = _default_channel_name(kind, entry)
         elif not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{where}: name must be a non-empty string")
         name = name.strip()

@@ -39,6 +39,7 @@ log = logging.getLogger("watcher.rules")
 
 RULE_SUFFIXES = (".yaml", ".yml")
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_RULE_NAME = 100
 _MAX_NODES = 50_000        # guards against alias ("billion laughs") expansion
 _GROUP_KEYS = ("all", "any", "none")
 # libyaml's parser with the safe constructor when available (about 20x faster to compose).
@@ -99,6 +100,8 @@ def _check_rule_name(value: str) -> str:
             "must be lowercase letters, digits, '-' or '_', starting with a letter or digit "
             f"(got {value!r})"
         )
+    if len(value) > MAX_RULE_NAME:
+        raise ValueError(f"must be at most {MAX_RULE_NAME} characters (got {len(value)})")
     return value
 
 
