@@ -1,7 +1,11 @@
-"""Measure the extractor and the bundled rule on the held-out set (tests/data/holdout/).
+"""Measure the extractor and the bundled rule on a held-out set (default tests/data/holdout/).
 
-    .venv/bin/python benchmarks/bench_holdout.py [--items tests/data/holdout/items.yaml]
+    .venv/bin/python benchmarks/bench_holdout.py [--set tests/data/holdout2]
                                                  [--rule rules/nk-troops.yaml] [--worst 15]
+
+``--set PATH`` names a held-out set: its folder (which holds ``items.yaml``) or the items file
+itself; it defaults to the first set, tests/data/holdout/. ``--items FILE`` is the older spelling
+for an items file and still works (the two options are exclusive).
 
 Reports, with the scorer of watcher/extract/evaluate.py:
 
@@ -12,8 +16,8 @@ Reports, with the scorer of watcher/extract/evaluate.py:
 * the worst extraction errors: the most frequent missed / spurious actors and figures across items
   (an error pattern is the scorer's message without its item id), with the items it occurs in.
 
-The held-out set was written without looking at the extractor; it is for measuring only. Do not
-tune the extractor or the rule item by item against it (see tests/data/holdout/README.md).
+The held-out sets were written without looking at the extractor; they are for measuring only. Do
+not tune the extractor or the rule item by item against them (see the README.md of each set).
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from watcher.extract.evaluate import Score, evaluate, load_items
 from watcher.rules import RuleSet, load_rule_file
 
 ROOT = Path(__file__).resolve().parents[1]
-HOLDOUT = ROOT / "tests" / "data" / "holdout" / "items.yaml"
+HOLDOUT_SET = ROOT / "tests" / "data" / "holdout"
+HOLDOUT = HOLDOUT_SET / "items.yaml"
 BUNDLED = ROOT / "rules" / "nk-troops.yaml"
 ON_TOPIC = "nk-troops"
 
@@ -87,16 +92,28 @@ def worst_errors(score: Score, limit: int, kinds: tuple[str, ...] = ("missed", "
     return ranked[:limit]
 
 
+def resolve_set(path: Path) -> Path:
+    """The items file of a held-out set given as its folder or as the file itself."""
+    return path / "items.yaml" if path.is_dir() else path
+
+
 def _pr(s: Score) -> str:
     return f"P={s.precision:.3f} R={s.recall:.3f}  (tp={s.tp} fp={s.fp} fn={s.fn})"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--items", type=Path, default=HOLDOUT)
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--set", dest="set_path", metavar="PATH", type=Path, default=HOLDOUT_SET,
+                       help="held-out set: its folder (holding items.yaml) or its items file "
+                            "(default: %(default)s)")
+    which.add_argument("--items", type=Path, default=None, help="items file (older spelling of --set)")
     ap.add_argument("--rule", type=Path, default=BUNDLED)
     ap.add_argument("--worst", type=int, default=15, help="how many error patterns to list")
     args = ap.parse_args()
+    args.items = args.items if args.items is not None else resolve_set(args.set_path)
+    if not args.items.is_file():
+        ap.error(f"no held-out items file at {args.items}")
 
     items = load_items(args.items)
     on_topic = [i for i in items if i.get("story") == ON_TOPIC]
