@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -155,7 +156,7 @@ def test_secrets_stay_out_of_debug_json_logs_and_the_database(
             with service(config, "--log-level", "DEBUG", "--log-format", "json",
                          env=env) as svc:
                 svc.wait_for(lambda: len(receiver.delivered) == 1, "the webhook alert")
-                svc.wait_for_log(r"alert \w+ to email:1 failed")
+                svc.wait_for_log(r"alert \w+ to email:\w+ failed")
                 items.append(quake_item(121))  # a second round of everything
                 svc.wait_for(lambda: len(receiver.delivered) == 2, "the second alert")
                 code, _ = svc.terminate()
@@ -174,7 +175,7 @@ def test_secrets_stay_out_of_debug_json_logs_and_the_database(
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
     with_context = [r for r in records if r.get("feed") == "wire" and r.get("rule") == "quake"]
     assert with_context, "no log line names both the feed and the rule"
-    failures = [r for r in records if r["level"] == "WARNING" and "email:1 failed" in r["message"]]
+    failures = [r for r in records if r["level"] == "WARNING" and re.search(r"email:\w+ failed", r["message"])]
     assert failures, "the failing e-mail channel was not logged"
     assert all(r.get("rule") == "quake" for r in failures)
     for secret in (webhook_secret, smtp_password):

@@ -622,6 +622,71 @@ def test_unknown_outbox_ids_raise(storage: Storage) -> None:
         storage.mark_alert_failed(999, T0, "x", T0, dead=True)
 
 
+def test_mark_alerts_sent_in_bulk(storage: Storage) -> None:
+    queue_alert(storage, ["webhook:0", "email:0", "log"])
+    first, second, third = storage.claim_due_alerts(T0, 10, 60)
+    storage.mark_alert_failed(second.id, T0, "HTTP 503", T0, dead=False)
+    storage.mark_alerts_sent([first.id, second.id, first.id], at(5))
+    storage.mark_alerts_sent([], at(6))
+    by_id = {a.id: a for a in storage.list_alerts()}
+    assert [(by_id[a.id].status, by_id[a.id].attempts) for a in (first, second, third)] == [
+        ("sent", 1), ("sent", 2), ("pending", 0)]
+    with pytest.raises(StorageError, match="1 of 2 outbox entries"):
+        storage.mark_alerts_sent([third.id, 999], at(7))
+    assert {a.id: a.status for a in storage.list_alerts()}[third.id] == "pending"
+
+
+def test_batch_is_one_transaction(storage: Storage) -> None:
+    ids = feed_ids(storage, "a", "b")
+    with storage.batch():
+        storage.record_feed_success(ids["a"], at(1), at(600), etag='"e"', last_modified=None)
+        with storage.batch():  # nested: joins the outer one
+            count = storage.record_feed_error(ids["b"], at(1), "HTTP 500", at(60))
+        (new,) = storage.store_items(ids["a"], [item("x")], at(1))
+        assert count == 1 and new.status == "new"
+        # reads inside the batch see its writes
+        assert storage.get_feed(ids["a"]).etag == '"e"'
+    assert storage.get_feed(ids["a"]).etag == '"e"'
+    assert storage.get_feed(ids["b"]).error_count == 1
+
+    # an error inside the block rolls every call of the batch back
+    with pytest.raises(StorageError, match="no feed"), storage.batch():
+        storage.record_feed_error(ids["b"], at(2), "HTTP 500", at(60))
+        storage.store_items(ids["a"], [item("y")], at(2))
+        storage.record_feed_success(999, at(2), at(600), etag=None, last_modified=None)
+    assert storage.get_feed(ids["b"]).error_count == 1
+    assert [s.item.key for s in storage.store_items(ids["a"], [item("x"), item("y")],
+                                                    at(3))] == ["y"]
+    # and the storage works normally afterwards, also from other threads
+    seen: list[int] = []
+    worker = threading.Thread(target=lambda: seen.append(storage.get_feed(ids["b"]).error_count))
+    with storage.batch():
+        storage.record_feed_error(ids["b"], at(4), "HTTP 500", at(60))
+    worker.start()
+    worker.join()
+    assert seen == [2]
+
+
+def test_record_hit_in_a_batch_fails_alone(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    a, b = storage.store_items(fid, [item("a"), item("b")], T0)
+
+    def explode(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+        raise RuntimeError("builder bug")
+
+    with storage.batch():
+        with pytest.raises(RuntimeError, match="builder bug"):
+            storage.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(explode), ["log"], T0)
+        payload = storage.record_hit("r", b, ["x"], [fig(2)], [], AlertBuilder(), ["log"], T0)
+        storage.mark_analysed([a.id, b.id])
+    assert payload is not None
+    assert [k.value for k in storage.known_figures("r")] == [2.0]
+    assert [h.link for h in storage.list_hits()] == [b.item.link]
+    assert [x.alert_id for x in storage.list_alerts()] == [payload["id"]]
+    assert storage.unanalysed_items(at(3600), 10) == []
+    assert storage.hits_in_batches is (storage.dialect == "sqlite")
+
+
 # --- concurrency ----------------------------------------------------------------------------
 
 def test_concurrent_claims_never_share_a_feed(db_url: str) -> None:

@@ -10,8 +10,10 @@ import logging
 import multiprocessing
 import os
 import random
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -45,6 +47,7 @@ FEED_LEASE = 600.0           # a claimed feed becomes due again after this if it
 ALERT_LEASE = 300.0
 RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an interrupted cycle
 PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stored, at most
+STORE_BATCH = 50            # feeds recorded in one transaction, at most
 PARSE_POOL_MIN_FEEDS = 8     # smaller batches are parsed in this process: a pool would not pay
 MAX_PARSE_WORKERS = 4
 # Parse pools stay referenced until closed: one collected while the interpreter exits races
@@ -59,6 +62,10 @@ def default_parse_workers() -> int:
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
     return max(0, min(MAX_PARSE_WORKERS, cores - 1))
+
+
+# A fetched feed: its state, the fetch outcome and the body parsed by a worker (None: not yet)
+_Fetched = tuple[FeedState, FetchResult | FetchError, ParsedFeed | ParseFailure | None]
 
 
 def utcnow() -> datetime:
@@ -203,21 +210,41 @@ class Engine:
                 break
             report.feeds += len(feeds)
             # A pipeline: the event loop keeps fetching (and worker processes parsing) while
-            # one thread stores and analyses the feeds already fetched, one at a time, in the
-            # order they arrive. ``gate`` bounds the bodies held in memory.
+            # this thread stores and analyses the feeds already fetched, in the order they
+            # arrive; whatever has arrived when it gets to them is recorded together (one
+            # transaction for up to STORE_BATCH feeds). ``gate`` bounds the bodies in memory.
             pool = self._pool_for(len(feeds))
             gate = asyncio.Semaphore(PIPELINE_DEPTH)
+            arrived: deque[asyncio.Future[_Fetched]] = deque()
+            wake = asyncio.Event()
+
+            def on_done(task: asyncio.Future[_Fetched], arrived: deque[asyncio.Future[_Fetched]]
+                        = arrived, wake: asyncio.Event = wake) -> None:
+                arrived.append(task)
+                wake.set()
+
             tasks = [asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool))
                      for feed in feeds]
+            for task in tasks:
+                task.add_done_callback(on_done)
             try:
-                for next_done in asyncio.as_completed(tasks):
-                    feed, outcome, parsed = await next_done
+                remaining = len(tasks)
+                while remaining:
+                    if not arrived:
+                        wake.clear()
+                        await wake.wait()
+                        continue
+                    chunk = [arrived.popleft() for _ in range(min(STORE_BATCH, len(arrived)))]
+                    remaining -= len(chunk)
                     try:
-                        self._process(feed, outcome, report, knowledge, parsed)
+                        self._process_batch([t.result() for t in chunk], report, knowledge)
                     finally:
-                        gate.release()
+                        for _ in chunk:
+                            gate.release()
+                    await asyncio.sleep(0)  # let the fetches move on between two batches
             finally:
                 for task in tasks:
+                    task.remove_done_callback(on_done)
                     task.cancel()
             if len(feeds) < limit:
                 break
@@ -234,9 +261,7 @@ class Engine:
         return self._parse_pool
 
     async def _fetch_and_parse(self, feed: FeedState, gate: asyncio.Semaphore,
-                               pool: Executor | None
-                               ) -> tuple[FeedState, FetchResult | FetchError,
-                                          ParsedFeed | ParseFailure | None]:
+                               pool: Executor | None) -> _Fetched:
         await gate.acquire()
         feed, outcome = await self._fetch(feed)
         if (pool is None or not isinstance(outcome, FetchResult) or outcome.not_modified
@@ -263,23 +288,47 @@ class Engine:
             log.exception("unexpected error fetching %s", feed.name, extra={"feed": feed.name})
             return feed, FetchError(f"unexpected error: {type(exc).__name__}: {exc}")
 
+    def _process_batch(self, fetched: Sequence[_Fetched], report: CycleReport,
+                       knowledge: dict[str, _Knowledge]) -> None:
+        """Record several feeds' fetch outcomes and items in one transaction, then analyse
+        the items some rule matched (in one more transaction where the storage allows it)."""
+        to_analyse: list[tuple[list[StoredItem], dict[str, list[MatchResult]], datetime]] = []
+        with self.storage.batch():
+            for feed, outcome, parsed in fetched:
+                stored = self._record(feed, outcome, report, parsed)
+                if stored is not None and stored[0]:
+                    to_analyse.append(stored)
+        if not to_analyse:
+            return
+        with self.storage.batch() if self.storage.hits_in_batches else nullcontext():
+            for stored_items, matches, now in to_analyse:
+                self.analyse(stored_items, now, report, knowledge, matches=matches)
+
     def _process(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
                  knowledge: dict[str, _Knowledge],
                  parsed_already: ParsedFeed | ParseFailure | None = None) -> None:
         """Record one feed's fetch outcome; store, match and analyse its items. ``parsed_already``
         is the body parsed by a worker process (None: parse it here)."""
+        self._process_batch([(feed, outcome, parsed_already)], report, knowledge)
+
+    def _record(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
+                parsed_already: ParsedFeed | ParseFailure | None = None
+                ) -> tuple[list[StoredItem], dict[str, list[MatchResult]], datetime] | None:
+        """Record one feed's fetch outcome and store its items, matching them against the
+        rules. Returns the new or updated items some rule matched (with the matches by item
+        key, and the time they were stored) for :meth:`analyse`; None when nothing was stored."""
         now = self.clock()
         if isinstance(outcome, FetchError):
             self._feed_failed(feed, str(outcome), now, report, retry_after=outcome.retry_after,
                               disable=outcome.permanent)
-            return
+            return None
         ok_next = now + timedelta(seconds=next_poll_delay(feed.interval, 0, None))
         if outcome.not_modified or outcome.content is None:
             report.not_modified += 1
             self.storage.record_feed_success(feed.id, now, ok_next, etag=outcome.etag or feed.etag,
                                              last_modified=outcome.last_modified or feed.last_modified,
                                              new_url=outcome.permanent_redirect)
-            return
+            return None
         if isinstance(parsed_already, ParseFailure):
             if parsed_already.unexpected:
                 log.error("unexpected error parsing %s\n%s", feed.name, parsed_already.detail,
@@ -288,18 +337,18 @@ class Engine:
                                   now, report)
             else:
                 self._feed_failed(feed, parsed_already.message, now, report)
-            return
+            return None
         try:
             parsed = parsed_already or parse_feed(outcome.content, url=outcome.url,
                                                   content_type=outcome.content_type)
         except ParseError as exc:
             self._feed_failed(feed, str(exc), now, report)
-            return
+            return None
         except Exception as exc:  # same: one feed's surprise is that feed's error
             log.exception("unexpected error parsing %s", feed.name, extra={"feed": feed.name})
             self._feed_failed(feed, f"unexpected parse error: {type(exc).__name__}: {exc}", now,
                               report)
-            return
+            return None
         # Rules are matched while storing, so that only items some rule matches are stored as
         # awaiting analysis; the feed's success is recorded in the same transaction.
         matches: dict[str, list[MatchResult]] = {}
@@ -325,8 +374,7 @@ class Engine:
                 report.new_items += 1
             else:
                 report.updated_items += 1
-        self.analyse([s for s in stored if s.item.key in matches], now, report, knowledge,
-                     matches=matches)
+        return [s for s in stored if s.item.key in matches], matches, now
 
     def _feed_failed(self, feed: FeedState, message: str, now: datetime, report: CycleReport, *,
                      retry_after: float | None = None, disable: bool = False) -> None:
@@ -432,8 +480,13 @@ class Engine:
             if not batch:
                 break
             outcomes = await asyncio.gather(*(self._send(alert) for alert in batch))
-            for alert, error in zip(batch, outcomes, strict=True):
-                self._settle(alert, error, report)
+            # the whole batch's outcomes in one transaction: the sent ones in one statement
+            sent = [alert for alert, error in zip(batch, outcomes, strict=True) if error is None]
+            with self.storage.batch():
+                if sent:
+                    self.storage.mark_alerts_sent([alert.id for alert in sent], self.clock())
+                for alert, error in zip(batch, outcomes, strict=True):
+                    self._settle(alert, error, report)
             if len(batch) < limit:
                 break
         return report
@@ -455,8 +508,7 @@ class Engine:
         item = alert.payload.get("item")
         context = {"rule": alert.payload.get("rule"),
                    "feed": item.get("feed") if isinstance(item, dict) else None}
-        if error is None:
-            self.storage.mark_alert_sent(alert.id, now)
+        if error is None:  # already marked sent, with the rest of its batch
             report.sent += 1
             log.info("alert %s delivered to %s", alert.alert_id, alert.channel, extra=context)
             return

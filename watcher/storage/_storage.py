@@ -195,6 +195,7 @@ class Storage:
             self._sqlite_file = Path(database).expanduser().resolve()
         self._instance_lock: str | None = None
         self._instance_warned = False
+        self._batch = threading.local()  # .conn: the connection of this thread's batch()
         if self._sqlite:
             event.listen(self._engine, "connect", _sqlite_on_connect)
             event.listen(self._engine, "begin", _sqlite_on_begin)
@@ -226,7 +227,12 @@ class Storage:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """A transaction that will write. On SQLite it takes the write lock up front
-        (BEGIN IMMEDIATE), so it waits for other writers instead of failing half-way."""
+        (BEGIN IMMEDIATE), so it waits for other writers instead of failing half-way.
+        Inside :meth:`batch` (same thread), the batch's transaction."""
+        shared = getattr(self._batch, "conn", None)
+        if shared is not None:
+            yield shared
+            return
         with self._engine.connect() as conn:
             if self._sqlite:
                 conn.execution_options(**{_SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
@@ -235,8 +241,44 @@ class Storage:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        shared = getattr(self._batch, "conn", None)
+        if shared is not None:
+            yield shared
+            return
         with self._engine.connect() as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the storage calls made inside the block (by this thread) in one transaction:
+        committed when the block ends, rolled back entirely if it raises. Much cheaper than
+        one transaction per call when recording many feeds, hits or alerts at once. A
+        :meth:`record_hit` that fails inside a batch is undone alone (a savepoint). Nested
+        batches join the outer one."""
+        if getattr(self._batch, "conn", None) is not None:
+            yield
+            return
+        try:
+            with self._write() as conn:
+                self._batch.conn = conn
+                try:
+                    yield
+                finally:
+                    self._batch.conn = None
+        except StorageError:
+            raise
+        except self._catch as exc:  # the commit itself failed
+            err = self._translate("commit a batch of changes", exc)
+            log.debug("%s", err, exc_info=True)
+            raise err from exc
+
+    @property
+    def hits_in_batches(self) -> bool:
+        """Whether :meth:`record_hit` calls are worth sharing a :meth:`batch`: True on SQLite
+        (one writer at a time anyway). False on PostgreSQL, where instances running at once
+        would lock figures and actors in conflicting orders across the hits of two long
+        transactions (deadlocks); there each hit keeps its own short transaction."""
+        return self._sqlite
 
     def _insert(self, table: Table) -> pg.Insert | sqlite_dialect.Insert:
         """An INSERT supporting ON CONFLICT for the current backend."""
@@ -656,31 +698,42 @@ class Storage:
         serialisable; one outbox row per channel is queued. If it raises, nothing is stored.
         Returns the payload, or None when nothing new was learnt or no alert was built.
         """
-        h = hits_t
         with self._write() as conn:
-            ins = self._insert(h).values(rule=rule, item_id=item.id, matched=list(matched),
-                                         created_at=now, updated_at=now)
-            conn.execute(ins.on_conflict_do_update(
-                index_elements=["rule", "item_id"],
-                set_={"matched": ins.excluded.matched, "updated_at": ins.excluded.updated_at}))
-            new_figures = self._learn_figures(conn, rule, figures, item.id,
-                                              item.item.published, now)
-            new_actors = self._learn_actors(conn, rule, actors, item.id, now)
-            if not new_figures and not new_actors:
-                return None
-            payload = build_alert(new_figures, new_actors)
-            if payload is None:
-                return None
-            alert_id = payload.get("id")
-            if alert_id is None or alert_id == "":
-                raise ValueError("the alert payload must contain a non-empty 'id'")
-            rows = [{"alert_id": str(alert_id), "channel": channel, "payload": payload,
-                     "status": "pending", "attempts": 0, "next_attempt_at": now,
-                     "created_at": now}
-                    for channel in dict.fromkeys(channels)]
-            if rows:
-                conn.execute(self._insert(outbox_t).on_conflict_do_nothing(
-                    index_elements=["alert_id", "channel"]), rows)
+            if getattr(self._batch, "conn", None) is None:
+                return self._record_hit(conn, rule, item, matched, figures, actors,
+                                        build_alert, channels, now)
+            with conn.begin_nested():  # in a batch: a failure undoes this hit alone
+                return self._record_hit(conn, rule, item, matched, figures, actors,
+                                        build_alert, channels, now)
+
+    def _record_hit(self, conn: Connection, rule: str, item: StoredItem, matched: Sequence[str],
+                    figures: Sequence[Figure], actors: Sequence[Actor],
+                    build_alert: AlertBuilder, channels: Sequence[str],
+                    now: datetime) -> dict[str, Any] | None:
+        h = hits_t
+        ins = self._insert(h).values(rule=rule, item_id=item.id, matched=list(matched),
+                                     created_at=now, updated_at=now)
+        conn.execute(ins.on_conflict_do_update(
+            index_elements=["rule", "item_id"],
+            set_={"matched": ins.excluded.matched, "updated_at": ins.excluded.updated_at}))
+        new_figures = self._learn_figures(conn, rule, figures, item.id,
+                                          item.item.published, now)
+        new_actors = self._learn_actors(conn, rule, actors, item.id, now)
+        if not new_figures and not new_actors:
+            return None
+        payload = build_alert(new_figures, new_actors)
+        if payload is None:
+            return None
+        alert_id = payload.get("id")
+        if alert_id is None or alert_id == "":
+            raise ValueError("the alert payload must contain a non-empty 'id'")
+        rows = [{"alert_id": str(alert_id), "channel": channel, "payload": payload,
+                 "status": "pending", "attempts": 0, "next_attempt_at": now,
+                 "created_at": now}
+                for channel in dict.fromkeys(channels)]
+        if rows:
+            conn.execute(self._insert(outbox_t).on_conflict_do_nothing(
+                index_elements=["alert_id", "channel"]), rows)
         log.debug("alert %s queued for %d channel(s)", alert_id, len(rows))
         return payload
 
@@ -790,6 +843,23 @@ class Storage:
                 status="sent", sent_at=now, last_attempt_at=now, attempts=o.c.attempts + 1))
             if result.rowcount == 0:
                 raise StorageError(f"no outbox entry with id {outbox_id}")
+
+    @_storage_op("mark alerts sent")
+    def mark_alerts_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
+        """:meth:`mark_alert_sent` for many alerts at once (one transaction)."""
+        if not outbox_ids:
+            return
+        o = outbox_t
+        ids = list(dict.fromkeys(outbox_ids))
+        updated = 0
+        with self._write() as conn:
+            for chunk in _chunks(ids, _IN_CHUNK):
+                result = conn.execute(update(o).where(o.c.id.in_(chunk)).values(
+                    status="sent", sent_at=now, last_attempt_at=now, attempts=o.c.attempts + 1))
+                updated += int(result.rowcount)
+            if updated != len(ids):
+                raise StorageError(f"{len(ids) - updated} of {len(ids)} outbox entries to mark "
+                                   "sent do not exist")
 
     @_storage_op("mark an alert failed")
     def mark_alert_failed(self, outbox_id: int, now: datetime, error: str,
