@@ -213,3 +213,68 @@ def test_vote_tallies(text: str, expected: set[tuple[float, str]]) -> None:
 )
 def test_small_references_and_heads(text: str, expected: set[tuple[float, str]]) -> None:
     assert keyed(text) == expected
+
+
+# --- attribution patterns (said_by) ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "value", "said_by"),
+    [
+        # "X put/raised/revised the <figure> at/to N"
+        ("Ukraine put the overall number of Russian casualties at around 600,000.", 600000, "Ukraine"),
+        ("The Pentagon raised its estimate of the force in Kursk to 9,000 troops on Monday.", 9000, "Pentagon"),
+        ("Japan revised the death toll to 41 after rescuers reached the valley.", 41, "Japan"),
+        # a role noun that belongs to a named actor, or to nobody
+        ("NATO officials said 2,000 more soldiers had arrived.", 2000, "North Atlantic Treaty Organization"),
+        ("Some 2,000 soldiers had arrived in Ukraine, Western diplomats said.", 2000, None),
+        ("Some 2,000 soldiers had arrived in Ukraine, analysts said.", 2000, None),
+        # a closing attribution credits what came before it; a verb with its own report does not
+        ("About 300 soldiers were captured near Kharkiv, Volodymyr Zelensky said on Friday.", 300, "Volodymyr Zelensky"),
+        ("Russia lost 1,200 soldiers in Kursk, and Volodymyr Zelensky said he would visit the front.", 1200, None),
+        ("The turnout was 58%, the Pentagon said, beating the forecast of 51%.", 51, None),
+        # "According to X, ..." opens the sentence; ", according to X" closes it
+        ("According to the Pentagon, 5,000 soldiers have moved, while 700 remain in reserve.", 700, "Pentagon"),
+        ("Some 5,000 soldiers have moved, according to the Pentagon, with 700 more in reserve.", 700, None),
+        # several sources at once credit nobody
+        ("About 4,000 soldiers were sent, according to Ukraine and Japan.", 4000, None),
+        # a closing attribution covers the whole sentence
+        ("Japan announced $5 million in aid, Prime Minister Shigeru Ishiba said.", 5e6, "Shigeru Ishiba"),
+        # passives and nouns are no speech: "was estimated", "the median forecast of"
+        ("Volodymyr Zelensky met troops; turnout was estimated at 64%.", 64, None),
+        ("Japan's growth of 3% beat the median forecast of 2.1%.", 2.1, None),
+        # a descriptive subject with no organisation named: the country stands in
+        ("Some 20 million Japanese voters cast early ballots, the internal affairs ministry said.", 20e6, "Japan"),
+        ("Morocco will spend $11 billion on rebuilding, the royal palace said.", 11e9, "Morocco"),
+        # "X estimated/expects ...": forecasting verbs report
+        ("The Pentagon expects the contingent to reach 10,000 troops by December.", 10000, "Pentagon"),
+    ],
+)
+def test_said_by_patterns(text: str, value: float, said_by: str | None) -> None:
+    found = {f.value: f for f in figures(text)}
+    assert value in found, found
+    assert found[value].said_by == said_by
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan's Nikkei rose 3.3% and Australia's main index added 0.4%.",   # "added" a number
+        "Donald Trump carried all seven battleground states and 312 electoral votes.",  # "states" a noun
+    ],
+)
+def test_market_and_noun_verbs_are_not_attribution(text: str) -> None:
+    assert all(f.said_by is None for f in figures(text)), figures(text)
+
+
+def test_the_text_names_a_more_specific_source_than_the_title() -> None:
+    text = ("North Korea sent 13,000 containers of arms, Seoul estimates\n\n"
+            "North Korea has sent more than 13,000 containers of weapons, South Korea's Joint Chiefs of Staff said.")
+    (f,) = [f for f in figures(text) if f.value == 13000]
+    assert f.said_by == "Joint Chiefs of Staff"
+
+
+def test_repeated_title_figure_takes_the_texts_attribution() -> None:
+    text = ("Deployed troops total 3,000 - lawmaker\n\n"
+            "Another 1,500 soldiers arrived, lifting the number deployed to roughly 3,000, Park Sun-won, a lawmaker, said.")
+    (f,) = [f for f in figures(text) if f.value == 3000]
+    assert f.said_by == "Park Sun-won"

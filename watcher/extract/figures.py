@@ -176,7 +176,7 @@ _SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
     "reported reports stated states added adds announced announces confirmed confirms commented "
     "revealed reveals assessed wrote writes disclosed insisted alleged acknowledged warned predicted "
-    "citing cited"
+    "citing cited forecast forecasts projected projects expects expected urged urges declared declares"
 )))
 
 
@@ -186,23 +186,41 @@ _SPEECH_VERBS_CAPS = ("Said", "Says", "Say", "Claims", "Estimates", "Confirms", 
 
 _SPEECH_RE = re.compile(
     r"\b(?:(?P<verb>" + trie_pattern((*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS))
-    + r"|[Pp]uts?\s+the\s+(?:figure|number|toll|total))\b"
+    + r"|(?:[Pp]uts?|[Pp]laced?|[Pp]egged|[Pp]egs|raised|raises|lifted|lifts|lowered|lowers|cut|cuts|revised|revises|"
+    r"updated|updates)\s+(?:the|its|their|his|her)\s+(?:[a-z\-]+\s+){0,3}?(?:figure|number|toll|total|tally|count|"
+    r"estimate|odds|probability|chances?|forecast|projection|strength|magnitude|size)\b[^.;]{0,40}?\s(?:at|to)\b)\b"
     r"|(?P<acc>[Aa]ccording\s+to\b)"
     r"|(?P<poss>['’]s\s+(?:latest\s+|earlier\s+|new\s+|own\s+|official\s+|initial\s+)?(?:confirmation|estimate|estimates|"
     r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis)\b))"
 )
 _SPEECH_GATE = LiteralGate(
-    _SPEECH_RE, (*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS, "put", "puts", "Put", "Puts", "according", "According",
+    _SPEECH_RE, (*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS, "put", "Put", "place", "Place", "pegged", "Pegged", "pegs", "Pegs", "raise", "lift", "lower",
+                 "cut", "revise", "update", "according", "According",
                  "'s", "’s"))
-# "an/the <verb>" is a noun ("the report"), not a speech verb.
+# "an/the <verb>" is a noun ("the report"), not a speech verb; so is "<verb> of" ("the median
+# forecast of 2.1%"); "was estimated", "is expected": a passive names no speaker.
 _NOUN_BEFORE_RE = re.compile(r"(?:^|\W)(?:an|the)\s$", re.I)
+_NOUN_AFTER_RE = re.compile(r"\s+of\b")
+# "-s" forms that are also plural nouns: "seven battleground states" is no speech
+_NOUN_LIKE_VERBS = frozenset(("states", "reports", "claims", "estimates", "notes", "writes", "confirms", "reveals"))
+_NOUN_SUBJECT_BEFORE_RE = re.compile(
+    r"(?:^|\s)(?!(?:he|she|it|also|now|later|then|agency|ministry|company|office|government|military|study|survey|"
+    r"group|bank|firm|union|report|commission|committee|court|department|council|army|police|media)\s)[a-z][a-z\-]+\s$")
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
+# a verb followed by a number is not speech: "the Kospi added 0.4%"
+_NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:only|about|some|nearly|almost|roughly|just|another|a\s+further|more\s+than)\s+)?"
+                              r"(?:[$€£]|US\$)?\d")
 
 
 def _speech_cues(text: str, start: int, end: int) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     for c in _SPEECH_GATE.finditer(text, start, end):
         i = c.start()
-        if c.group("verb") is not None and _NOUN_BEFORE_RE.search(text, max(0, i - 5), i):
+        if c.group("verb") is not None and (
+                _NOUN_BEFORE_RE.search(text, max(0, i - 5), i) or _NOUN_AFTER_RE.match(text, c.end())
+                or _PASSIVE_BEFORE_RE.search(text, max(0, i - 20), i)
+                or (c.group("verb") in ("added", "adds") and _NUMBER_AFTER_RE.match(text, c.end()))
+                or (c.group("verb") in _NOUN_LIKE_VERBS and _NOUN_SUBJECT_BEFORE_RE.search(text, max(0, i - 20), i))):
             continue
         out.append(c)
     return out
@@ -211,10 +229,19 @@ def _speech_cues(text: str, start: int, end: int) -> list[re.Match[str]]:
 _DESCRIPTIVE_SUBJECT_RE = re.compile(
     r"\b(?:the|its|their)\s+(?:[\w\-]+\s+){0,2}?(?:(?P<org>agency|ministry|service|office|bank|company|union|"
     r"commission|unit|council|committee|alliance|directorate|command|department|party|court|group|firm|"
-    r"statement|report)|(?P<gov>military|government|army|navy|air\s+force|authorities|officials|country))"
+    r"statement|report|conglomerate|carmaker|automaker|planemaker|lender|broadcaster|regulator|watchdog|insurer|"
+    r"airline|exchange|operator|consultancy|institute)|(?P<gov>military|government|army|navy|air\s+force|authorities|"
+    r"officials|country|palace|presidency|cabinet|administration|police|prosecutors))"
     r"\s+(?:also\s+|later\s+|has\s+|had\s+)?$|\bstate\s+media\s+$(?P<sm>)",
     re.I,
 )
+# a generic speaker right before the verb: "analysts said", "Western governments said"
+_ROLE_SUBJECT_RE = re.compile(
+    r"\b(?P<n>(?:lawmaker|legislator|official|government|analyst|economist|expert|source|diplomat|observer|"
+    r"researcher|scientist|investigator|prosecutor|aide|commander|officer|authoritie|estimate|poll|survey|"
+    r"report|studie|agencie|monitor|group|witnesse|resident)s?|study|media|spokes(?:man|woman|person)|"
+    r"authority|agency|data|figures)\s+(?:also\s+|later\s+|now\s+|have\s+|has\s+|had\s+)?$")
+_JOINT_SOURCES_RE = re.compile(r"\s*(?:,|and|&)\s*(?:the\s+)?")
 _PRONOUN_BEFORE_RE = re.compile(r"\b(?P<p>he|she|they|it)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?$", re.I)
 
 
@@ -223,6 +250,9 @@ class _Cue:
     pos: int          # where the cue starts
     end: int
     speaker: str | None
+    forward: bool = True   # credits figures after it in the sentence
+    backward: bool = True  # credits figures before it
+    forward_only: bool = True  # not a closing attribution
 
 
 def singular(word: str) -> str:
@@ -347,6 +377,7 @@ class FigureFinder:
         phones = [(m.start(), m.end()) for m in _PHONE_RE.finditer(text)] if ("+" in text or _PHONE_GATE_RE.search(text)) else []
         phones.extend((m.start, m.end) for m in mentions)
         cues = self._cues(text, sentences, mentions)
+        kinds = {m.name: m.kind for m in mentions}
         kept: list[tuple[NumberMatch, int]] = []
         dated: set[int] = set()
         for i, n in enumerate(numbers):
@@ -384,7 +415,11 @@ class FigureFinder:
                 # the number heads its own phrase, the thing the text counts most
                 elliptic = not n.spelled and bool(_ELLIPTIC_AFTER_RE.match(text, n.end, n.end + 40))
                 prev = [(f, p) for f, p in zip(out, positions, strict=True) if f.unit != "%" and p < n.start]
-                if prev and n.value not in {f.value for f in out}:
+                same = [f for f in out if f.value == n.value]
+                if same:
+                    # a repeat of a figure already found (the title's): same thing counted
+                    key, quantity = same[0].key, same[0].quantity
+                elif prev:
                     f_prev, p_prev = max(prev, key=lambda fp: fp[1])
                     if n.start - p_prev < 400 or elliptic:
                         key, quantity = f_prev.key, f_prev.quantity
@@ -396,7 +431,7 @@ class FigureFinder:
                 continue  # "one soldier", "one of them": a reference, not a count
             sent = _sentence_of(sentences, n.start)
             qualifier = "more" if more else self._qualifier(text, n, sent)
-            said_by = self._said_by(cues, n.start, sent)
+            said_by = self._said_by(text, cues, n.start, sent)
             fig = Figure(
                 value=n.value, key=key, quantity=quantity, text=text[sent[0]:sent[1]].strip(),
                 qualifier=qualifier, said_by=said_by,
@@ -405,7 +440,10 @@ class FigureFinder:
             k = (key, n.value) if n.value < 1000 else ("", n.value)
             if k in seen:
                 j = seen[k]
-                if out[j].said_by is None and said_by is not None:
+                if said_by is not None and (out[j].said_by is None or (
+                        _SPECIFICITY.get(kinds.get(said_by, ""), 3) < _SPECIFICITY.get(kinds.get(out[j].said_by or "", ""), 3))):
+                    # a later mention credits someone more specific ("Seoul estimates" in the
+                    # title, "South Korea's Joint Chiefs of Staff said" in the text)
                     out[j] = fig
                 positions[j] = n.start  # the figure's latest mention
                 continue
@@ -616,12 +654,24 @@ class FigureFinder:
                     # "according to X", "citing X": the source comes after the cue
                     after = [m for m in in_sent if m.start >= c.end() and m.start - c.end() < 60]
                     speaker = _most_specific(text, after, forward=True) if after else None
+                    if len(after) > 1 and after[1].name != after[0].name \
+                            and _JOINT_SOURCES_RE.fullmatch(text, after[0].end, after[1].start):
+                        speaker = None  # "according to US and South Korean estimates": several sources
                 elif c.group("poss"):
                     own = [m for m in in_sent if m.end == c.start()]
                     speaker = own[0].name if own else None
                 else:
                     speaker = self._subject(text, ss, c.start(), c.end(), in_sent, mentions, last_person)
-                out.append(_Cue(c.start(), c.end(), speaker))
+                fwd, back = True, True
+                if c.group("acc"):
+                    # "According to X, ..." opens the sentence; "..., according to X" closes it
+                    fwd = not text[ss:c.start()].strip(" \n\"“‘'")
+                elif c.group("verb") is not None and c.group("verb") not in ("citing", "cited"):
+                    # "X said 3,000 ..." reports what follows; "..., X said." what came before
+                    back = not _has_complement(text, c.end(), se)
+                closing = back and c.group("verb") is not None and c.group("verb") not in ("citing", "cited") \
+                    and "," in text[max(ss, c.start() - 80):c.start()]
+                out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing))
                 if speaker is not None and any(m.name == speaker and m.kind == "person" for m in in_sent):
                     sentence_speaker = speaker
             # "he" in a later sentence: this sentence's speaker, else the first person it names
@@ -646,14 +696,34 @@ class FigureFinder:
             near = [m for m in in_sent if m.end <= cs and cs - m.end < 40 and m.kind in kinds]
             if near:
                 return near[-1].name
+            sent_orgs = [m for m in in_sent if m.end <= cs and m.kind in kinds and not m.demonym] if desc.group("org") else []
+            if sent_orgs:
+                return sent_orgs[0].name  # "Berkshire ... sold its Apple shares, the conglomerate said"
             earlier = [m for m in mentions if m.end <= cs and m.kind in kinds and not (kinds == ("country",) and m.demonym)]
             if earlier:
                 return earlier[-1].name
-            return None
+            # "the internal affairs ministry said" with no agency named: the country stands in,
+            # by name if it is named, else by its adjective ("Japanese voters")
+            countries = [m for m in mentions if m.end <= cs and m.kind == "country"]
+            named = [m for m in countries if not m.demonym]
+            if named:
+                return named[-1].name
+            return countries[0].name if countries else None
+        role = _ROLE_SUBJECT_RE.search(head)
+        if role:
+            # "Goldman Sachs economists said", "Moroccan authorities raised": the named
+            # actor of the role's noun phrase; "Western governments said", "..., lawmaker
+            # says": an unnamed source
+            rs = max(ss, cs - 40) + role.start("n")
+            own = [m for m in in_sent if m.end <= rs and _SAME_PHRASE_RE.fullmatch(text, m.end, rs)]
+            return _most_specific(text, [m for m in in_sent if m.end <= own[-1].end], forward=False) if own else None
         prev = [m for m in in_sent if m.end <= cs and cs - m.end < 150
                 and not _CLAUSE_BREAK_RE.search(text, m.end, cs)]
         # a demonym names a speaker only right before the verb ("Ukrainian officials said")
         prev = [m for m in prev if not m.demonym or len(text[m.end:cs].split()) <= 2]
+        if len(prev) > 1 and prev[-2].name != prev[-1].name and prev[-1].kind == prev[-2].kind \
+                and _JOINT_SOURCES_RE.fullmatch(text, prev[-2].end, prev[-1].start) and not text[prev[-1].end:cs].strip(" ,"):
+            return None  # "Seoul and Washington said": several sources
         if prev:
             people = [m for m in prev if m.kind == "person" and cs - m.end < 120]
             if people and prev[-1].kind != "person" and "," in text[people[-1].end:cs]:
@@ -662,19 +732,61 @@ class FigureFinder:
         nxt = [m for m in in_sent if m.start >= ce and m.start - ce < 25]
         return nxt[0].name if nxt else None
 
-    def _said_by(self, cues: list[_Cue], pos: int, sent: tuple[int, int]) -> str | None:
+    def _said_by(self, text: str, cues: list[_Cue], pos: int, sent: tuple[int, int]) -> str | None:
         best: _Cue | None = None
         best_d = 1 << 30
         for c in cues:
             if c.pos < sent[0] or c.pos >= sent[1] or c.speaker is None:
                 continue
-            d = pos - c.end if c.end <= pos else (c.pos - pos) + 1
+            if c.end <= pos and not (c.forward and not _SCOPE_END_RE.search(text, c.end, pos)):
+                continue
+            if c.end > pos and not c.backward:
+                continue
+            # a closing attribution (", the minister said.") covers the whole sentence: it wins
+            # over a verb earlier in the sentence ("The Commission announced $1 million, X said")
+            d = pos - c.end if c.end <= pos else (c.pos - pos) + 1 - (1 << 20) * (not c.forward_only)
             if d < best_d:
                 best, best_d = c, d
         return best.speaker if best else None
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+# what may follow a speech verb that ends its clause: "..., the ministry said on Friday in a
+# statement.", "..., Kim said, adding ..."
+_NO_COMPLEMENT_RE = re.compile(
+    r"(?:\s*(?:[.,;:!?)\]”\"’']|$)"
+    r"|\s+(?:on|in|at|after|before|during|late|early|earlier|later|last|this|yesterday|today|tonight|citing|adding|"
+    r"noting|while|when|as|via|without|following|according|through|from|but|and|without)\b"
+    r"|\s+(?:[A-Z][\w\-]*\s+){0,4}?[A-Z][\w\-]*\s*[.,;]"  # inverted: "..., said Kim Jong Un."
+    r"|\s+(?:the|its|his|her|their)\s+(?:(?![\w\-]*ed\b)[\w\-]+\s+)?(?![\w\-]*ed\b)[\w\-]+\s*[.,;])"  # "..., said the agency."
+)
+_TOLD_OBJECT_RE = re.compile(r"\s+(?:[A-Za-z\-]+\s+){0,2}?(?:reporters|journalists|lawmakers|parliament|staff|employees|"
+                             r"workers|members|officials|investors|students|audience|crowd|him|her|them|us|me|it)\b")
+# a clause of the writer's own after a reported one: ", sending the Nikkei up 1.2%", ", even though ..."
+_SCOPE_END_RE = re.compile(r",\s+(?:even\s+though|although|though|whereas|but|(?!adding|citing|noting|saying|including|announcing|warning|"
+                           r"stressing|explaining|insisting|arguing|claiming|estimating|predicting|urging|confirming|pledging|"
+                           r"promising|reiterating|repeating|referring|describing|calling|acknowledging|admitting|suggesting|accusing|"
+                           r"telling|asking|vowing|expecting|forecasting|projecting|revealing|disclosing|reporting|stating|"
+                           r"putting|raising|revising|according|during|morning|evening|nothing|something|king|spring|bring)[a-z]+ing\b)")
+# time and manner adverbials between a verb and what it reports: "said on Friday that ..."
+_ADVERBIAL_RE = re.compile(r"(?:\s+(?:(?:late\s+|early\s+)?on\s+[A-Z]\w+|earlier|later|last\s+week|this\s+week|"
+                           r"in\s+a\s+statement|yesterday|today|publicly|separately),?)+")
+_REPORTED_CLAUSE_RE = re.compile(r"\s+(?:that|he|she|they|it|we|I|there)\b")
+
+
+def _has_complement(text: str, end: int, se: int) -> bool:
+    """Whether the speech verb ending at ``end`` is followed by what it reports ("said 3,000
+    troops", "said he would") rather than by the end of its clause ("..., he said.")."""
+    if text[end - 4:end] in ("told", "tells") or text[end - 5:end] == "tells":
+        m = _TOLD_OBJECT_RE.match(text, end, se)
+        if m:
+            end = m.end()
+    adv = _ADVERBIAL_RE.match(text, end, se)
+    if adv and _REPORTED_CLAUSE_RE.match(text, adv.end(), se):
+        return True
+    return not _NO_COMPLEMENT_RE.match(text, end, se)
+
 
 # what may join the mentions of one noun phrase: "South Korea's National Intelligence Service",
 # "the National Intelligence Service of South Korea", "Kyiv's military intelligence chief Budanov"
