@@ -8,25 +8,22 @@ off-topic item sharing one actor (no hit), and a new number plus new names (aler
 
 from __future__ import annotations
 
-import email
 import hashlib
 import hmac
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.message import Message
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+from faultkit import Mailbox
 
 pytestmark = pytest.mark.slow
 
@@ -132,15 +129,6 @@ class Loopback:
         self.server.server_close()
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def loopback() -> Iterator[Loopback]:
     server = Loopback()
@@ -150,14 +138,9 @@ def loopback() -> Iterator[Loopback]:
 
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
+    box = Mailbox().start()
+    yield box, box.port
+    box.stop()
 
 
 def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -10,19 +10,16 @@ SQLite files and (``pg_url``/``db_url``) the PostgreSQL named by WATCHER_TEST_DA
 from __future__ import annotations
 
 import base64
-import email
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+from faultkit import Mailbox
 from loopback import LoopbackServer, Reply, Request, serve, text
 
 from watcher.config import load_config
@@ -81,21 +78,6 @@ def cli(config: Path | None, *args: str, env: dict[str, str] | None = None
     return subprocess.run([sys.executable, "-m", "watcher", *head, *args], capture_output=True,
                           text=True, timeout=120, env={**os.environ, **(env or {})},
                           cwd=config.parent if config is not None else None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
 
 
 @pytest.fixture
@@ -313,7 +295,8 @@ alerts:
 def test_removing_one_alert_channel_keeps_the_others_pending_alerts(tmp_path: Path) -> None:
     """webhook + email; both down, the alert waits. The webhook is then removed from the config
     and the mail server comes back: the email still has to go out."""
-    smtp_port = free_port()
+    box = Mailbox()  # not started yet: connections refused
+    smtp_port = box.port
     with serve({"/feed.xml": feed_route([story_item()]),
                 "/hook": lambda _r: Reply(503, {}, b"down")}) as server:
         head = f"""\
@@ -333,15 +316,13 @@ alerts:
         assert "1 new alerts" in first.stdout and "2 to retry" in first.stdout, first.stdout
 
         config.write_text(head + email_entry, encoding="utf-8")
-        box = Mailbox()
-        controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
+        box.start()
         try:
             second = cli(config, "poll", "--once")
             retry = cli(config, "alerts", "--retry")
             third = cli(config, "poll", "--once")
         finally:
-            controller.stop()
+            box.stop()
     assert second.returncode == 0 and retry.returncode == 0 and third.returncode == 0
     assert len(box.messages) == 1, second.stdout + third.stdout
 
