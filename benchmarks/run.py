@@ -259,11 +259,14 @@ class Hooks:
         hooks = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as webhook receivers generally do
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 with contextlib.suppress(ValueError):
                     hooks.ids.append(str(json.loads(body).get("id")))
                 self.send_response(204)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
@@ -371,53 +374,85 @@ def bench_n(n: int, args: argparse.Namespace, feeds_root: Path, base: str, work:
     logs = run_dir / "logs"
     results: list[Result] = []
 
+    def alerts(r: Result) -> Result:
+        """Count the webhook alerts that arrived during this run."""
+        ids = hooks.ids[hooks.mark:]
+        hooks.mark = len(hooks.ids)
+        r.extra["alerts received"] = f"{len(ids)} ({len(set(ids))} distinct)"
+        return r
+
     def show(r: Result) -> Result:
-        if r.name.startswith("watcher"):
-            ids = hooks.ids[hooks.mark:]
-            hooks.mark = len(hooks.ids)
-            r.extra["alerts received"] = f"{len(ids)} ({len(set(ids))} distinct)"
         print(f"  {r.name:<34} {r.wall:8.2f} s wall {r.cpu:8.2f} s CPU {r.rss_mb:7.0f} MB "
               f"{r.note}", flush=True)
         results.append(r)
         return r
 
+    def fastest(runs: list[Result]) -> Result:
+        best = min(runs, key=lambda r: r.wall)
+        if len(runs) > 1:
+            walls = ", ".join(f"{r.wall:.2f}" for r in runs)
+            best.note = (best.note + f" best of {len(runs)} ({walls} s)").strip()
+        return best
+
+    def pairs(label: str, run_pair: Callable[[int], tuple[Result, Result]]) -> None:
+        """``--repeat`` cold/warm pairs (each cold from scratch); the fastest of each mode."""
+        runs = [run_pair(k) for k in range(args.repeat)]
+        show(fastest([cold for cold, _ in runs]))
+        show(fastest([warm for _, warm in runs]))
+
     print(f"N = {n:,} feeds ({n * 40:,} items), {args.rules} + 1 rules", flush=True)
     state = run_dir / "floor-state.json"
-    for mode in ("cold", "warm"):
-        log = logs / f"floor-{mode}.log"
-        r = show(measure(f"floor {mode}", [[PY, str(HERE / "floor.py"), str(urls_file),
-                                            str(state), mode, "--concurrency",
-                                            str(CONCURRENCY)]], log))
-        r.extra = last_json(log)
 
-    def watcher_pair(label: str, db_url: str) -> None:
+    def floor_pair(_k: int) -> tuple[Result, Result]:
+        out = []
+        for mode in ("cold", "warm"):
+            log = logs / f"floor-{mode}.log"
+            r = measure(f"floor {mode}", [[PY, str(HERE / "floor.py"), str(urls_file),
+                                           str(state), mode, "--concurrency",
+                                           str(CONCURRENCY)]], log)
+            r.extra = last_json(log)
+            out.append(r)
+        return out[0], out[1]
+
+    pairs("floor", floor_pair)
+
+    def watcher_pair(label: str, db_url: str) -> tuple[Result, Result]:
         config = watcher_config(run_dir / f"{label}.yaml", db_url=db_url, rules_dir=rules_dir,
                                 urls=urls, hook=hooks.url)
+        out = []
         for mode in ("cold", "warm"):
             log = logs / f"{label}-{mode}.log"
             r = measure(f"{label} {mode}", [[WATCHER, "--config", str(config), "poll",
                                              "--once"]], log)
             r.extra = {"summary": last_line(log, "polled ")}
-            show(r)
+            out.append(alerts(r))
+        return out[0], out[1]
 
-    sqlite_db = run_dir / "watcher.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_db}{suffix}").unlink(missing_ok=True)
-    watcher_pair("watcher sqlite", f"sqlite:///{sqlite_db}")
+    def sqlite_pair(_k: int) -> tuple[Result, Result]:
+        sqlite_db = run_dir / "watcher.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_db}{suffix}").unlink(missing_ok=True)
+        return watcher_pair("watcher sqlite", f"sqlite:///{sqlite_db}")
+
+    pairs("watcher sqlite", sqlite_pair)
 
     if pg_base is not None:
-        with pg_schema(pg_base) as url:
-            watcher_pair("watcher postgres", url)
-        if not args.no_scale_out:
-            for instances in (1, 2):
-                with pg_schema(pg_base) as url:
-                    config = watcher_config(run_dir / f"run{instances}.yaml", db_url=url,
-                                            rules_dir=rules_dir, urls=urls, hook=hooks.url)
-                    count = polled_count(url)
-                    cmd = [WATCHER, "--config", str(config), "run"]
-                    show(measure(f"watcher run x{instances} (postgres)",
-                                 [cmd] * instances, logs / f"run{instances}.log",
-                                 until=lambda count=count: count() >= n))
+        def pg_pair(_k: int) -> tuple[Result, Result]:
+            assert pg_base is not None
+            with pg_schema(pg_base) as url:
+                return watcher_pair("watcher postgres", url)
+
+        pairs("watcher postgres", pg_pair)
+    if pg_base is not None and not args.no_scale_out:
+        for instances in (1, 2):
+            with pg_schema(pg_base) as url:
+                config = watcher_config(run_dir / f"run{instances}.yaml", db_url=url,
+                                        rules_dir=rules_dir, urls=urls, hook=hooks.url)
+                count = polled_count(url)
+                cmd = [WATCHER, "--config", str(config), "run"]
+                show(alerts(measure(f"watcher run x{instances} (postgres)",
+                                    [cmd] * instances, logs / f"run{instances}.log",
+                                    until=lambda count=count: count() >= n)))
 
     if not args.no_reader:
         reader_db = run_dir / "reader.sqlite"
@@ -491,6 +526,9 @@ def main() -> None:
     parser.add_argument("--no-reader", action="store_true")
     parser.add_argument("--no-scale-out", action="store_true")
     parser.add_argument("--reader-workers", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run floor and watcher cold/warm pairs this many times, keep the "
+                             "fastest of each (for a machine shared with other work)")
     parser.add_argument("--no-save", action="store_true", help="do not write benchmarks/RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
@@ -507,6 +545,10 @@ def main() -> None:
             print(f"PostgreSQL not reachable, skipping it: {problem}")
         else:
             pg_base = args.pg
+
+    # As installed (pip writes bytecode for a package it installs): an editable checkout run
+    # with PYTHONDONTWRITEBYTECODE would otherwise compile watcher's sources on every start.
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "watcher")], check=True)
 
     feeds_root = args.feed_dir
     feeds_root.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from watcher.errors import ParseError
 from watcher.models import ParsedFeed
 from watcher.parse import MAX_TEXT_CHARS, neutralise_doctype, parse_feed
-from watcher.text import html_to_text
+from watcher.text import collapse, html_to_text
 
 CORPORA = Path(__file__).parents[2] / "shared" / "corpora"
 URL = "https://feeds.example.com/feed.xml"
@@ -551,3 +551,14 @@ def test_ill_formed_feed_without_entries_is_an_empty_feed_not_an_error() -> None
     assert parsed.items == ()
     assert parsed.warning and "ill-formed" in parsed.warning
     assert parsed.title == "testing \u03a8 entity"
+
+
+def test_collapse_and_html_to_text_treat_all_unicode_white_space_alike() -> None:
+    """collapse() and html_to_text() split on str.isspace() white space (no-break space, em
+    space, ideographic space, line separator ...): runs become one space, ends are trimmed."""
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()] + ["\u3000", "\u2028"]
+    assert {"\u00a0", "\u2003", "\u3000", "\u2028", "\x1c"} <= set(spaces)
+    text = "a" + "".join(spaces) + "b" + spaces[-1] + "c"
+    assert collapse(spaces[0] + text + spaces[1]) == "a b c"
+    assert html_to_text(text) == "a b c"
+    assert html_to_text(f"<p>{text}</p>") == "a b c"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from watcher.errors import DeliveryError, FetchError, ParseError, StorageError
+from watcher.errors import DeliveryError, FetchError, StorageError
 from watcher.extract import Extractor
 from watcher.fetch import next_poll_delay
 from watcher.models import (
@@ -29,15 +29,14 @@ from watcher.models import (
     Figure,
     KnownFigure,
     OutboxAlert,
-    ParsedFeed,
-    ParsedItem,
     StoredItem,
 )
 from watcher.novelty import new_actors, new_figures, timeline
-from watcher.parse import ParseFailure, parse_feed, parse_job
+from watcher.parse import ParseFailure
 from watcher.rules import Rule, RuleSet
 from watcher.rules.matching import MatchResult
 from watcher.storage import PollSuccess, Storage
+from watcher.work import Matches, ParseOutcome, init_worker, match_items, parse_and_match
 
 log = logging.getLogger("watcher.core")
 
@@ -50,6 +49,10 @@ PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stor
 STORE_BATCH = 50            # feeds recorded in one transaction, at most
 PARSE_POOL_MIN_FEEDS = 8     # smaller batches are parsed in this process: a pool would not pay
 MAX_PARSE_WORKERS = 4
+# Bodies queued per parse worker beyond which this process parses the next one itself: the
+# workers never run dry while it stores a batch, and it never idles while they are behind.
+PARSE_BACKLOG = 16
+DELIVERY_GATHER = 0.5        # seconds a cycle lets new alerts gather before sending them
 # Parse pools stay referenced until closed: one collected while the interpreter exits races
 # with concurrent.futures' own exit hook (an "OSError: Bad file descriptor" in Python 3.11).
 _LIVE_POOLS: set[ProcessPoolExecutor] = set()
@@ -64,8 +67,8 @@ def default_parse_workers() -> int:
     return max(0, min(MAX_PARSE_WORKERS, cores - 1))
 
 
-# A fetched feed: its state, the fetch outcome and the body parsed by a worker (None: not yet)
-_Fetched = tuple[FeedState, FetchResult | FetchError, ParsedFeed | ParseFailure | None]
+# A fetched feed: its state, the fetch outcome and the body parsed and matched (None: not yet)
+_Fetched = tuple[FeedState, FetchResult | FetchError, ParseOutcome | None]
 
 
 def utcnow() -> datetime:
@@ -174,7 +177,8 @@ class Engine:
                  alert_max_attempts: int = 20, clock: Callable[[], datetime] = utcnow,
                  parse_workers: int | None = None) -> None:
         self.storage = storage
-        self.rules = rules
+        self._rules = rules
+        self._rules_generation = 0
         self.fetcher = fetcher
         self.notifiers = {n.name: n for n in notifiers}
         self.extractor = extractor
@@ -185,12 +189,26 @@ class Engine:
         # fetches, stores and matches. 0 parses everything here.
         self.parse_workers = default_parse_workers() if parse_workers is None else parse_workers
         self._parse_pool: ProcessPoolExecutor | None = None
+        self._pool_generation = -1   # of the rules the pool's workers were started with
+        self._parsing = 0            # bodies handed to the pool and not parsed yet
+        self._alert_queued: asyncio.Event | None = None  # set when a cycle queues an alert
 
-    def close(self) -> None:
+    @property
+    def rules(self) -> RuleSet:
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: RuleSet) -> None:
+        """New rules (a reload). Parse workers are restarted with them for the next batch;
+        what they matched with the old rules meanwhile is matched again here."""
+        self._rules = rules
+        self._rules_generation += 1
+
+    def close(self, *, wait: bool = True) -> None:
         """Stop the parse worker processes, if any (they are started again when needed)."""
         pool, self._parse_pool = self._parse_pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=wait)
             _LIVE_POOLS.discard(pool)
 
     # --- polling ---------------------------------------------------------------------------
@@ -213,7 +231,7 @@ class Engine:
             # this thread stores and analyses the feeds already fetched, in the order they
             # arrive; whatever has arrived when it gets to them is recorded together (one
             # transaction for up to STORE_BATCH feeds). ``gate`` bounds the bodies in memory.
-            pool = self._pool_for(len(feeds))
+            pool = self._use_pool(len(feeds))
             gate = asyncio.Semaphore(PIPELINE_DEPTH)
             arrived: deque[asyncio.Future[_Fetched]] = deque()
             wake = asyncio.Event()
@@ -223,7 +241,7 @@ class Engine:
                 arrived.append(task)
                 wake.set()
 
-            tasks = [asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool))
+            tasks = [asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool=pool))
                      for feed in feeds]
             for task in tasks:
                 task.add_done_callback(on_done)
@@ -250,26 +268,44 @@ class Engine:
                 break
         return report
 
-    def _pool_for(self, feeds: int) -> Executor | None:
-        if self.parse_workers <= 0 or feeds < PARSE_POOL_MIN_FEEDS:
-            return None
+    def _use_pool(self, feeds: int) -> bool:
+        return self.parse_workers > 0 and feeds >= PARSE_POOL_MIN_FEEDS
+
+    def _pool(self) -> Executor:
+        """The parse worker processes, started on first use (a cycle of 304s needs none)."""
+        if self._parse_pool is not None and self._pool_generation != self._rules_generation:
+            self.close(wait=False)  # started with older rules; its queued work still finishes
         if self._parse_pool is None:
             # spawn, not fork: this process has threads (health endpoint, database pool)
             self._parse_pool = ProcessPoolExecutor(
-                self.parse_workers, mp_context=multiprocessing.get_context("spawn"))
+                self.parse_workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker, initargs=(self._rules, self._rules_generation))
+            self._pool_generation = self._rules_generation
             _LIVE_POOLS.add(self._parse_pool)
         return self._parse_pool
 
-    async def _fetch_and_parse(self, feed: FeedState, gate: asyncio.Semaphore,
-                               pool: Executor | None) -> _Fetched:
+    def _parse_here(self, outcome: FetchResult) -> ParseOutcome:
+        assert outcome.content is not None
+        return parse_and_match(outcome.content, outcome.url, outcome.content_type,
+                               rules=self._rules, generation=self._rules_generation)
+
+    async def _fetch_and_parse(self, feed: FeedState, gate: asyncio.Semaphore, *,
+                               pool: bool) -> _Fetched:
+        """Fetch a feed; with ``pool``, also parse and match its body (in a worker process,
+        or here when they have enough queued). Without, :meth:`_record` parses it."""
         await gate.acquire()
         feed, outcome = await self._fetch(feed)
-        if (pool is None or not isinstance(outcome, FetchResult) or outcome.not_modified
-                or outcome.content is None):
+        if (not pool or self.parse_workers <= 0 or not isinstance(outcome, FetchResult)
+                or outcome.not_modified or outcome.content is None):
             return feed, outcome, None
+        if self._parsing >= PARSE_BACKLOG * self.parse_workers:
+            # the workers have enough queued: this body is parsed here, now (not later, in
+            # _record: this process would then have idled while they were behind)
+            return feed, outcome, self._parse_here(outcome)
+        self._parsing += 1
         try:
             parsed = await asyncio.get_running_loop().run_in_executor(
-                pool, parse_job, outcome.content, outcome.url, outcome.content_type)
+                self._pool(), parse_and_match, outcome.content, outcome.url, outcome.content_type)
         except Exception as exc:  # the worker died (or could not start): parse here instead
             if self.parse_workers > 0:
                 log.warning("parse worker processes failed (%s: %s); parsing in this process "
@@ -277,6 +313,8 @@ class Engine:
                 self.parse_workers = 0
                 self.close()
             return feed, outcome, None
+        finally:
+            self._parsing -= 1
         return feed, outcome, parsed
 
     async def _fetch(self, feed: FeedState) -> tuple[FeedState, FetchResult | FetchError]:
@@ -292,7 +330,7 @@ class Engine:
                        knowledge: dict[str, _Knowledge]) -> None:
         """Record several feeds' fetch outcomes and items in one transaction, then analyse
         the items some rule matched (in one more transaction where the storage allows it)."""
-        to_analyse: list[tuple[list[StoredItem], dict[str, list[MatchResult]], datetime]] = []
+        to_analyse: list[tuple[list[StoredItem], Matches, datetime]] = []
         with self.storage.batch():
             for feed, outcome, parsed in fetched:
                 stored = self._record(feed, outcome, report, parsed)
@@ -304,16 +342,9 @@ class Engine:
             for stored_items, matches, now in to_analyse:
                 self.analyse(stored_items, now, report, knowledge, matches=matches)
 
-    def _process(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
-                 knowledge: dict[str, _Knowledge],
-                 parsed_already: ParsedFeed | ParseFailure | None = None) -> None:
-        """Record one feed's fetch outcome; store, match and analyse its items. ``parsed_already``
-        is the body parsed by a worker process (None: parse it here)."""
-        self._process_batch([(feed, outcome, parsed_already)], report, knowledge)
-
     def _record(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
-                parsed_already: ParsedFeed | ParseFailure | None = None
-                ) -> tuple[list[StoredItem], dict[str, list[MatchResult]], datetime] | None:
+                parsed_already: ParseOutcome | None = None
+                ) -> tuple[list[StoredItem], Matches, datetime] | None:
         """Record one feed's fetch outcome and store its items, matching them against the
         rules. Returns the new or updated items some rule matched (with the matches by item
         key, and the time they were stored) for :meth:`analyse`; None when nothing was stored."""
@@ -329,41 +360,23 @@ class Engine:
                                              last_modified=outcome.last_modified or feed.last_modified,
                                              new_url=outcome.permanent_redirect)
             return None
-        if isinstance(parsed_already, ParseFailure):
-            if parsed_already.unexpected:
-                log.error("unexpected error parsing %s\n%s", feed.name, parsed_already.detail,
+        done = parsed_already or self._parse_here(outcome)
+        parsed = done.parsed
+        if isinstance(parsed, ParseFailure):
+            if parsed.unexpected:
+                log.error("unexpected error parsing %s\n%s", feed.name, parsed.detail,
                           extra={"feed": feed.name})
-                self._feed_failed(feed, f"unexpected parse error: {parsed_already.message}",
-                                  now, report)
+                self._feed_failed(feed, f"unexpected parse error: {parsed.message}", now, report)
             else:
-                self._feed_failed(feed, parsed_already.message, now, report)
+                self._feed_failed(feed, parsed.message, now, report)
             return None
-        try:
-            parsed = parsed_already or parse_feed(outcome.content, url=outcome.url,
-                                                  content_type=outcome.content_type)
-        except ParseError as exc:
-            self._feed_failed(feed, str(exc), now, report)
-            return None
-        except Exception as exc:  # same: one feed's surprise is that feed's error
-            log.exception("unexpected error parsing %s", feed.name, extra={"feed": feed.name})
-            self._feed_failed(feed, f"unexpected parse error: {type(exc).__name__}: {exc}", now,
-                              report)
-            return None
-        # Rules are matched while storing, so that only items some rule matches are stored as
-        # awaiting analysis; the feed's success is recorded in the same transaction.
-        matches: dict[str, list[MatchResult]] = {}
-
-        def needs_analysis(item: ParsedItem) -> bool:
-            try:
-                found = self.rules.match(item.title, item.text)
-            except Exception:  # analyse() will try again, and log it
-                return True
-            if found:
-                matches[item.key] = found
-            return bool(found)
-
+        matches = done.matches
+        if done.generation != self._rules_generation:  # matched with rules since reloaded
+            matches = match_items(self._rules, parsed)
+        # Only items some rule matched are stored as awaiting analysis; the feed's success is
+        # recorded in the same transaction.
         stored = self.storage.store_items(
-            feed.id, parsed.items, now, needs_analysis=needs_analysis,
+            feed.id, parsed.items, now, needs_analysis=lambda item: item.key in matches,
             success=PollSuccess(ok_next, outcome.etag, outcome.last_modified,
                                 new_url=outcome.permanent_redirect, warning=parsed.warning))
         if parsed.warning:
@@ -400,7 +413,7 @@ class Engine:
 
     def analyse(self, stored: Sequence[StoredItem], now: datetime, report: CycleReport,
                 knowledge: dict[str, _Knowledge],
-                matches: Mapping[str, list[MatchResult]] | None = None) -> None:
+                matches: Mapping[str, list[MatchResult] | None] | None = None) -> None:
         """Match new and updated items; record hits; queue alerts for what is new to the story.
         Each item is marked analysed afterwards, so an interruption is resumed, not lost.
         ``matches``: the rules already found to match, by item key (not matched again)."""
@@ -456,6 +469,8 @@ class Engine:
             report.hits += 1
             if payload is not None:
                 report.alerts += 1
+                if self._alert_queued is not None:
+                    self._alert_queued.set()
                 log.info("alert %s for rule %s: %d new figures, %d new actors (%s)",
                          payload["id"], rule.name, len(payload["new_figures"]),
                          len(payload["new_actors"]), item.item.title,
@@ -466,6 +481,62 @@ class Engine:
             figures=[*rule.known_figures, *self.storage.known_figures(rule.name)],
             actors=[*rule.known_actors, *self.storage.known_actors(rule.name)],
         )
+
+    # --- a whole cycle -------------------------------------------------------------------------
+
+    async def cycle(self, *, limit: int = 1000,
+                    everything: bool = False) -> tuple[CycleReport, DeliveryReport]:
+        """:meth:`poll`, delivering the alerts it queues while it goes on (a long cycle does not
+        hold them back until its last feed, and the sending shares the cores with parsing),
+        then :meth:`deliver` what is still due. ``everything``: every feed is polled and every
+        pending alert is due now; one that fails during this cycle waits for its retry time."""
+        delivery = DeliveryReport()
+        if everything:
+            self.storage.mark_all_alerts_due(self.clock())
+        polled = asyncio.Event()
+        self._alert_queued = queued = asyncio.Event()
+        sender = asyncio.create_task(self._deliver_while_polling(polled, queued, delivery))
+        try:
+            report = await self.poll(limit=limit, everything=everything)
+        except asyncio.CancelledError:
+            sender.cancel()  # shutting down: what it claimed is sent again after its lease
+            await asyncio.gather(sender, return_exceptions=True)
+            raise
+        finally:
+            polled.set()
+            self._alert_queued = None
+            if not sender.done():  # the poll failed: let the round in progress finish
+                await asyncio.gather(sender, return_exceptions=True)
+        await sender
+        rest = await self.deliver()
+        delivery.sent += rest.sent
+        delivery.failed += rest.failed
+        delivery.dead += rest.dead
+        return report, delivery
+
+    async def _deliver_while_polling(self, polled: asyncio.Event, queued: asyncio.Event,
+                                     delivery: DeliveryReport) -> None:
+        while not polled.is_set():
+            waiters = [asyncio.ensure_future(e.wait()) for e in (queued, polled)]
+            try:
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for w in waiters:
+                    w.cancel()
+            if polled.is_set():
+                return
+            # let a few more alerts gather: one claim and one update for them all
+            await asyncio.sleep(DELIVERY_GATHER)
+            queued.clear()
+            try:
+                round_ = await self.deliver()
+            except StorageError as exc:  # the poll meets the same problem and reports it
+                log.warning("could not deliver alerts during the poll (%s); they are sent "
+                            "when it ends", exc)
+                return
+            delivery.sent += round_.sent
+            delivery.failed += round_.failed
+            delivery.dead += round_.dead
 
     # --- delivery ----------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from watcher.config import Config
 from watcher.core import CycleReport, DeliveryReport, Engine, utcnow
 from watcher.errors import StorageError, WatcherError
-from watcher.extract import get_extractor
+from watcher.extract import LazyExtractor
 from watcher.fetch import Fetcher
 from watcher.netguard import guarded_transport
 from watcher.notify import build_notifiers
@@ -56,7 +56,7 @@ def build_engine(config: Config, storage: Storage, rules: RuleSet) -> Engine:
         transport_factory=lambda: guarded_transport(allow_private=config.allow_private_networks),
     )
     return Engine(storage=storage, rules=rules, fetcher=fetcher, notifiers=notifiers,
-                  extractor=get_extractor(), alert_max_attempts=config.alert_max_attempts)
+                  extractor=LazyExtractor(), alert_max_attempts=config.alert_max_attempts)
 
 
 async def close_engine(engine: Engine) -> None:
@@ -72,8 +72,7 @@ async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
     try:
         engine = build_engine(config, storage, load_rules_logged(config.rules_dir))
         try:
-            report = await engine.poll(everything=True)
-            delivery = await engine.deliver(everything=True)
+            report, delivery = await engine.cycle(everything=True)
         finally:
             await close_engine(engine)
     finally:
@@ -188,13 +187,12 @@ class Service:
             return
         self._track()
         try:
-            report = await engine.poll()
+            report, _delivery = await engine.cycle()
             if report.feeds:
                 log.info("polled %d feeds: %d new items, %d updated, %d hits, %d alerts, "
                          "%d not modified, %d errors", report.feeds, report.new_items,
                          report.updated_items, report.hits, report.alerts,
                          report.not_modified, len(report.errors))
-            await engine.deliver()
             self.last_tick_ok = time.monotonic()
         except StorageError as exc:
             log.error("database error, will retry next tick: %s", exc)

@@ -29,7 +29,6 @@ _CELLS = "td, th"
 # Any occurrence in the input is removed first so it cannot fake a boundary.
 _MARK = "\ue000"
 
-_ANY_SPACE = re.compile(r"\s+")
 _MARKED_LINE = re.compile(r" ?\ue000[\ue000 ]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -41,7 +40,7 @@ def strip_control(text: str) -> str:
 
 def collapse(text: str) -> str:
     """One line: every run of whitespace becomes a single space, ends stripped."""
-    return _ANY_SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() knows the same white space as re's \s
 
 
 def html_to_text(html: str) -> str:
@@ -56,7 +55,7 @@ def html_to_text(html: str) -> str:
         return ""
     html = _CONTROL.sub("", html)
     if "<" not in html and "&" not in html:
-        return _finish(_ANY_SPACE.sub(" ", html))
+        return _finish(" ".join(html.split()))
     html = html.replace(_MARK, "")
     tree = LexborHTMLParser(html)
     tree.strip_tags(_DROP)
@@ -71,7 +70,7 @@ def html_to_text(html: str) -> str:
     raw = top.text(deep=True, separator="")
     # Source whitespace (including newlines) is insignificant in HTML: collapse it first,
     # then turn each run of boundary marks into one newline.
-    flat = _ANY_SPACE.sub(" ", raw)
+    flat = " ".join(raw.split())
     return _finish(_MARKED_LINE.sub("\n", flat))
 
 

@@ -17,7 +17,7 @@ from watcher.models import Extraction
 
 log = logging.getLogger("watcher.extract")
 
-__all__ = ["Extractor", "RuleExtractor", "get_extractor"]
+__all__ = ["Extractor", "LazyExtractor", "RuleExtractor", "get_extractor"]
 
 
 class Extractor(Protocol):
@@ -49,6 +49,19 @@ class RuleExtractor:
 
 
 _EXTRACTORS: dict[str, Extractor] = {}
+
+
+class LazyExtractor:
+    """``get_extractor(name)``, built on the first ``extract``: a process (or a cycle) that
+    never analyses an item never loads the gazetteer."""
+
+    def __init__(self, name: str = "rules") -> None:
+        if name not in ("rules", "default"):
+            raise WatcherError(f"unknown extractor {name!r}: available: 'rules'")
+        self._name = name
+
+    def extract(self, text: str) -> Extraction:
+        return get_extractor(self._name).extract(text)
 
 
 def get_extractor(name: str = "rules") -> Extractor:

@@ -26,9 +26,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
-from alembic import command
-from alembic.config import Config
-from alembic.util.exc import CommandError
 from sqlalchemy import (
     Table,
     bindparam,
@@ -37,13 +34,14 @@ from sqlalchemy import (
     event,
     exists,
     func,
+    inspect,
     select,
     text,
     update,
 )
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import StaticPool
 
@@ -71,6 +69,9 @@ from .schema import outbox as outbox_t
 log = logging.getLogger("watcher.storage")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
+# database already there is not handed to Alembic at all, which saves importing it on start.
+HEAD_REVISION = "0001"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter limit
@@ -100,6 +101,49 @@ class PollSuccess:
     last_modified: str | None
     new_url: str | None = None
     warning: str | None = None
+
+
+class _Statements:
+    """The statements of the hot path (every poll, every hit), built once per Storage:
+    building an INSERT ... ON CONFLICT (its ``excluded`` alias, its cache key) costs more
+    than running it. Executed with parameter dicts."""
+
+    def __init__(self, insert: Callable[[Table], Any], dialect: Dialect) -> None:
+        i, h, f, a, o, t = items_t, hits_t, figures_t, actors_t, outbox_t, feeds_t
+        # new items go to the driver as tuples: its own placeholders, timestamps converted
+        # by the column type's own bind processor (the same text or value Core would send)
+        columns = ("feed_id", "key", "key_hash", "title", "link", "published", "text",
+                   "content_hash", "first_seen_at", "updated_at", "analysed")
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.new_items_sql = (
+            f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+            " ON CONFLICT (feed_id, key_hash) DO NOTHING")
+        process = i.c.published.type.bind_processor(dialect)
+        self.timestamp: Callable[[datetime | None], Any] = process or (lambda value: value)
+        hit = insert(h)
+        self.hit = hit.on_conflict_do_update(
+            index_elements=["rule", "item_id"],
+            set_={"matched": hit.excluded.matched, "updated_at": hit.excluded.updated_at})
+        self.figures = (insert(f).on_conflict_do_nothing(index_elements=["rule", "key", "value"])
+                        .returning(f.c.key, f.c.value))
+        self.actors = (insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
+                       .returning(a.c.name_norm))
+        self.outbox = insert(o).on_conflict_do_nothing(index_elements=["alert_id", "channel"])
+        self.existing_items = (select(i.c.id, i.c.key_hash, i.c.content_hash)
+                               .where(i.c.feed_id == bindparam("b_feed_id"),
+                                      i.c.key_hash.in_(bindparam("b_hashes", expanding=True))))
+        self.changed_items = update(i).where(i.c.id == bindparam("b_id")).values(
+            title=bindparam("b_title"), link=bindparam("b_link"),
+            published=bindparam("b_published"), text=bindparam("b_text"),
+            content_hash=bindparam("b_content_hash"), updated_at=bindparam("b_updated_at"),
+            analysed=bindparam("b_analysed"))
+        self.feed_name = select(t.c.name).where(t.c.id == bindparam("b_feed_id"))
+        success: dict[str, Any] = {name: bindparam(f"b_{name}") for name in (
+            "last_polled_at", "last_success_at", "next_poll_at", "etag", "last_modified",
+            "error_count", "last_error")}
+        self.feed_success = update(t).where(t.c.id == bindparam("b_id")).values(**success)
+        self.feed_success_moved = (update(t).where(t.c.id == bindparam("b_id"))
+                                   .values(**success, url=bindparam("b_url")))
 
 
 def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
@@ -196,6 +240,7 @@ class Storage:
         self._instance_lock: str | None = None
         self._instance_warned = False
         self._batch = threading.local()  # .conn: the connection of this thread's batch()
+        self._q = _Statements(self._insert, self._engine.dialect)
         if self._sqlite:
             event.listen(self._engine, "connect", _sqlite_on_connect)
             event.listen(self._engine, "begin", _sqlite_on_begin)
@@ -290,6 +335,13 @@ class Storage:
     def migrate(self) -> None:
         """Bring the schema to the newest revision. Safe to call on every start, also by
         several instances at once (PostgreSQL: advisory lock; SQLite: write lock)."""
+        if self._schema_revisions() == [HEAD_REVISION]:
+            log.debug("database schema is at the newest revision")
+            return
+        from alembic import command
+        from alembic.config import Config
+        from alembic.util.exc import CommandError
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.set_main_option("path_separator", "os")
@@ -304,6 +356,17 @@ class Storage:
                 raise StorageError(f"cannot migrate the database schema ({self._where}): {exc}"
                                    ) from exc
         log.debug("database schema is at the newest revision")
+
+    def _schema_revisions(self) -> list[str] | None:
+        """The revisions recorded in the database (None: no schema yet, or unreadable)."""
+        try:
+            with self._read() as conn:
+                if not inspect(conn).has_table("alembic_version"):
+                    return None
+                return [str(v) for v in
+                        conn.execute(text("SELECT version_num FROM alembic_version")).scalars()]
+        except self._catch:
+            return None
 
     def close(self) -> None:
         """Close every pooled connection. The object may be used again afterwards."""
@@ -467,18 +530,19 @@ class Storage:
         with self._write() as conn:
             self._record_success(conn, feed_id, now, success)
 
-    @staticmethod
-    def _record_success(conn: Connection, feed_id: int, now: datetime,
+    def _record_success(self, conn: Connection, feed_id: int, now: datetime,
                         success: PollSuccess) -> None:
-        t = feeds_t
-        values: dict[str, Any] = {
-            "last_polled_at": now, "last_success_at": now, "next_poll_at": success.next_poll_at,
-            "etag": success.etag, "last_modified": success.last_modified, "error_count": 0,
-            "last_error": success.warning,
+        params: dict[str, Any] = {
+            "b_id": feed_id, "b_last_polled_at": now, "b_last_success_at": now,
+            "b_next_poll_at": success.next_poll_at, "b_etag": success.etag,
+            "b_last_modified": success.last_modified, "b_error_count": 0,
+            "b_last_error": success.warning,
         }
+        stmt = self._q.feed_success
         if success.new_url:
-            values["url"] = success.new_url
-        result = conn.execute(update(t).where(t.c.id == feed_id).values(**values))
+            params["b_url"] = success.new_url
+            stmt = self._q.feed_success_moved
+        result = conn.execute(stmt, params)
         if result.rowcount == 0:
             raise StorageError(f"no feed with id {feed_id}")
 
@@ -567,31 +631,30 @@ class Storage:
         for item in items:
             batch[item.key] = item
         hashes = {key: _key_hash(key) for key in batch}
-        i = items_t
+        batch_hash = {hashes[key]: item.content_hash for key, item in batch.items()}
         with self._write() as conn:
             if success is not None:
                 self._record_success(conn, feed_id, now, success)
-            feed_name = conn.execute(select(feeds_t.c.name).where(feeds_t.c.id == feed_id)
+            feed_name = conn.execute(self._q.feed_name, {"b_feed_id": feed_id}
                                      ).scalar_one_or_none()
             if feed_name is None:
                 raise StorageError(f"no feed with id {feed_id}")
             existing: dict[str, Any] = {}
             for chunk in _chunks(list(hashes.values()), _IN_CHUNK):
-                for found in conn.execute(select(i.c.id, i.c.key_hash, i.c.content_hash)
-                                        .where(i.c.feed_id == feed_id, i.c.key_hash.in_(chunk))):
+                for found in conn.execute(self._q.existing_items,
+                                          {"b_feed_id": feed_id, "b_hashes": chunk}):
                     existing[found.key_hash] = found
-            new_rows: list[dict[str, Any]] = []
+            new_rows: list[tuple[Any, ...]] = []
             changed: list[dict[str, Any]] = []
+            ts = self._q.timestamp
+            now_db = ts(now)
             for key, item in batch.items():
                 old = existing.get(hashes[key])
                 if old is None:
-                    new_rows.append({
-                        "feed_id": feed_id, "key": key, "key_hash": hashes[key],
-                        "title": item.title, "link": item.link, "published": item.published,
-                        "text": item.text, "content_hash": item.content_hash,
-                        "first_seen_at": now, "updated_at": now,
-                        "analysed": needs_analysis is not None and not needs_analysis(item),
-                    })
+                    new_rows.append((
+                        feed_id, key, hashes[key], item.title, item.link, ts(item.published),
+                        item.text, item.content_hash, now_db, now_db,
+                        needs_analysis is not None and not needs_analysis(item)))
                 elif old.content_hash != item.content_hash:
                     changed.append({
                         "b_id": old.id, "b_title": item.title, "b_link": item.link,
@@ -601,20 +664,18 @@ class Storage:
                     })
             inserted: dict[str, int] = {}
             if new_rows:
-                stmt = (self._insert(i)
-                        .on_conflict_do_nothing(index_elements=["feed_id", "key_hash"])
-                        .returning(i.c.id, i.c.key_hash))
-                for ret in conn.execute(stmt, new_rows):
-                    inserted[ret.key_hash] = ret.id
+                # Straight to the driver's executemany: SQLAlchemy's per-row parameter
+                # handling cost several times the insert itself (benchmarks/bench_storage.py).
+                # Rows another writer stored meanwhile are skipped, and not reported as new.
+                conn.exec_driver_sql(self._q.new_items_sql, new_rows)
+                new_hashes = [row[2] for row in new_rows]
+                for chunk in _chunks(new_hashes, _IN_CHUNK):
+                    for found in conn.execute(self._q.existing_items,
+                                              {"b_feed_id": feed_id, "b_hashes": chunk}):
+                        if found.content_hash == batch_hash.get(found.key_hash):
+                            inserted[found.key_hash] = found.id
             if changed:
-                conn.execute(
-                    update(i).where(i.c.id == bindparam("b_id")).values(
-                        title=bindparam("b_title"), link=bindparam("b_link"),
-                        published=bindparam("b_published"), text=bindparam("b_text"),
-                        content_hash=bindparam("b_content_hash"),
-                        updated_at=bindparam("b_updated_at"),
-                        analysed=bindparam("b_analysed")),
-                    changed)
+                conn.execute(self._q.changed_items, changed)
         out: list[StoredItem] = []
         for key, item in batch.items():
             h = hashes[key]
@@ -702,20 +763,26 @@ class Storage:
             if getattr(self._batch, "conn", None) is None:
                 return self._record_hit(conn, rule, item, matched, figures, actors,
                                         build_alert, channels, now)
-            with conn.begin_nested():  # in a batch: a failure undoes this hit alone
-                return self._record_hit(conn, rule, item, matched, figures, actors,
-                                        build_alert, channels, now)
+            # In a batch a failure undoes this hit alone: a savepoint. Issued as plain SQL
+            # (SQLAlchemy's begin_nested() costs as much as the hit's own statements); the
+            # statements are the same on both backends.
+            conn.exec_driver_sql("SAVEPOINT watcher_hit")
+            try:
+                payload = self._record_hit(conn, rule, item, matched, figures, actors,
+                                           build_alert, channels, now)
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK TO SAVEPOINT watcher_hit")
+                conn.exec_driver_sql("RELEASE SAVEPOINT watcher_hit")
+                raise
+            conn.exec_driver_sql("RELEASE SAVEPOINT watcher_hit")
+            return payload
 
     def _record_hit(self, conn: Connection, rule: str, item: StoredItem, matched: Sequence[str],
                     figures: Sequence[Figure], actors: Sequence[Actor],
                     build_alert: AlertBuilder, channels: Sequence[str],
                     now: datetime) -> dict[str, Any] | None:
-        h = hits_t
-        ins = self._insert(h).values(rule=rule, item_id=item.id, matched=list(matched),
-                                     created_at=now, updated_at=now)
-        conn.execute(ins.on_conflict_do_update(
-            index_elements=["rule", "item_id"],
-            set_={"matched": ins.excluded.matched, "updated_at": ins.excluded.updated_at}))
+        conn.execute(self._q.hit, {"rule": rule, "item_id": item.id, "matched": list(matched),
+                                   "created_at": now, "updated_at": now})
         new_figures = self._learn_figures(conn, rule, figures, item.id,
                                           item.item.published, now)
         new_actors = self._learn_actors(conn, rule, actors, item.id, now)
@@ -732,8 +799,7 @@ class Storage:
                  "created_at": now}
                 for channel in dict.fromkeys(channels)]
         if rows:
-            conn.execute(self._insert(outbox_t).on_conflict_do_nothing(
-                index_elements=["alert_id", "channel"]), rows)
+            conn.execute(self._q.outbox, rows)
         log.debug("alert %s queued for %d channel(s)", alert_id, len(rows))
         return payload
 
@@ -741,7 +807,6 @@ class Storage:
                        item_id: int | None, published: datetime | None,
                        now: datetime) -> list[Figure]:
         """Insert figures unknown to the rule; return those inserted, in input order."""
-        f = figures_t
         unique: dict[tuple[str, float], Figure] = {}
         for fig in figures:
             unique.setdefault((fig.key, float(fig.value)), fig)
@@ -753,15 +818,12 @@ class Storage:
                  "said_by": fig.said_by, "unit": fig.unit, "item_id": item_id,
                  "published": published, "first_seen_at": now}
                 for (_k, fig) in sorted(unique.items(), key=lambda kv: kv[0])]
-        stmt = (self._insert(f).on_conflict_do_nothing(index_elements=["rule", "key", "value"])
-                .returning(f.c.key, f.c.value))
-        inserted = {(r.key, float(r.value)) for r in conn.execute(stmt, rows)}
+        inserted = {(r.key, float(r.value)) for r in conn.execute(self._q.figures, rows)}
         return [fig for k, fig in unique.items() if k in inserted]
 
     def _learn_actors(self, conn: Connection, rule: str, actors: Iterable[Actor],
                       item_id: int | None, now: datetime) -> list[Actor]:
         """Insert actors unknown to the rule; return those inserted, in input order."""
-        a = actors_t
         unique: dict[str, Actor] = {}
         for actor in actors:
             unique.setdefault(_name_norm(actor.name), actor)
@@ -771,9 +833,7 @@ class Storage:
                  "aliases": list(actor.aliases), "role": actor.role, "item_id": item_id,
                  "first_seen_at": now}
                 for norm, actor in sorted(unique.items(), key=lambda kv: kv[0])]
-        stmt = (self._insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
-                .returning(a.c.name_norm))
-        inserted = {r.name_norm for r in conn.execute(stmt, rows)}
+        inserted = {r.name_norm for r in conn.execute(self._q.actors, rows)}
         return [actor for norm, actor in unique.items() if norm in inserted]
 
     @_storage_op("list hits")
