@@ -29,7 +29,7 @@ from watcher.models import (
     ParsedItem,
     StoredItem,
 )
-from watcher.storage import Storage
+from watcher.storage import PollSuccess, Storage
 from watcher.storage.schema import metadata
 
 T0 = datetime(2024, 10, 21, 9, 0, tzinfo=UTC)
@@ -250,6 +250,25 @@ def test_sync_feeds_config_url_change_resets_feed(storage: Storage) -> None:
         "https://new.example.org/kh.xml", None, None, 0)
     assert [f.id for f in storage.claim_due_feeds(at(602), 10, 60)] == [fid]  # due now again
     assert storage.feed_summaries()[0].status != "disabled"
+
+
+def test_record_feed_successes_many_at_once(storage: Storage) -> None:
+    """A batch's 304s in one call: validators and next poll per feed, a permanent redirect
+    followed, an earlier error cleared; a feed that no longer exists is skipped."""
+    ids = feed_ids(storage, "a", "b", "c")
+    storage.record_feed_error(ids["b"], T0, "HTTP 503", at(60))
+    storage.record_feed_successes([
+        (ids["a"], at(1), PollSuccess(at(600), '"ea"', "Mon, 21 Oct", None)),
+        (ids["b"], at(2), PollSuccess(at(700), None, None, "https://moved.example.org/b.xml")),
+        (999_999, at(3), PollSuccess(at(800), None, None, None)),
+    ])
+    a, b, c = (storage.get_feed(ids[n]) for n in ("a", "b", "c"))
+    assert (a.etag, a.last_modified, a.error_count) == ('"ea"', "Mon, 21 Oct", 0)
+    assert (b.url, b.error_count) == ("https://moved.example.org/b.xml", 0)
+    assert c.etag is None
+    assert [f.name for f in storage.claim_due_feeds(at(650), 10, 60)] == ["c", "a"]
+    summaries = {s.name: s for s in storage.feed_summaries()}
+    assert summaries["b"].status == "ok" and summaries["b"].last_polled_at == at(2)
 
 
 def test_sync_feeds_interval_change(storage: Storage) -> None:

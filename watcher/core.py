@@ -331,11 +331,13 @@ class Engine:
         """Record several feeds' fetch outcomes and items in one transaction, then analyse
         the items some rule matched (in one more transaction where the storage allows it)."""
         to_analyse: list[tuple[list[StoredItem], Matches, datetime]] = []
+        unchanged: list[tuple[int, datetime, PollSuccess]] = []
         with self.storage.batch():
             for feed, outcome, parsed in fetched:
-                stored = self._record(feed, outcome, report, parsed)
+                stored = self._record(feed, outcome, report, parsed, unchanged=unchanged)
                 if stored is not None and stored[0]:
                     to_analyse.append(stored)
+            self.storage.record_feed_successes(unchanged)
         if not to_analyse:
             return
         with self.storage.batch() if self.storage.hits_in_batches else nullcontext():
@@ -343,7 +345,8 @@ class Engine:
                 self.analyse(stored_items, now, report, knowledge, matches=matches)
 
     def _record(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
-                parsed_already: ParseOutcome | None = None
+                parsed_already: ParseOutcome | None = None, *,
+                unchanged: list[tuple[int, datetime, PollSuccess]] | None = None,
                 ) -> tuple[list[StoredItem], Matches, datetime] | None:
         """Record one feed's fetch outcome and store its items, matching them against the
         rules. Returns the new or updated items some rule matched (with the matches by item
@@ -356,9 +359,13 @@ class Engine:
         ok_next = now + timedelta(seconds=next_poll_delay(feed.interval, 0, None))
         if outcome.not_modified or outcome.content is None:
             report.not_modified += 1
-            self.storage.record_feed_success(feed.id, now, ok_next, etag=outcome.etag or feed.etag,
-                                             last_modified=outcome.last_modified or feed.last_modified,
-                                             new_url=outcome.permanent_redirect)
+            success = PollSuccess(ok_next, outcome.etag or feed.etag,
+                                  outcome.last_modified or feed.last_modified,
+                                  new_url=outcome.permanent_redirect)
+            if unchanged is not None:  # recorded with the rest of the batch, in one statement
+                unchanged.append((feed.id, now, success))
+            else:
+                self.storage.record_feed_successes([(feed.id, now, success)])
             return None
         done = parsed_already or self._parse_here(outcome)
         parsed = done.parsed

@@ -530,18 +530,40 @@ class Storage:
         with self._write() as conn:
             self._record_success(conn, feed_id, now, success)
 
-    def _record_success(self, conn: Connection, feed_id: int, now: datetime,
-                        success: PollSuccess) -> None:
+    @_storage_op("record successful polls")
+    def record_feed_successes(self, polls: Sequence[tuple[int, datetime, PollSuccess]]) -> None:
+        """:meth:`record_feed_success` for many feeds (``(feed_id, now, success)``), in one
+        transaction and one statement per kind (a cycle's 304s). Feeds that no longer exist
+        are skipped."""
+        if not polls:
+            return
+        plain: list[dict[str, Any]] = []
+        moved: list[dict[str, Any]] = []
+        for feed_id, now, success in polls:
+            params = self._success_params(feed_id, now, success)
+            (moved if "b_url" in params else plain).append(params)
+        with self._write() as conn:
+            if plain:
+                conn.execute(self._q.feed_success, plain)
+            if moved:
+                conn.execute(self._q.feed_success_moved, moved)
+
+    @staticmethod
+    def _success_params(feed_id: int, now: datetime, success: PollSuccess) -> dict[str, Any]:
         params: dict[str, Any] = {
             "b_id": feed_id, "b_last_polled_at": now, "b_last_success_at": now,
             "b_next_poll_at": success.next_poll_at, "b_etag": success.etag,
             "b_last_modified": success.last_modified, "b_error_count": 0,
             "b_last_error": success.warning,
         }
-        stmt = self._q.feed_success
         if success.new_url:
             params["b_url"] = success.new_url
-            stmt = self._q.feed_success_moved
+        return params
+
+    def _record_success(self, conn: Connection, feed_id: int, now: datetime,
+                        success: PollSuccess) -> None:
+        params = self._success_params(feed_id, now, success)
+        stmt = self._q.feed_success_moved if "b_url" in params else self._q.feed_success
         result = conn.execute(stmt, params)
         if result.rowcount == 0:
             raise StorageError(f"no feed with id {feed_id}")
