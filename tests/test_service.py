@@ -11,7 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from faultkit import free_port, get_health
+from faultkit import free_port, get_health, write_config
+
+from watcher.config import load_config
+from watcher.rules import RuleSet
+from watcher.scheduler import Service, build_engine
+from watcher.storage import Storage
 
 pytestmark = pytest.mark.slow
 
@@ -81,3 +86,25 @@ feeds:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_health_counts_a_long_cycle_that_makes_progress_as_alive(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold cycle over thousands of feeds can outlast the health limit: the scheduler is
+    alive while the cycle keeps recording feeds, and not once it stops doing so."""
+    config = load_config(write_config(tmp_path, f"sqlite:///{tmp_path}/w.db", []), env={})
+    service = Service(config)
+    service.storage = storage = Storage(config.database_url)
+    try:
+        storage.migrate()
+        service.engine = build_engine(config, storage, RuleSet())
+        long_ago = time.monotonic() - 10_000
+        service.started = service.last_tick_ok = long_ago  # the last tick ended long ago
+        assert service.health()[0] is False
+        service.engine.last_progress = time.monotonic()  # ... but the cycle moves on
+        ok, body = service.health()
+        assert ok and body["scheduler"]["ok"], body
+        service.engine.last_progress = long_ago  # stuck
+        assert service.health()[0] is False
+    finally:
+        storage.close()

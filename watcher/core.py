@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import os
 import random
+import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -189,9 +190,13 @@ class Engine:
         # fetches, stores and matches. 0 parses everything here.
         self.parse_workers = default_parse_workers() if parse_workers is None else parse_workers
         self._parse_pool: ProcessPoolExecutor | None = None
+        self._retired_pool: ProcessPoolExecutor | None = None
         self._pool_generation = -1   # of the rules the pool's workers were started with
         self._parsing = 0            # bodies handed to the pool and not parsed yet
         self._alert_queued: asyncio.Event | None = None  # set when a cycle queues an alert
+        # time.monotonic() when a cycle last recorded a batch of feeds: a long cycle (a cold
+        # start with thousands of feeds) is alive while this moves
+        self.last_progress: float | None = None
 
     @property
     def rules(self) -> RuleSet:
@@ -204,12 +209,13 @@ class Engine:
         self._rules = rules
         self._rules_generation += 1
 
-    def close(self, *, wait: bool = True) -> None:
+    def close(self) -> None:
         """Stop the parse worker processes, if any (they are started again when needed)."""
-        pool, self._parse_pool = self._parse_pool, None
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=wait)
-            _LIVE_POOLS.discard(pool)
+        for pool in (self._parse_pool, self._retired_pool):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                _LIVE_POOLS.discard(pool)
+        self._parse_pool = self._retired_pool = None
 
     # --- polling ---------------------------------------------------------------------------
 
@@ -241,24 +247,25 @@ class Engine:
                 arrived.append(task)
                 wake.set()
 
-            tasks = [asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool=pool))
-                     for feed in feeds]
+            # (a set: a task recorded is dropped at once, with the body and items it holds)
+            tasks = {asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool=pool))
+                     for feed in feeds}
             for task in tasks:
                 task.add_done_callback(on_done)
             try:
-                remaining = len(tasks)
-                while remaining:
+                while tasks:
                     if not arrived:
                         wake.clear()
                         await wake.wait()
                         continue
                     chunk = [arrived.popleft() for _ in range(min(STORE_BATCH, len(arrived)))]
-                    remaining -= len(chunk)
+                    tasks.difference_update(chunk)
                     try:
                         self._process_batch([t.result() for t in chunk], report, knowledge)
                     finally:
                         for _ in chunk:
                             gate.release()
+                    del chunk
                     await asyncio.sleep(0)  # let the fetches move on between two batches
             finally:
                 for task in tasks:
@@ -274,7 +281,13 @@ class Engine:
     def _pool(self) -> Executor:
         """The parse worker processes, started on first use (a cycle of 304s needs none)."""
         if self._parse_pool is not None and self._pool_generation != self._rules_generation:
-            self.close(wait=False)  # started with older rules; its queued work still finishes
+            # started with older rules: retired, its queued work still finishes (the pool
+            # retired before it has long finished)
+            if self._retired_pool is not None:
+                self._retired_pool.shutdown(wait=True)
+                _LIVE_POOLS.discard(self._retired_pool)
+            self._retired_pool, self._parse_pool = self._parse_pool, None
+            self._retired_pool.shutdown(wait=False)
         if self._parse_pool is None:
             # spawn, not fork: this process has threads (health endpoint, database pool)
             self._parse_pool = ProcessPoolExecutor(
@@ -338,6 +351,7 @@ class Engine:
                 if stored is not None and stored[0]:
                     to_analyse.append(stored)
             self.storage.record_feed_successes(unchanged)
+        self.last_progress = time.monotonic()
         if not to_analyse:
             return
         with self.storage.batch() if self.storage.hits_in_batches else nullcontext():
@@ -507,14 +521,14 @@ class Engine:
             report = await self.poll(limit=limit, everything=everything)
         except asyncio.CancelledError:
             sender.cancel()  # shutting down: what it claimed is sent again after its lease
-            await asyncio.gather(sender, return_exceptions=True)
             raise
         finally:
             polled.set()
             self._alert_queued = None
-            if not sender.done():  # the poll failed: let the round in progress finish
-                await asyncio.gather(sender, return_exceptions=True)
-        await sender
+            # otherwise the round in progress finishes (also when the poll failed)
+            [outcome] = await asyncio.gather(sender, return_exceptions=True)
+        if isinstance(outcome, Exception):  # a bug: what it did not send is sent below
+            log.error("delivering alerts during the poll failed", exc_info=outcome)
         rest = await self.deliver()
         delivery.sent += rest.sent
         delivery.failed += rest.failed

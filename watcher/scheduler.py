@@ -99,6 +99,7 @@ class Service:
         self.started = time.monotonic()
         self._health: ThreadingHTTPServer | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
+        self._cycling = False  # a tick's cycle is running
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -142,7 +143,10 @@ class Service:
         rules = load_rules_logged(cfg.rules_dir)
         self.engine = engine = build_engine(cfg, storage, rules)
         scheduler = AsyncIOScheduler(timezone="UTC")
-        tick = scheduler.add_job(self._tick, "interval", seconds=cfg.tick, max_instances=1,
+        # A cycle may outlast the tick (a cold start with thousands of feeds): the next tick
+        # then sees it running and returns at once, rather than APScheduler warning every
+        # second that it skipped one (max_instances=2 lets that check run).
+        tick = scheduler.add_job(self._tick, "interval", seconds=cfg.tick, max_instances=2,
                                  coalesce=True, next_run_time=utcnow(), id="tick")
         scheduler.add_job(self._prune, "interval", hours=6, max_instances=1, coalesce=True,
                           next_run_time=utcnow() + timedelta(minutes=1), id="prune")
@@ -183,9 +187,10 @@ class Service:
 
     async def _tick(self) -> None:
         engine = self.engine
-        if engine is None or self.stop.is_set():
+        if engine is None or self.stop.is_set() or self._cycling:
             return
         self._track()
+        self._cycling = True
         try:
             report, _delivery = await engine.cycle()
             if report.feeds:
@@ -205,6 +210,8 @@ class Service:
                         "and alerts are retried when their lease expires)")
         except Exception:
             log.exception("unexpected error in poll tick")
+        finally:
+            self._cycling = False
 
     async def _prune(self) -> None:
         if self.storage is None or self.config.retention_days is None:
@@ -242,7 +249,9 @@ class Service:
     def health(self) -> tuple[bool, dict[str, Any]]:
         now = time.monotonic()
         limit = max(60.0, self.config.tick * 6 + self.config.fetch.timeout * 2)
-        last = self.last_tick_ok
+        # alive: a tick completed lately, or the cycle in progress recorded feeds lately
+        progress = self.engine.last_progress if self.engine is not None else None
+        last = max((t for t in (self.last_tick_ok, progress) if t is not None), default=None)
         scheduler_ok = (last is not None and now - last < limit) or (
             last is None and now - self.started < limit)
         db_ok = self.storage is not None and self.storage.ping()
