@@ -107,6 +107,11 @@ class DeliveryReport:
     failed: int = 0
     dead: int = 0
 
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.dead += other.dead
+
 
 @dataclass
 class _Knowledge:
@@ -529,10 +534,7 @@ class Engine:
             [outcome] = await asyncio.gather(sender, return_exceptions=True)
         if isinstance(outcome, Exception):  # a bug: what it did not send is sent below
             log.error("delivering alerts during the poll failed", exc_info=outcome)
-        rest = await self.deliver()
-        delivery.sent += rest.sent
-        delivery.failed += rest.failed
-        delivery.dead += rest.dead
+        delivery.add(await self.deliver())
         return report, delivery
 
     async def _deliver_while_polling(self, polled: asyncio.Event, queued: asyncio.Event,
@@ -550,14 +552,11 @@ class Engine:
             await asyncio.sleep(DELIVERY_GATHER)
             queued.clear()
             try:
-                round_ = await self.deliver()
+                delivery.add(await self.deliver())
             except StorageError as exc:  # the poll meets the same problem and reports it
                 log.warning("could not deliver alerts during the poll (%s); they are sent "
                             "when it ends", exc)
                 return
-            delivery.sent += round_.sent
-            delivery.failed += round_.failed
-            delivery.dead += round_.dead
 
     # --- delivery ----------------------------------------------------------------------------
 

@@ -58,12 +58,12 @@ def match_items(rules: RuleSet, parsed: ParsedFeed | ParseFailure) -> Matches:
 
 
 def parse_and_match(content: bytes, url: str, content_type: str | None, *,
-                    rules: RuleSet | None = None, generation: int | None = None) -> ParseOutcome:
-    """Parse a feed body and match its items; never raises (failures are a ParseFailure).
-    Without ``rules``: the rules given to this worker process by :func:`init_worker`."""
+                    rules: RuleSet | None = None, generation: int = -1) -> ParseOutcome:
+    """Parse a feed body and match its items with ``rules`` (of ``generation``); never raises
+    (failures are a ParseFailure). Without ``rules``: the rules given to this worker process
+    by :func:`init_worker`, and their generation."""
     if rules is None:
         rules = _worker_rules if _worker_rules is not None else RuleSet()
         generation = _worker_generation
     parsed = parse_job(content, url, content_type)
-    return ParseOutcome(parsed, match_items(rules, parsed),
-                        _worker_generation if generation is None else generation)
+    return ParseOutcome(parsed, match_items(rules, parsed), generation)

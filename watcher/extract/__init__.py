@@ -56,18 +56,21 @@ class LazyExtractor:
     never analyses an item never loads the gazetteer."""
 
     def __init__(self, name: str = "rules") -> None:
-        if name not in ("rules", "default"):
-            raise WatcherError(f"unknown extractor {name!r}: available: 'rules'")
+        _check_name(name)
         self._name = name
 
     def extract(self, text: str) -> Extraction:
         return get_extractor(self._name).extract(text)
 
 
-def get_extractor(name: str = "rules") -> Extractor:
-    """The extractor called ``name`` (built once, then shared). Only "rules" exists."""
+def _check_name(name: str) -> None:
     if name not in ("rules", "default"):
         raise WatcherError(f"unknown extractor {name!r}: available: 'rules'")
+
+
+def get_extractor(name: str = "rules") -> Extractor:
+    """The extractor called ``name`` (built once, then shared). Only "rules" exists."""
+    _check_name(name)
     ext = _EXTRACTORS.get("rules")
     if ext is None:
         ext = RuleExtractor()

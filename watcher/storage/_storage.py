@@ -661,11 +661,7 @@ class Storage:
                                      ).scalar_one_or_none()
             if feed_name is None:
                 raise StorageError(f"no feed with id {feed_id}")
-            existing: dict[str, Any] = {}
-            for chunk in _chunks(list(hashes.values()), _IN_CHUNK):
-                for found in conn.execute(self._q.existing_items,
-                                          {"b_feed_id": feed_id, "b_hashes": chunk}):
-                    existing[found.key_hash] = found
+            existing = self._items_by_hash(conn, feed_id, list(hashes.values()))
             new_rows: list[tuple[Any, ...]] = []
             changed: list[dict[str, Any]] = []
             ts = self._q.timestamp
@@ -690,12 +686,10 @@ class Storage:
                 # handling cost several times the insert itself (benchmarks/bench_storage.py).
                 # Rows another writer stored meanwhile are skipped, and not reported as new.
                 conn.exec_driver_sql(self._q.new_items_sql, new_rows)
-                new_hashes = [row[2] for row in new_rows]
-                for chunk in _chunks(new_hashes, _IN_CHUNK):
-                    for found in conn.execute(self._q.existing_items,
-                                              {"b_feed_id": feed_id, "b_hashes": chunk}):
-                        if found.content_hash == batch_hash.get(found.key_hash):
-                            inserted[found.key_hash] = found.id
+                for h, found in self._items_by_hash(conn, feed_id,
+                                                    [row[2] for row in new_rows]).items():
+                    if found.content_hash == batch_hash.get(h):
+                        inserted[h] = found.id
             if changed:
                 conn.execute(self._q.changed_items, changed)
         out: list[StoredItem] = []
@@ -708,6 +702,16 @@ class Storage:
                 out.append(StoredItem(id=existing[h].id, feed_id=feed_id, feed_name=feed_name,
                                       item=item, status="updated"))
         return out
+
+    def _items_by_hash(self, conn: Connection, feed_id: int,
+                       key_hashes: list[str]) -> dict[str, Any]:
+        """A feed's stored items among ``key_hashes``: key hash -> (id, key_hash, content_hash)."""
+        found: dict[str, Any] = {}
+        for chunk in _chunks(key_hashes, _IN_CHUNK):
+            for row in conn.execute(self._q.existing_items,
+                                    {"b_feed_id": feed_id, "b_hashes": chunk}):
+                found[row.key_hash] = row
+        return found
 
     @_storage_op("read items awaiting analysis")
     def unanalysed_items(self, stored_before: datetime, limit: int) -> list[StoredItem]:
