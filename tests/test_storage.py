@@ -181,6 +181,43 @@ def test_dialect_and_ping(storage: Storage, db_url: str) -> None:
     assert storage.ping() is True
 
 
+def _setting(store: Storage, name: str) -> str:
+    with store._engine.connect() as conn:  # white-box: the session the Storage opens
+        return str(conn.exec_driver_sql(f"SHOW {name}").scalar_one())
+
+
+def test_postgres_commits_wait_for_the_disk_only_where_a_promise_needs_it(pg_url: str) -> None:
+    store = Storage(pg_url)
+    store.migrate()
+    statements: list[str] = []
+    event.listen(store._engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_a: statements.append(statement))
+    try:
+        assert _setting(store, "synchronous_commit") == "off"
+        assert _setting(store, "search_path").startswith("t_")  # the URL's options are kept
+        fid = feed_ids(store, "kh")["kh"]
+        durable = "SET LOCAL synchronous_commit TO on"
+        statements.clear()
+        store.store_items(fid, [item("a")], T0)
+        store.record_feed_successes([(fid, T0, PollSuccess(T0, None, None))])
+        assert durable not in statements
+        assert [f.name for f in store.claim_due_feeds(T0, 10, 60)] == ["kh"]
+        assert statements.count(durable) == 1
+        statements.clear()
+        assert store.claim_due_feeds(T0, 10, 60) == []  # nothing claimed: nothing to wait for
+        assert durable not in statements
+    finally:
+        store.close()
+    # a URL that chooses for itself is obeyed
+    store = Storage(with_query(pg_url, options=make_url(pg_url).query["options"]
+                               + " -csynchronous_commit=on"))
+    try:
+        assert _setting(store, "synchronous_commit") == "on"
+        assert _setting(store, "search_path").startswith("t_")
+    finally:
+        store.close()
+
+
 def test_sqlite_relative_path_creates_directory_and_sets_pragmas(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -436,6 +473,18 @@ def test_store_items_batch_duplicates_last_wins(storage: Storage) -> None:
     assert storage.feed_summaries()[0].items == 2
 
 
+def test_store_items_keeps_published_dates_and_their_absence(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    # a batch with no dates at all, then one mixing dated and undated items
+    assert len(storage.store_items(fid, [item("u1"), item("u2")], T0)) == 2
+    got = storage.store_items(fid, [item("d1", published=at(-3600)), item("u3")], T0,
+                              feed_name="kh")
+    assert [(s.item.key, s.status, s.feed_name) for s in got] == [
+        ("d1", "new", "kh"), ("u3", "new", "kh")]
+    back = {s.item.key: s.item.published for s in storage.unanalysed_items(at(1), 10)}
+    assert back == {"u1": None, "u2": None, "d1": at(-3600), "u3": None}
+
+
 def test_store_items_long_and_odd_keys(storage: Storage) -> None:
     fid = feed_ids(storage, "kh")["kh"]
     keys = ["https://n/" + "x" * 10_000, "tag:example.org,2024:ü/ß", "a'b\"c"]
@@ -465,7 +514,8 @@ def test_store_items_is_batched(storage: Storage) -> None:
         update_count = len(statements)
     finally:
         event.remove(storage._engine, "before_cursor_execute", count)
-    # feed name, existing keys (2 chunks of 500), one insert, the new ids (2 chunks)
+    # feed name, existing keys (2 chunks of 500), one insert, the new ids (2 chunks; on
+    # PostgreSQL they come back with the insert)
     assert new_count <= 6, new_count
     assert update_count <= 7, update_count
 

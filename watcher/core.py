@@ -404,7 +404,8 @@ class Engine:
         stored = self.storage.store_items(
             feed.id, parsed.items, now, needs_analysis=lambda item: item.key in matches,
             success=PollSuccess(ok_next, outcome.etag, outcome.last_modified,
-                                new_url=outcome.permanent_redirect, warning=parsed.warning))
+                                new_url=outcome.permanent_redirect, warning=parsed.warning),
+            feed_name=feed.name)
         if parsed.warning:
             log.info("feed %s is ill-formed, %d items kept: %s", feed.name, len(parsed.items),
                      parsed.warning, extra={"feed": feed.name})

@@ -74,6 +74,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 HEAD_REVISION = "0001"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
+# PostgreSQL sessions commit without waiting for the disk, except where it matters (see
+# Storage._durable). A database server crash can lose the last fraction of a second of
+# commits, never part of one: feeds are then polled again, items analysed again, alerts
+# queued again under the same id, as after a crash of watcher itself.
+PG_SESSION_OPTIONS = "-c synchronous_commit=off"
 _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter limit
 _SQLITE_BEGIN_OPTION = "watcher_sqlite_begin"
 # Alembic keeps its migration context in module globals: one migration at a time per process.
@@ -118,6 +123,19 @@ class _Statements:
         self.new_items_sql = (
             f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
             " ON CONFLICT (feed_id, key_hash) DO NOTHING")
+        # PostgreSQL: one statement for a feed's new items, whatever their number (columns as
+        # arrays), giving back the ids of the rows it inserted
+        # PostgreSQL: one statement for a feed's new items, whatever their number: columns
+        # as arrays, sent in binary (the text form escapes every string in Python), the ids
+        # of the rows it inserted coming back with it
+        self.new_items_pg = (
+            f"INSERT INTO items ({', '.join(columns)})"
+            " SELECT %b, u.k, u.kh, u.t, u.l, u.p, u.x, u.ch, %b, %b, u.a FROM unnest("
+            "%b::text[], %b::text[], %b::text[], %b::text[], %b::timestamptz[], %b::text[],"
+            " %b::text[], %b::boolean[]) AS u(k, kh, t, l, p, x, ch, a)"
+            " ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash")
+        self.existing_items_pg = ("SELECT id, key_hash, content_hash FROM items"
+                                  " WHERE feed_id = %b AND key_hash = ANY(%b::text[])")
         process = i.c.published.type.bind_processor(dialect)
         self.timestamp: Callable[[datetime | None], Any] = process or (lambda value: value)
         hit = insert(h)
@@ -220,8 +238,16 @@ class Storage:
                 except OSError as exc:
                     raise StorageError(f"cannot create the directory for {database}: "
                                        f"{exc.strerror or exc}") from exc
-        elif "connect_timeout" not in parsed.query:
-            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        else:
+            if "connect_timeout" not in parsed.query:
+                connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+            # our session options after the URL's own (which may set synchronous_commit)
+            options = parsed.query.get("options") or ""
+            if isinstance(options, tuple):
+                options = " ".join(options)
+            if "synchronous_commit" not in options:
+                connect_args["options"] = f"{options} {PG_SESSION_OPTIONS}".strip()
+                parsed = parsed.difference_update_query(["options"])
         if connect_args:
             kwargs["connect_args"] = connect_args
         try:
@@ -324,6 +350,13 @@ class Storage:
         would lock figures and actors in conflicting orders across the hits of two long
         transactions (deadlocks); there each hit keeps its own short transaction."""
         return self._sqlite
+
+    def _durable(self, conn: Connection) -> None:
+        """Make this transaction's commit wait until it is on disk (PostgreSQL; SQLite always
+        does). For what must survive a database server crash to keep a promise: claims (no
+        feed polled twice in a cycle, no alert sent twice) and alerts marked sent."""
+        if self._pg:
+            conn.exec_driver_sql("SET LOCAL synchronous_commit TO on")
 
     def _insert(self, table: Table) -> pg.Insert | sqlite_dialect.Insert:
         """An INSERT supporting ON CONFLICT for the current backend."""
@@ -500,6 +533,7 @@ class Storage:
                 .with_for_update(skip_locked=True)
             ).all()
             if rows:
+                self._durable(conn)
                 conn.execute(update(t).where(t.c.id.in_([r.id for r in rows]))
                              .values(next_poll_at=now + timedelta(seconds=lease_seconds)))
         return [FeedState(id=r.id, name=r.name, url=r.url, interval=r.interval_seconds,
@@ -636,14 +670,16 @@ class Storage:
     @_storage_op("store feed items")
     def store_items(self, feed_id: int, items: Sequence[ParsedItem], now: datetime, *,
                     needs_analysis: Callable[[ParsedItem], bool] | None = None,
-                    success: PollSuccess | None = None) -> list[StoredItem]:
+                    success: PollSuccess | None = None,
+                    feed_name: str | None = None) -> list[StoredItem]:
         """Store a feed's items; return those that are new or updated (content changed), in
         feed order. Unchanged items are not returned. Within one batch the last copy of a
         key wins. A handful of statements per call, whatever the number of items.
 
         New and updated items are stored as awaiting analysis (see :meth:`unanalysed_items`),
         except those for which ``needs_analysis(item)`` is False (e.g. no rule matches them).
-        ``success``: record the successful poll in the same transaction."""
+        ``success``: record the successful poll in the same transaction. ``feed_name``: the
+        feed's name when the caller knows it (saves reading it)."""
         if not items:
             if success is not None:
                 with self._write() as conn:
@@ -657,10 +693,11 @@ class Storage:
         with self._write() as conn:
             if success is not None:
                 self._record_success(conn, feed_id, now, success)
-            feed_name = conn.execute(self._q.feed_name, {"b_feed_id": feed_id}
-                                     ).scalar_one_or_none()
             if feed_name is None:
-                raise StorageError(f"no feed with id {feed_id}")
+                feed_name = conn.execute(self._q.feed_name, {"b_feed_id": feed_id}
+                                         ).scalar_one_or_none()
+                if feed_name is None:
+                    raise StorageError(f"no feed with id {feed_id}")
             existing = self._items_by_hash(conn, feed_id, list(hashes.values()))
             new_rows: list[tuple[Any, ...]] = []
             changed: list[dict[str, Any]] = []
@@ -681,10 +718,16 @@ class Storage:
                         "b_analysed": needs_analysis is not None and not needs_analysis(item),
                     })
             inserted: dict[str, int] = {}
-            if new_rows:
-                # Straight to the driver's executemany: SQLAlchemy's per-row parameter
-                # handling cost several times the insert itself (benchmarks/bench_storage.py).
-                # Rows another writer stored meanwhile are skipped, and not reported as new.
+            # Straight to the driver: SQLAlchemy's per-row parameter handling cost several
+            # times the insert itself (benchmarks/bench_storage.py). Rows another writer
+            # stored meanwhile are skipped, and not reported as new.
+            if new_rows and self._pg:
+                # one statement and one round trip, the ids coming back with it
+                columns = [list(column) for column in zip(*new_rows, strict=True)]
+                result = conn.exec_driver_sql(self._q.new_items_pg, (
+                    feed_id, now_db, now_db, *columns[1:8], columns[10]))
+                inserted = {h: row_id for row_id, h in result}
+            elif new_rows:
                 conn.exec_driver_sql(self._q.new_items_sql, new_rows)
                 for h, found in self._items_by_hash(conn, feed_id,
                                                     [row[2] for row in new_rows]).items():
@@ -707,6 +750,10 @@ class Storage:
                        key_hashes: list[str]) -> dict[str, Any]:
         """A feed's stored items among ``key_hashes``: key hash -> (id, key_hash, content_hash)."""
         found: dict[str, Any] = {}
+        if self._pg:  # one array parameter, whatever the number of keys
+            for row in conn.exec_driver_sql(self._q.existing_items_pg, (feed_id, key_hashes)):
+                found[row.key_hash] = row
+            return found
         for chunk in _chunks(key_hashes, _IN_CHUNK):
             for row in conn.execute(self._q.existing_items,
                                     {"b_feed_id": feed_id, "b_hashes": chunk}):
@@ -906,6 +953,7 @@ class Storage:
                 .with_for_update(skip_locked=True)
             ).all()
             if rows:
+                self._durable(conn)
                 conn.execute(update(o).where(o.c.id.in_([r.id for r in rows]))
                              .values(next_attempt_at=now + timedelta(seconds=lease_seconds)))
         return [self._alert(r) for r in rows]
@@ -925,6 +973,7 @@ class Storage:
     def mark_alert_sent(self, outbox_id: int, now: datetime) -> None:
         o = outbox_t
         with self._write() as conn:
+            self._durable(conn)
             result = conn.execute(update(o).where(o.c.id == outbox_id).values(
                 status="sent", sent_at=now, last_attempt_at=now, attempts=o.c.attempts + 1))
             if result.rowcount == 0:
@@ -939,6 +988,7 @@ class Storage:
         ids = list(dict.fromkeys(outbox_ids))
         updated = 0
         with self._write() as conn:
+            self._durable(conn)
             for chunk in _chunks(ids, _IN_CHUNK):
                 result = conn.execute(update(o).where(o.c.id.in_(chunk)).values(
                     status="sent", sent_at=now, last_attempt_at=now, attempts=o.c.attempts + 1))
