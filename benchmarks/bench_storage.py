@@ -77,7 +77,8 @@ def bench_hits(storage: Storage, stored: list[StoredItem], hits: int, now: datet
 
     t0 = time.process_time()
     for start in range(0, hits, 50):
-        ctx = storage.batch() if storage.hits_in_batches else contextlib.nullcontext()
+        # as the engine does: one transaction per 50 hits, or one connection for 50 hits
+        ctx = storage.batch() if storage.hits_in_batches else storage.connection()
         with ctx:
             for n in range(start, min(hits, start + 50)):
                 one(n)

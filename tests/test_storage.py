@@ -788,6 +788,42 @@ def test_record_hit_in_a_batch_fails_alone(storage: Storage) -> None:
     assert storage.hits_in_batches is (storage.dialect == "sqlite")
 
 
+def test_one_connection_commits_each_call_on_its_own(db_url: str) -> None:
+    store, other = Storage(db_url), Storage(db_url)
+    store.migrate()
+    checkouts: list[object] = []
+    event.listen(store._engine, "checkout", lambda *args: checkouts.append(args[0]))
+    try:
+        fid = feed_ids(store, "kh")["kh"]
+        a, b = store.store_items(fid, [item("a"), item("b")], T0)
+
+        def explode(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+            raise RuntimeError("builder bug")
+
+        checkouts.clear()
+        with store.connection():
+            first = store.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(), ["log"], T0)
+            # committed at once: another connection sees it while the block goes on
+            assert [k.value for k in other.known_figures("r")] == [1.0]
+            with pytest.raises(RuntimeError, match="builder bug"):
+                store.record_hit("r", b, ["x"], [fig(2)], [], AlertBuilder(explode), ["log"], T0)
+            with store.connection():  # nested: the same connection
+                assert store.known_figures("r")[0].value == 1.0
+            store.mark_analysed([a.id, b.id])
+        assert len(checkouts) == 1
+        assert first is not None and [x.alert_id for x in other.list_alerts()] == [first["id"]]
+        assert [h.link for h in other.list_hits()] == [a.item.link]  # b's hit undone alone
+        assert other.unanalysed_items(at(3600), 10) == []
+        # inside a batch it changes nothing: the batch's transaction goes on
+        with store.batch(), store.connection():
+            store.record_feed_error(fid, at(1), "HTTP 500", at(60))
+            assert other.get_feed(fid).error_count == 0
+        assert other.get_feed(fid).error_count == 1
+    finally:
+        store.close()
+        other.close()
+
+
 # --- concurrency ----------------------------------------------------------------------------
 
 def test_concurrent_claims_never_share_a_feed(db_url: str) -> None:

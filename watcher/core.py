@@ -14,7 +14,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -347,7 +346,8 @@ class Engine:
     def _process_batch(self, fetched: Sequence[_Fetched], report: CycleReport,
                        knowledge: dict[str, _Knowledge]) -> None:
         """Record several feeds' fetch outcomes and items in one transaction, then analyse
-        the items some rule matched (in one more transaction where the storage allows it)."""
+        the items some rule matched: in one more transaction where the storage allows it,
+        otherwise each hit in its own, all on one connection."""
         to_analyse: list[tuple[list[StoredItem], Matches, datetime]] = []
         unchanged: list[tuple[int, datetime, PollSuccess]] = []
         with self.storage.batch():
@@ -359,7 +359,8 @@ class Engine:
         self.last_progress = time.monotonic()
         if not to_analyse:
             return
-        with self.storage.batch() if self.storage.hits_in_batches else nullcontext():
+        hits = self.storage.batch() if self.storage.hits_in_batches else self.storage.connection()
+        with hits:
             for stored_items, matches, now in to_analyse:
                 self.analyse(stored_items, now, report, knowledge, matches=matches)
 
