@@ -4,8 +4,10 @@ surprise never stopping the others. Storage is real (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -228,6 +230,24 @@ def test_workers_parse_and_match_and_this_process_helps_when_they_are_behind(
     assert report.hits == n                      # one matching item per feed, each analysed once
     assert 0 < here < n                          # both this process and the worker parsed
     assert storage.unanalysed_items(T0 + timedelta(days=1), 10) == []
+
+
+def test_what_the_matched_rules_know_is_read_once_per_batch(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = RuleSet([*nk_rules("nk-a"), *nk_rules("nk-b"), *nk_rules("nk-c")])
+    engine = Engine(storage=storage, rules=rules, fetcher=many_feeds(storage, 4),
+                    notifiers=[], extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+    reads: list[list[str]] = []
+    knowledge = storage.knowledge
+
+    def counting(names: Sequence[str]) -> dict[str, Any]:
+        reads.append(sorted(names))
+        return knowledge(names)
+
+    monkeypatch.setattr(storage, "knowledge", counting)
+    report = asyncio.run(engine.poll())
+    assert report.hits == 4 * 3 and report.feeds == 4
+    assert reads == [["nk-a", "nk-b", "nk-c"]]   # not once per rule, nor per item
 
 
 def test_rules_reloaded_restart_workers_and_older_matches_are_redone(storage: Storage) -> None:

@@ -591,6 +591,26 @@ def test_record_hit_same_figure_twice_second_returns_none(storage: Storage) -> N
     assert storage.record_hit("r2", b, ["x"], [fig(12_000)], [], build, ["log"], T0) is not None
 
 
+def test_knowledge_of_several_rules_at_once(storage: Storage) -> None:
+    fid = feed_ids(storage, "kh")["kh"]
+    a, b = storage.store_items(fid, [item("a"), item("b")], T0)
+    nk, ru = Actor("North Korea", "country"), Actor("Russia", "country")
+    build = AlertBuilder()
+    storage.record_hit("r1", a, ["x"], [fig(2), fig(1)], [ru, nk], build, ["log"], T0)
+    storage.record_hit("r2", b, ["x"], [fig(3)], [], build, ["log"], at(60))
+    storage.record_hit("r1", b, ["x"], [fig(5)], [], build, ["log"], at(120))
+    got = storage.knowledge(["r1", "r2", "nothing-yet"])
+    assert {rule: ([k.value for k in figs], [x.name for x in acts])
+            for rule, (figs, acts) in got.items()} == {
+        "r1": ([1.0, 2.0, 5.0], ["North Korea", "Russia"]),  # oldest first
+        "r2": ([3.0], []),
+        "nothing-yet": ([], []),
+    }
+    assert got["r1"][0] == storage.known_figures("r1")
+    assert got["r1"][1] == storage.known_actors("r1")
+    assert storage.knowledge([]) == {}
+
+
 def test_record_hit_without_knowledge_or_alert(storage: Storage) -> None:
     fid = feed_ids(storage, "kh")["kh"]
     a, b = storage.store_items(fid, [item("a"), item("b")], T0)

@@ -448,6 +448,9 @@ class Engine:
         if not stored:
             return
         channels = sorted(self.notifiers)
+        if matches is not None:  # what the rules matched know, read at once
+            self._load_knowledge(knowledge, [m.rule for item in stored
+                                             for m in matches.get(item.item.key) or ()])
         for item in stored:
             try:
                 self._analyse_item(item, channels, now, report, knowledge,
@@ -477,8 +480,10 @@ class Engine:
             if extraction is None:
                 extraction = self.extractor.extract(f"{item.item.title}\n\n{passage}")
                 extractions[passage] = extraction
-            known = knowledge.get(rule.name) or self._load_knowledge(rule)
-            knowledge[rule.name] = known
+            known = knowledge.get(rule.name)
+            if known is None:
+                self._load_knowledge(knowledge, [rule.name])
+                known = knowledge[rule.name]
             figures = new_figures(extraction.figures, known.figures)
             actors = new_actors(extraction.actors, known.actors)
 
@@ -504,11 +509,17 @@ class Engine:
                          len(payload["new_actors"]), item.item.title,
                          extra={"rule": rule.name, "feed": item.feed_name})
 
-    def _load_knowledge(self, rule: Rule) -> _Knowledge:
-        return _Knowledge(
-            figures=[*rule.known_figures, *self.storage.known_figures(rule.name)],
-            actors=[*rule.known_actors, *self.storage.known_actors(rule.name)],
-        )
+    def _load_knowledge(self, knowledge: dict[str, _Knowledge], names: Sequence[str]) -> None:
+        """Read what the rules ``names`` know (their seed baseline and what is stored), for
+        those ``knowledge`` does not hold yet."""
+        rules = {name: rule for name in names
+                 if name not in knowledge and (rule := self.rules.get(name)) is not None}
+        if not rules:
+            return
+        for name, (figures, actors) in self.storage.knowledge(list(rules)).items():
+            rule = rules[name]
+            knowledge[name] = _Knowledge(figures=[*rule.known_figures, *figures],
+                                         actors=[*rule.known_actors, *actors])
 
     # --- a whole cycle -------------------------------------------------------------------------
 

@@ -830,30 +830,40 @@ class Storage:
 
     # --- hits and story knowledge ---------------------------------------------------------
 
-    @_storage_op("read known figures")
     def known_figures(self, rule: str) -> list[KnownFigure]:
         """Figures known for a rule, oldest first."""
-        f = figures_t
-        with self._read() as conn:
-            rows = conn.execute(
-                select(f.c.key, f.c.value, f.c.quantity, f.c.said_by,
-                       func.coalesce(f.c.published, f.c.first_seen_at,
-                                     type_=f.c.first_seen_at.type).label("published"))
-                .where(f.c.rule == rule).order_by(f.c.first_seen_at, f.c.id)
-            ).all()
-        return [KnownFigure(key=r.key, value=r.value, quantity=r.quantity, said_by=r.said_by,
-                            published=r.published) for r in rows]
+        return self.knowledge([rule])[rule][0]
 
-    @_storage_op("read known actors")
     def known_actors(self, rule: str) -> list[Actor]:
         """Actors known for a rule, oldest first."""
-        a = actors_t
+        return self.knowledge([rule])[rule][1]
+
+    @_storage_op("read what rules know")
+    def knowledge(self, rules: Sequence[str]
+                  ) -> dict[str, tuple[list[KnownFigure], list[Actor]]]:
+        """The figures and actors known for each of ``rules`` (oldest first): two queries
+        for any number of rules."""
+        out: dict[str, tuple[list[KnownFigure], list[Actor]]] = {r: ([], []) for r in rules}
+        if not out:
+            return out
+        f, a = figures_t, actors_t
         with self._read() as conn:
-            rows = conn.execute(select(a.c.name, a.c.kind, a.c.aliases, a.c.role)
-                                .where(a.c.rule == rule).order_by(a.c.first_seen_at, a.c.id)
-                                ).all()
-        return [Actor(name=r.name, kind=r.kind, aliases=tuple(r.aliases or ()), role=r.role)
-                for r in rows]
+            for chunk in _chunks(list(out), _IN_CHUNK):
+                for r in conn.execute(
+                        select(f.c.rule, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
+                               func.coalesce(f.c.published, f.c.first_seen_at,
+                                             type_=f.c.first_seen_at.type).label("published"))
+                        .where(f.c.rule.in_(chunk)).order_by(f.c.first_seen_at, f.c.id)):
+                    out[r.rule][0].append(KnownFigure(key=r.key, value=r.value,
+                                                      quantity=r.quantity, said_by=r.said_by,
+                                                      published=r.published))
+                for row in conn.execute(
+                        select(a.c.rule, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+                        .where(a.c.rule.in_(chunk)).order_by(a.c.first_seen_at, a.c.id)):
+                    out[row.rule][1].append(Actor(name=row.name, kind=row.kind,
+                                                  aliases=tuple(row.aliases or ()),
+                                                  role=row.role))
+        return out
 
     @_storage_op("record a hit")
     def record_hit(self, rule: str, item: StoredItem, matched: Sequence[str],
