@@ -77,8 +77,9 @@ PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
 # Storage._durable). A database server crash can lose the last fraction of a second of
 # commits, never part of one: feeds are then polled again, items analysed again, alerts
-# queued again under the same id, as after a crash of watcher itself.
-PG_SESSION_OPTIONS = "-c synchronous_commit=off"
+# queued again under the same id, as after a crash of watcher itself. Set by a statement
+# on connecting, not a startup option: PgBouncer refuses unknown startup parameters.
+PG_SESSION_SETUP = "SET synchronous_commit TO off"
 _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter limit
 _SQLITE_BEGIN_OPTION = "watcher_sqlite_begin"
 # Alembic keeps its migration context in module globals: one migration at a time per process.
@@ -224,6 +225,7 @@ class Storage:
         kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         connect_args: dict[str, Any] = {}
         in_memory = False
+        pg_setup = False  # run PG_SESSION_SETUP on each new connection
         database = ""
         if backend == "sqlite":
             database = parsed.database or ""
@@ -241,13 +243,10 @@ class Storage:
         else:
             if "connect_timeout" not in parsed.query:
                 connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-            # our session options after the URL's own (which may set synchronous_commit)
+            # a URL that sets synchronous_commit itself (in its options) is obeyed
             options = parsed.query.get("options") or ""
-            if isinstance(options, tuple):
-                options = " ".join(options)
-            if "synchronous_commit" not in options:
-                connect_args["options"] = f"{options} {PG_SESSION_OPTIONS}".strip()
-                parsed = parsed.difference_update_query(["options"])
+            pg_setup = "synchronous_commit" not in " ".join(
+                options if isinstance(options, tuple) else (options,))
         if connect_args:
             kwargs["connect_args"] = connect_args
         try:
@@ -268,6 +267,8 @@ class Storage:
         # .conn: the connection of this thread's batch(); .held: of its connection()
         self._batch = threading.local()
         self._q = _Statements(self._insert, self._engine.dialect)
+        if self._pg and pg_setup:
+            event.listen(self._engine, "connect", _pg_on_connect)
         if self._sqlite:
             event.listen(self._engine, "connect", _sqlite_on_connect)
             event.listen(self._engine, "begin", _sqlite_on_begin)
@@ -1097,6 +1098,12 @@ class Storage:
                 i.c.first_seen_at < older_than,
                 ~exists().where(h.c.item_id == i.c.id)))
         return int(result.rowcount)
+
+
+def _pg_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    with dbapi_conn.cursor() as cursor:
+        cursor.execute(PG_SESSION_SETUP)
+    dbapi_conn.commit()  # a session setting, kept when the pool rolls back
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
