@@ -124,8 +124,6 @@ class _Statements:
         self.new_items_sql = (
             f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
             " ON CONFLICT (feed_id, key_hash) DO NOTHING")
-        # PostgreSQL: one statement for a feed's new items, whatever their number (columns as
-        # arrays), giving back the ids of the rows it inserted
         # PostgreSQL: one statement for a feed's new items, whatever their number: columns
         # as arrays, sent in binary (the text form escapes every string in Python), the ids
         # of the rows it inserted coming back with it
