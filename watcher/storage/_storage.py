@@ -724,7 +724,6 @@ class Storage:
         for item in items:
             batch[item.key] = item
         hashes = {key: _key_hash(key) for key in batch}
-        batch_hash = {hashes[key]: item.content_hash for key, item in batch.items()}
         with self._write() as conn:
             if success is not None:
                 self._record_success(conn, feed_id, now, success)
@@ -764,9 +763,9 @@ class Storage:
                 inserted = {h: row_id for row_id, h in result}
             elif new_rows:
                 conn.exec_driver_sql(self._q.new_items_sql, new_rows)
-                for h, found in self._items_by_hash(conn, feed_id,
-                                                    [row[2] for row in new_rows]).items():
-                    if found.content_hash == batch_hash.get(h):
+                sent = {row[2]: row[7] for row in new_rows}  # key hash -> content hash
+                for h, found in self._items_by_hash(conn, feed_id, list(sent)).items():
+                    if found.content_hash == sent[h]:
                         inserted[h] = found.id
             if changed:
                 conn.execute(self._q.changed_items, changed)
