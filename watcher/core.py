@@ -58,6 +58,12 @@ DELIVERY_GATHER = 0.5        # seconds a cycle lets new alerts gather before sen
 _LIVE_POOLS: set[ProcessPoolExecutor] = set()
 
 
+def _stop_pool(pool: ProcessPoolExecutor, *, cancel: bool) -> None:
+    """Shut a parse pool down, waiting for its processes (``cancel``: its queued work too)."""
+    pool.shutdown(wait=True, cancel_futures=cancel)
+    _LIVE_POOLS.discard(pool)
+
+
 def default_parse_workers() -> int:
     """Parse worker processes worth having: one per core beyond the first (at most 4)."""
     try:
@@ -217,8 +223,7 @@ class Engine:
         """Stop the parse worker processes, if any (they are started again when needed)."""
         for pool in (self._parse_pool, self._retired_pool):
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-                _LIVE_POOLS.discard(pool)
+                _stop_pool(pool, cancel=True)
         self._parse_pool = self._retired_pool = None
 
     # --- polling ---------------------------------------------------------------------------
@@ -288,8 +293,7 @@ class Engine:
             # started with older rules: retired, its queued work still finishes (the pool
             # retired before it has long finished)
             if self._retired_pool is not None:
-                self._retired_pool.shutdown(wait=True)
-                _LIVE_POOLS.discard(self._retired_pool)
+                _stop_pool(self._retired_pool, cancel=False)
             self._retired_pool, self._parse_pool = self._parse_pool, None
             self._retired_pool.shutdown(wait=False)
         if self._parse_pool is None:
