@@ -36,7 +36,15 @@ from dbsize import make_items  # noqa: E402
 from run import DEFAULT_PG, pg_reachable, pg_schema  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
-from watcher.models import Actor, FeedConfig, Figure, ParsedItem, StoredItem  # noqa: E402
+from watcher.models import (  # noqa: E402
+    Actor,
+    FeedConfig,
+    Figure,
+    KnownFigure,
+    ParsedItem,
+    StoredItem,
+)
+from watcher.novelty import Story  # noqa: E402
 from watcher.storage import Storage  # noqa: E402
 
 BATCH = 50  # feeds per transaction, as core.STORE_BATCH
@@ -67,13 +75,31 @@ def bench_hits(storage: Storage, stored: list[StoredItem], hits: int, now: datet
         return {"id": hashlib.sha256(repr((figs, acts)).encode()).hexdigest()[:32],
                 "figures": len(figs), "actors": len(acts)}
 
+    knowledge = storage.knowledge(rules)
+    stories = {rule: Story(known.figures, known.actors) for rule, known in knowledge.items()}
+
     def one(n: int) -> None:
+        # as the engine does: what is new against what the rule is known to know, and a
+        # recheck against what other instances learnt meanwhile
         item = stored[n % len(stored)]
         figures = [Figure(value=float(n // 3 + k), key=f"troops-{k}", quantity="troops",
                           text=f"{n} troops") for k in range(3)]
         actors = [Actor(name=f"Actor {n // 3 + k}", kind="person") for k in range(3)]
-        storage.record_hit(rules[n % len(rules)], item, ["north korea"], figures, actors,
-                           build, ["webhook:bench"], now)
+        rule = rules[n % len(rules)]
+        story = stories[rule]
+
+        def recheck(figs: list[KnownFigure], acts: list[Actor]
+                    ) -> tuple[list[Figure], list[Actor]]:
+            story.learn(figs, acts)
+            return story.new_figures(figures), story.new_actors(actors)
+
+        def learn(figs: list[Figure], acts: list[Actor]) -> dict[str, Any]:
+            story.learn((KnownFigure(f.key, f.value, f.quantity) for f in figs), acts)
+            return build(figs, acts)
+
+        storage.record_hit(rule, item, ["north korea"], story.new_figures(figures),
+                           story.new_actors(actors), learn, ["webhook:bench"], now,
+                           mark=knowledge[rule].mark, recheck=recheck)
 
     t0 = time.process_time()
     for start in range(0, hits, 50):

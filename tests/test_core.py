@@ -250,6 +250,36 @@ def test_what_the_matched_rules_know_is_read_once_per_batch(
     assert reads == [["nk-a", "nk-b", "nk-c"]]   # not once per rule, nor per item
 
 
+def test_two_engines_finding_the_same_news_at_once_alert_once(db_url: str) -> None:
+    """Two instances' engines, each with its own (equally old) knowledge of the rule, analyse
+    two reports of the same news: the second names the colonel by his surname only, which no
+    database constraint ties to the first's full name. One alert, not two."""
+    one, two = Storage(db_url), Storage(db_url)
+    try:
+        one.migrate()
+        one.sync_feeds([FeedConfig(name="wire", url="https://n.example/rss", interval=900)], T0)
+        feed = one.claim_due_feeds(T0, 10, 600)[0]
+        a, b = one.store_items(feed.id, [
+            item("a", "North Korea sent 3,000 troops to Russia, Colonel Ivan Petrenkov said."),
+            item("b", "Colonel Petrenkov said the 3,000 North Korean troops were in Russia."),
+        ], T0)
+        engines = [Engine(storage=s, rules=nk_rules(), fetcher=ScriptedFetcher({}), notifiers=[],
+                          extractor=get_extractor(), clock=lambda: T0) for s in (one, two)]
+        knowledge: list[dict[str, Any]] = [{}, {}]
+        for engine, known in zip(engines, knowledge, strict=True):
+            engine._load_knowledge(known, ["nk"])   # what each knew when its cycle began
+        reports = [core.CycleReport(), core.CycleReport()]
+        engines[0].analyse([a], T0, reports[0], knowledge[0])
+        engines[1].analyse([b], T0, reports[1], knowledge[1])
+        assert [(r.hits, r.alerts) for r in reports] == [(1, 1), (1, 0)]
+        assert [x.name for x in one.known_actors("nk")] == ["Ivan Petrenkov"]
+        # the second engine now knows the colonel's full name too
+        assert knowledge[1]["nk"].story.new_actors([Actor("Ivan Petrenkov", "person")]) == []
+    finally:
+        one.close()
+        two.close()
+
+
 def test_rules_reloaded_restart_workers_and_older_matches_are_redone(storage: Storage) -> None:
     engine = Engine(storage=storage, rules=RuleSet(), fetcher=many_feeds(storage, 1),
                     notifiers=[], extractor=get_extractor(), clock=lambda: T0, parse_workers=1)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from watcher.models import Actor, Figure, KnownFigure
-from watcher.novelty import new_actors, new_figures, normalise_name, timeline
+from watcher.novelty import Story, new_actors, new_figures, normalise_name, timeline
 
 
 def fig(value: float, key: str = "troops") -> Figure:
@@ -35,6 +35,9 @@ def known(value: float, key: str = "troops", day: int | None = None) -> KnownFig
 def test_new_figures(found: list[Figure], known_: list[KnownFigure | Figure],
                      expected: list[tuple[float, str]]) -> None:
     assert [(f.value, f.key) for f in new_figures(found, known_)] == expected
+    story = Story(k if isinstance(k, KnownFigure) else KnownFigure(k.key, k.value, k.quantity)
+                  for k in known_)
+    assert [(f.value, f.key) for f in story.new_figures(found)] == expected
 
 
 def test_new_figures_keeps_order_and_objects() -> None:
@@ -61,6 +64,20 @@ KIM = Actor("Kim Jong Un", "person", ("Kim Jong-un",))
 )
 def test_new_actors(found: Actor, expected: bool) -> None:
     assert bool(new_actors([found], [NK, KIM])) is expected
+    assert bool(Story(actors=[NK, KIM]).new_actors([found])) is expected
+
+
+def test_a_story_learns_and_asking_changes_nothing() -> None:
+    story = Story([known(1500)], [NK])
+    found = [fig(3000), fig(3000)]
+    assert story.new_figures(found) == [fig(3000)]
+    assert story.new_figures(found) == [fig(3000)]         # asking twice: still new
+    assert story.new_actors([KIM, KIM]) == [KIM]
+    story.learn([known(3000, day=22), known(1500, day=23)], [Actor("kim jong-un", "person")])
+    assert story.new_figures(found) == [] and story.new_actors([KIM]) == []
+    # each (key, value) once, the first report kept: the timeline is unchanged by repeats
+    assert [(k.value, k.published) for k in story.figures] == [
+        (1500, None), (3000, datetime(2024, 10, 22, tzinfo=UTC))]
 
 
 def test_new_actors_diacritics_and_within_found() -> None:

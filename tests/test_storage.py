@@ -26,10 +26,15 @@ from watcher.models import (
     Actor,
     FeedConfig,
     Figure,
+    KnowledgeMark,
+    KnownFigure,
     ParsedItem,
+    RuleKnowledge,
     StoredItem,
 )
+from watcher.novelty import new_actors, new_figures
 from watcher.storage import PollSuccess, Storage
+from watcher.storage._storage import HEAD_REVISION
 from watcher.storage.schema import metadata
 
 T0 = datetime(2024, 10, 21, 9, 0, tzinfo=UTC)
@@ -96,7 +101,7 @@ def test_migrate_twice_is_a_noop_and_schema_matches_migration(db_url: str) -> No
         try:
             with engine.connect() as conn:
                 version = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
-                assert list(version) == ["0001"]
+                assert list(version) == [HEAD_REVISION]
                 # the migration creates exactly what schema.py declares
                 diff = compare_metadata(MigrationContext.configure(conn), metadata)
                 assert diff == []
@@ -106,6 +111,40 @@ def test_migrate_twice_is_a_noop_and_schema_matches_migration(db_url: str) -> No
         assert {"feeds", "items", "hits", "figures", "actors", "outbox"} <= names
     finally:
         store.close()
+
+
+def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from watcher.storage._storage import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+            conn.execute(text("INSERT INTO figures (rule, key, value, quantity, text, "
+                              "first_seen_at) VALUES ('r', 'troops', 1500, 'q', 't', :t)"),
+                         {"t": T0})
+        store = Storage(db_url)
+        try:
+            store.migrate()
+            assert [k.value for k in store.known_figures("r")] == [1500.0]
+            assert store.knowledge(["r"])["r"].mark.figures >= 1
+        finally:
+            store.close()
+        with engine.connect() as conn:
+            assert list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+                        ) == [HEAD_REVISION]
+            indexes = {i["name"] for t in ("figures", "actors")
+                       for i in inspect(conn).get_indexes(t)}
+        assert {"ix_figures_rule_id", "ix_actors_rule_id"} <= indexes
+    finally:
+        engine.dispose()
 
 
 def test_head_revision_constant_is_alembics_head() -> None:
@@ -600,15 +639,139 @@ def test_knowledge_of_several_rules_at_once(storage: Storage) -> None:
     storage.record_hit("r2", b, ["x"], [fig(3)], [], build, ["log"], at(60))
     storage.record_hit("r1", b, ["x"], [fig(5)], [], build, ["log"], at(120))
     got = storage.knowledge(["r1", "r2", "nothing-yet"])
-    assert {rule: ([k.value for k in figs], [x.name for x in acts])
-            for rule, (figs, acts) in got.items()} == {
+    assert {rule: ([k.value for k in known.figures], [x.name for x in known.actors])
+            for rule, known in got.items()} == {
         "r1": ([1.0, 2.0, 5.0], ["North Korea", "Russia"]),  # oldest first
         "r2": ([3.0], []),
         "nothing-yet": ([], []),
     }
-    assert got["r1"][0] == storage.known_figures("r1")
-    assert got["r1"][1] == storage.known_actors("r1")
+    assert got["r1"].figures == storage.known_figures("r1")
+    assert got["r1"].actors == storage.known_actors("r1")
+    assert got["nothing-yet"].mark == KnowledgeMark(0, 0)
     assert storage.knowledge([]) == {}
+    # each mark is past every row read: catching up from it finds nothing
+    c = storage.store_items(fid, [item("c")], T0)[0]
+    for rule, known in got.items():
+        instance = Instance(storage, rule, known)
+        storage.record_hit(rule, c, ["x"], [fig(1)], [], build, ["log"], at(180),
+                           mark=known.mark, recheck=instance.recheck)
+        assert instance.caught_up == [], rule
+
+
+class Instance:
+    """One watcher instance's view of a rule, as the engine keeps it: what it knows, and a
+    recheck that adds what others learnt and says what is still new."""
+
+    def __init__(self, store: Storage, rule: str, known: RuleKnowledge | None = None) -> None:
+        self.store, self.rule = store, rule
+        self.known = known or store.knowledge([rule])[rule]
+        self.caught_up: list[tuple[list[KnownFigure], list[Actor]]] = []
+        self.found: tuple[list[Figure], list[Actor]] = ([], [])
+
+    def recheck(self, figures: list[KnownFigure], actors: list[Actor]
+                ) -> tuple[list[Figure], list[Actor]]:
+        self.caught_up.append((figures, actors))
+        self.known.figures.extend(figures)
+        self.known.actors.extend(actors)
+        return (new_figures(self.found[0], self.known.figures),
+                new_actors(self.found[1], self.known.actors))
+
+    def hit(self, item: StoredItem, figures: list[Figure], actors: list[Actor],
+            now: datetime) -> dict[str, Any] | None:
+        """Record a hit with what is new against this instance's knowledge, as the engine does."""
+        self.found = (figures, actors)
+        payload = self.store.record_hit(
+            self.rule, item, ["x"], new_figures(figures, self.known.figures),
+            new_actors(actors, self.known.actors), AlertBuilder(), ["log"], now,
+            mark=self.known.mark, recheck=self.recheck)
+        if payload is not None:
+            self.known.figures.extend(KnownFigure(f.key, f.value, f.quantity)
+                                      for f in figures)
+            self.known.actors.extend(actors)
+        return payload
+
+
+def test_news_two_instances_find_at_once_is_alerted_once(db_url: str) -> None:
+    """Two instances whose knowledge of a rule is equally old find the same news under other
+    names (an alias, a figure's key in other case): the database has no conflicting row, so
+    only catching up inside the hit's transaction keeps the second from alerting."""
+    one, two = Storage(db_url), Storage(db_url)
+    try:
+        one.migrate()
+        fid = feed_ids(one, "kh")["kh"]
+        a, b, c = one.store_items(fid, [item("a"), item("b"), item("c")], T0)
+        first, second = Instance(one, "r"), Instance(two, "r")   # both know nothing yet
+        colonel = Actor("Ivan Petrenkov", "person", aliases=("Petrenkov",))
+        assert first.hit(a, [fig(3000, "troops")], [colonel], at(1)) is not None
+        # the second still thinks both are new; the rows in the database do not conflict
+        payload = second.hit(b, [fig(3000, "Troops")], [Actor("Petrenkov", "person")], at(2))
+        assert payload is None
+        assert [([k.value for k in f], [x.name for x in acts])
+                for f, acts in second.caught_up] == [([3000.0], ["Ivan Petrenkov"])]
+        assert (second.known.mark.figures, second.known.mark.actors) >= (1, 1)
+        # what is really new still is, and is all the alert says
+        payload = second.hit(c, [fig(3000, "troops"), fig(5000, "troops")],
+                             [Actor("Petrenkov", "person"), Actor("Sergei Shoigu", "person")],
+                             at(3))
+        assert payload is not None
+        assert (payload["figures"], payload["actors"]) == ([5000.0], ["Sergei Shoigu"])
+        assert len(second.caught_up) == 1          # nothing more to catch up on
+        assert [k.value for k in one.known_figures("r")] == [3000.0, 5000.0]
+        assert sorted(x.name for x in one.known_actors("r")) == ["Ivan Petrenkov",
+                                                                 "Sergei Shoigu"]
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_hit_with_news_waits_for_the_rule_another_instance_is_learning(pg_url: str) -> None:
+    """PostgreSQL: while one instance's hit that learns something for a rule is not committed,
+    another instance's hit with news for the same rule waits, then sees what the first
+    learnt. (Without the lock it would not see the uncommitted row and would alert too.)"""
+    one, two = Storage(pg_url), Storage(pg_url)
+    try:
+        one.migrate()
+        fid = feed_ids(one, "kh")["kh"]
+        a, b, c = one.store_items(fid, [item("a"), item("b"), item("c")], T0)
+        second = Instance(two, "r")
+        entered, release = threading.Event(), threading.Event()
+
+        def slow_alert(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+            entered.set()          # inside the first instance's transaction, rows inserted
+            assert release.wait(10)
+            return {"id": "first"}
+
+        colonel = Actor("Ivan Petrenkov", "person", aliases=("Petrenkov",))
+        first = threading.Thread(target=one.record_hit, args=(
+            "r", a, ["x"], [], [colonel], slow_alert, ["log"], at(1)))
+        first.start()
+        assert entered.wait(10)
+        results: list[dict[str, Any] | None] = []
+        waiting = threading.Thread(target=lambda: results.append(
+            second.hit(b, [], [Actor("Petrenkov", "person")], at(2))))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive(), "the second hit did not wait for the first"
+        release.set()
+        first.join(10)
+        waiting.join(10)
+        assert results == [None]
+        assert [x.name for x in one.known_actors("r")] == ["Ivan Petrenkov"]
+        # a hit of another rule does not wait
+        entered.clear()
+        release.clear()
+        first = threading.Thread(target=one.record_hit, args=(
+            "r", c, ["x"], [], [Actor("Sergei Shoigu", "person")], slow_alert, ["log"], at(3)))
+        first.start()
+        assert entered.wait(10)
+        try:
+            assert Instance(two, "other").hit(c, [], [colonel], at(4)) is not None
+        finally:
+            release.set()
+            first.join(10)
+    finally:
+        one.close()
+        two.close()
 
 
 def test_record_hit_without_knowledge_or_alert(storage: Storage) -> None:

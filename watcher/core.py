@@ -27,11 +27,12 @@ from watcher.models import (
     FeedState,
     FetchResult,
     Figure,
+    KnowledgeMark,
     KnownFigure,
     OutboxAlert,
     StoredItem,
 )
-from watcher.novelty import new_actors, new_figures, timeline
+from watcher.novelty import Story, timeline
 from watcher.parse import ParseFailure
 from watcher.rules import Rule, RuleSet
 from watcher.rules.matching import MatchResult
@@ -120,10 +121,11 @@ class DeliveryReport:
 
 @dataclass
 class _Knowledge:
-    """What a rule already knows during one cycle: its seed baseline plus stored knowledge."""
+    """What a rule already knows during one cycle: its seed baseline plus stored knowledge,
+    and how far the stored knowledge has been read (other instances add to it)."""
 
-    figures: list[KnownFigure]
-    actors: list[Actor]
+    story: Story
+    mark: KnowledgeMark
 
 
 def _number(value: float) -> int | float:
@@ -488,21 +490,28 @@ class Engine:
             if known is None:
                 self._load_knowledge(knowledge, [rule.name])
                 known = knowledge[rule.name]
-            figures = new_figures(extraction.figures, known.figures)
-            actors = new_actors(extraction.actors, known.actors)
+            story = known.story
+            figures = story.new_figures(extraction.figures)
+            actors = story.new_actors(extraction.actors)
 
             def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
-                      item: StoredItem = item, known: _Knowledge = known) -> dict[str, Any]:
-                payload = build_alert(rule.name, item, figs, acts, known.figures)
+                      item: StoredItem = item, story: Story = story) -> dict[str, Any]:
+                payload = build_alert(rule.name, item, figs, acts, story.figures)
                 published = item.item.published or now
-                known.figures.extend(
-                    KnownFigure(key=f.key, value=f.value, quantity=f.quantity,
-                                said_by=f.said_by, published=published) for f in figs)
-                known.actors.extend(acts)
+                story.learn((KnownFigure(key=f.key, value=f.value, quantity=f.quantity,
+                                         said_by=f.said_by, published=published) for f in figs),
+                            acts)
                 return payload
 
+            def recheck(figs: list[KnownFigure], acts: list[Actor],
+                        extraction: Extraction = extraction, story: Story = story
+                        ) -> tuple[list[Figure], list[Actor]]:
+                story.learn(figs, acts)   # what other instances learnt meanwhile
+                return story.new_figures(extraction.figures), story.new_actors(extraction.actors)
+
             payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,
-                                              build, channels, now)
+                                              build, channels, now, mark=known.mark,
+                                              recheck=recheck)
             report.hits += 1
             if payload is not None:
                 report.alerts += 1
@@ -520,10 +529,12 @@ class Engine:
                  if name not in knowledge and (rule := self.rules.get(name)) is not None}
         if not rules:
             return
-        for name, (figures, actors) in self.storage.knowledge(list(rules)).items():
+        for name, stored in self.storage.knowledge(list(rules)).items():
             rule = rules[name]
-            knowledge[name] = _Knowledge(figures=[*rule.known_figures, *figures],
-                                         actors=[*rule.known_actors, *actors])
+            knowledge[name] = _Knowledge(
+                story=Story([*rule.known_figures, *stored.figures],
+                            [*rule.known_actors, *stored.actors]),
+                mark=stored.mark)
 
     # --- a whole cycle -------------------------------------------------------------------------
 

@@ -167,6 +167,25 @@ class KnownFigure:
     published: datetime | None = None
 
 
+@dataclass(slots=True)
+class KnowledgeMark:
+    """How far a reader has read a rule's stored figures and actors: the largest row id of
+    each it has seen. :meth:`Storage.record_hit` advances it (the one mutable record here)."""
+
+    figures: int = 0
+    actors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleKnowledge:
+    """What the database knows for one rule: its figures and actors, oldest first, and the
+    mark to catch up from later."""
+
+    figures: list[KnownFigure]
+    actors: list[Actor]
+    mark: KnowledgeMark
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxAlert:
     """An alert waiting in (or claimed from) the outbox for one channel."""

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from watcher.models import Actor, Figure, KnownFigure
 
-__all__ = ["actor_names", "figure_identity", "new_actors", "new_figures", "normalise_name", "timeline"]
+__all__ = ["Story", "actor_names", "figure_identity", "new_actors", "new_figures", "normalise_name",
+           "timeline"]
 
 _SPACE_RE = re.compile(r"[\s\-‐‑–_]+")
 
@@ -43,15 +44,7 @@ def figure_identity(figure: Figure | KnownFigure) -> tuple[str, float]:
 
 def new_figures(found: Sequence[Figure], known: Iterable[KnownFigure | Figure]) -> list[Figure]:
     """Figures of ``found`` whose (key, value) is not in ``known``; each pair reported once, in order."""
-    seen = {figure_identity(k) for k in known}
-    out: list[Figure] = []
-    for f in found:
-        ident = figure_identity(f)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        out.append(f)
-    return out
+    return _new_figures(found, {figure_identity(k) for k in known})
 
 
 def new_actors(found: Sequence[Actor], known: Iterable[Actor]) -> list[Actor]:
@@ -59,14 +52,59 @@ def new_actors(found: Sequence[Actor], known: Iterable[Actor]) -> list[Actor]:
     seen: set[str] = set()
     for k in known:
         seen |= actor_names(k)
+    return _new_actors(found, seen)
+
+
+def _new_figures(found: Sequence[Figure], known: set[tuple[str, float]]) -> list[Figure]:
+    seen: set[tuple[str, float]] = set()
+    out: list[Figure] = []
+    for f in found:
+        ident = figure_identity(f)
+        if ident in known or ident in seen:
+            continue
+        seen.add(ident)
+        out.append(f)
+    return out
+
+
+def _new_actors(found: Sequence[Actor], known: set[str]) -> list[Actor]:
+    seen: set[str] = set()
     out: list[Actor] = []
     for a in found:
         names = actor_names(a)
-        if names & seen:
+        if not names.isdisjoint(known) or not names.isdisjoint(seen):
             continue
         seen |= names
         out.append(a)
     return out
+
+
+class Story:
+    """What one rule knows of its story, indexed: :meth:`new_figures` and :meth:`new_actors`
+    answer as the functions of the same names do, at a cost that grows with what was found,
+    not with what is known (a rule can know thousands of figures and names)."""
+
+    def __init__(self, figures: Iterable[KnownFigure] = (), actors: Iterable[Actor] = ()) -> None:
+        self.figures: list[KnownFigure] = []   # oldest first, each (key, value) once
+        self._figures: set[tuple[str, float]] = set()
+        self._names: set[str] = set()
+        self.learn(figures, actors)
+
+    def learn(self, figures: Iterable[KnownFigure], actors: Iterable[Actor]) -> None:
+        """Add figures and actors to what is known (those already known change nothing)."""
+        for f in figures:
+            ident = figure_identity(f)
+            if ident not in self._figures:
+                self._figures.add(ident)
+                self.figures.append(f)
+        for a in actors:
+            self._names |= actor_names(a)
+
+    def new_figures(self, found: Sequence[Figure]) -> list[Figure]:
+        return _new_figures(found, self._figures)
+
+    def new_actors(self, found: Sequence[Actor]) -> list[Actor]:
+        return _new_actors(found, self._names)
 
 
 def timeline(key: str, known: Iterable[KnownFigure]) -> list[KnownFigure]:

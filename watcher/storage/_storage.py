@@ -53,9 +53,11 @@ from watcher.models import (
     FeedSummary,
     Figure,
     HitRecord,
+    KnowledgeMark,
     KnownFigure,
     OutboxAlert,
     ParsedItem,
+    RuleKnowledge,
     StoredItem,
 )
 
@@ -71,7 +73,7 @@ log = logging.getLogger("watcher.storage")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
 # database already there is not handed to Alembic at all, which saves importing it on start.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
@@ -95,6 +97,8 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 AlertBuilder = Callable[[list[Figure], list[Actor]], dict[str, Any] | None]
+# (figures, actors other instances learnt since the engine last looked) -> what is still new
+Recheck = Callable[[list[KnownFigure], list[Actor]], tuple[Sequence[Figure], Sequence[Actor]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +146,22 @@ class _Statements:
             index_elements=["rule", "item_id"],
             set_={"matched": hit.excluded.matched, "updated_at": hit.excluded.updated_at})
         self.figures = (insert(f).on_conflict_do_nothing(index_elements=["rule", "key", "value"])
-                        .returning(f.c.key, f.c.value))
+                        .returning(f.c.id, f.c.key, f.c.value))
         self.actors = (insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
-                       .returning(a.c.name_norm))
+                       .returning(a.c.id, a.c.name_norm))
+        # What instances learn for one rule is decided one transaction at a time (PostgreSQL).
+        self.rule_lock = text("SELECT pg_advisory_xact_lock(hashtext("
+                              "'watcher.rule:' || coalesce(current_schema(), '') || ':' || :rule))")
+        self.figures_since = (
+            select(f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
+                   func.coalesce(f.c.published, f.c.first_seen_at,
+                                 type_=f.c.first_seen_at.type).label("published"))
+            .where(f.c.rule == bindparam("b_rule"), f.c.id > bindparam("b_since"))
+            .order_by(f.c.id))
+        self.actors_since = (
+            select(a.c.id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+            .where(a.c.rule == bindparam("b_rule"), a.c.id > bindparam("b_since"))
+            .order_by(a.c.id))
         self.outbox = insert(o).on_conflict_do_nothing(index_elements=["alert_id", "channel"])
         self.existing_items = (select(i.c.id, i.c.key_hash, i.c.content_hash)
                                .where(i.c.feed_id == bindparam("b_feed_id"),
@@ -186,6 +203,15 @@ def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
 
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _known_figure(row: Any) -> KnownFigure:
+    return KnownFigure(key=row.key, value=row.value, quantity=row.quantity,
+                       said_by=row.said_by, published=row.published)
+
+
+def _known_actor(row: Any) -> Actor:
+    return Actor(name=row.name, kind=row.kind, aliases=tuple(row.aliases or ()), role=row.role)
 
 
 def _name_norm(name: str) -> str:
@@ -830,20 +856,37 @@ class Storage:
 
     def known_figures(self, rule: str) -> list[KnownFigure]:
         """Figures known for a rule, oldest first."""
-        return self.knowledge([rule])[rule][0]
+        return self.knowledge([rule])[rule].figures
 
     def known_actors(self, rule: str) -> list[Actor]:
         """Actors known for a rule, oldest first."""
-        return self.knowledge([rule])[rule][1]
+        return self.knowledge([rule])[rule].actors
 
     @_storage_op("read what rules know")
-    def knowledge(self, rules: Sequence[str]
-                  ) -> dict[str, tuple[list[KnownFigure], list[Actor]]]:
+    def knowledge(self, rules: Sequence[str]) -> dict[str, RuleKnowledge]:
         """The figures and actors known for each of ``rules`` (oldest first): two queries
         for any number of rules."""
-        out: dict[str, tuple[list[KnownFigure], list[Actor]]] = {r: ([], []) for r in rules}
+        out = {r: RuleKnowledge(figures=[], actors=[], mark=KnowledgeMark()) for r in rules}
         if not out:
             return out
+        f, a = figures_t, actors_t
+        with self._read() as conn:
+            for chunk in _chunks(list(out), _IN_CHUNK):
+                for r in conn.execute(
+                        select(f.c.rule, f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
+                               func.coalesce(f.c.published, f.c.first_seen_at,
+                                             type_=f.c.first_seen_at.type).label("published"))
+                        .where(f.c.rule.in_(chunk)).order_by(f.c.first_seen_at, f.c.id)):
+                    known = out[r.rule]
+                    known.figures.append(_known_figure(r))
+                    known.mark.figures = max(known.mark.figures, r.id)
+                for row in conn.execute(
+                        select(a.c.rule, a.c.id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+                        .where(a.c.rule.in_(chunk)).order_by(a.c.first_seen_at, a.c.id)):
+                    known = out[row.rule]
+                    known.actors.append(_known_actor(row))
+                    known.mark.actors = max(known.mark.actors, row.id)
+        return out
         f, a = figures_t, actors_t
         with self._read() as conn:
             for chunk in _chunks(list(out), _IN_CHUNK):
@@ -867,9 +910,18 @@ class Storage:
     def record_hit(self, rule: str, item: StoredItem, matched: Sequence[str],
                    figures: Sequence[Figure], actors: Sequence[Actor],
                    build_alert: AlertBuilder, channels: Sequence[str],
-                   now: datetime) -> dict[str, Any] | None:
+                   now: datetime, *, mark: KnowledgeMark | None = None,
+                   recheck: Recheck | None = None) -> dict[str, Any] | None:
         """Record that ``item`` matched ``rule``, learn its figures and actors, and queue an
         alert when any of them is new to the rule, all in one transaction.
+
+        ``figures`` and ``actors`` are what the caller found new against what it knows of the
+        rule. Other instances (or processes) learn at the same time: pass the caller's
+        ``mark`` (how far it has read the rule's knowledge) and ``recheck``. When anything is
+        new, the rule is locked for the rest of the transaction, what was learnt past ``mark``
+        is read and handed to ``recheck(figures, actors)``, which returns what is still new;
+        ``mark`` then moves past every row read or inserted. So of two instances finding the
+        same news at once (by any name or alias), one alerts.
 
         ``build_alert(new_figures, new_actors)`` is called (inside the transaction) only when
         something was actually new; the payload it returns must carry an ``"id"`` and be JSON
@@ -879,14 +931,14 @@ class Storage:
         with self._write() as conn:
             if getattr(self._batch, "conn", None) is None:
                 return self._record_hit(conn, rule, item, matched, figures, actors,
-                                        build_alert, channels, now)
+                                        build_alert, channels, now, mark, recheck)
             # In a batch a failure undoes this hit alone: a savepoint. Issued as plain SQL
             # (SQLAlchemy's begin_nested() costs as much as the hit's own statements); the
             # statements are the same on both backends.
             conn.exec_driver_sql("SAVEPOINT watcher_hit")
             try:
                 payload = self._record_hit(conn, rule, item, matched, figures, actors,
-                                           build_alert, channels, now)
+                                           build_alert, channels, now, mark, recheck)
             except BaseException:
                 conn.exec_driver_sql("ROLLBACK TO SAVEPOINT watcher_hit")
                 conn.exec_driver_sql("RELEASE SAVEPOINT watcher_hit")
@@ -896,13 +948,31 @@ class Storage:
 
     def _record_hit(self, conn: Connection, rule: str, item: StoredItem, matched: Sequence[str],
                     figures: Sequence[Figure], actors: Sequence[Actor],
-                    build_alert: AlertBuilder, channels: Sequence[str],
-                    now: datetime) -> dict[str, Any] | None:
+                    build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
+                    mark: KnowledgeMark | None = None,
+                    recheck: Recheck | None = None) -> dict[str, Any] | None:
         conn.execute(self._q.hit, {"rule": rule, "item_id": item.id, "matched": list(matched),
                                    "created_at": now, "updated_at": now})
+        # Nothing new against part of what is known is nothing new against all of it: only a
+        # hit with news locks the rule (PostgreSQL; on SQLite the transaction holds the
+        # database's write lock already), and every insert of the rule's knowledge is made
+        # under that lock.
+        if not (figures or actors):
+            mark = None
+        else:
+            if self._pg:
+                conn.execute(self._q.rule_lock, {"rule": rule})
+            if mark is not None:
+                fresh = self._catch_up(conn, rule, mark)
+                if recheck is not None and (fresh[0] or fresh[1]):
+                    figures, actors = recheck(*fresh)
+        # The mark moves past this hit's own rows too, where row ids are never given out
+        # twice: SQLite reuses the ids of rows a rolled-back savepoint inserted (there the
+        # next catch-up reads this hit's rows back, which changes nothing).
+        own = mark if self._pg else None
         new_figures = self._learn_figures(conn, rule, figures, item.id,
-                                          item.item.published, now)
-        new_actors = self._learn_actors(conn, rule, actors, item.id, now)
+                                          item.item.published, now, own)
+        new_actors = self._learn_actors(conn, rule, actors, item.id, now, own)
         if not new_figures and not new_actors:
             return None
         payload = build_alert(new_figures, new_actors)
@@ -921,9 +991,10 @@ class Storage:
         return payload
 
     def _learn_figures(self, conn: Connection, rule: str, figures: Iterable[Figure],
-                       item_id: int | None, published: datetime | None,
-                       now: datetime) -> list[Figure]:
-        """Insert figures unknown to the rule; return those inserted, in input order."""
+                       item_id: int | None, published: datetime | None, now: datetime,
+                       mark: KnowledgeMark | None = None) -> list[Figure]:
+        """Insert figures unknown to the rule; return those inserted, in input order (and
+        move ``mark`` past them)."""
         unique: dict[tuple[str, float], Figure] = {}
         for fig in figures:
             unique.setdefault((fig.key, float(fig.value)), fig)
@@ -935,12 +1006,17 @@ class Storage:
                  "said_by": fig.said_by, "unit": fig.unit, "item_id": item_id,
                  "published": published, "first_seen_at": now}
                 for (_k, fig) in sorted(unique.items(), key=lambda kv: kv[0])]
-        inserted = {(r.key, float(r.value)) for r in conn.execute(self._q.figures, rows)}
+        result = conn.execute(self._q.figures, rows).all()
+        if mark is not None and result:
+            mark.figures = max(mark.figures, *(r.id for r in result))
+        inserted = {(r.key, float(r.value)) for r in result}
         return [fig for k, fig in unique.items() if k in inserted]
 
     def _learn_actors(self, conn: Connection, rule: str, actors: Iterable[Actor],
-                      item_id: int | None, now: datetime) -> list[Actor]:
-        """Insert actors unknown to the rule; return those inserted, in input order."""
+                      item_id: int | None, now: datetime,
+                      mark: KnowledgeMark | None = None) -> list[Actor]:
+        """Insert actors unknown to the rule; return those inserted, in input order (and
+        move ``mark`` past them)."""
         unique: dict[str, Actor] = {}
         for actor in actors:
             unique.setdefault(_name_norm(actor.name), actor)
@@ -950,8 +1026,26 @@ class Storage:
                  "aliases": list(actor.aliases), "role": actor.role, "item_id": item_id,
                  "first_seen_at": now}
                 for norm, actor in sorted(unique.items(), key=lambda kv: kv[0])]
-        inserted = {r.name_norm for r in conn.execute(self._q.actors, rows)}
+        result = conn.execute(self._q.actors, rows).all()
+        if mark is not None and result:
+            mark.actors = max(mark.actors, *(r.id for r in result))
+        inserted = {r.name_norm for r in result}
         return [actor for norm, actor in unique.items() if norm in inserted]
+
+    def _catch_up(self, conn: Connection, rule: str, mark: KnowledgeMark
+                  ) -> tuple[list[KnownFigure], list[Actor]]:
+        """What was learnt for ``rule`` past ``mark`` (which moves past it). Complete only
+        under the rule's lock: every row of the rule is inserted under it, so row ids are
+        given out in the order their transactions commit."""
+        figures = conn.execute(self._q.figures_since,
+                               {"b_rule": rule, "b_since": mark.figures}).all()
+        actors = conn.execute(self._q.actors_since,
+                              {"b_rule": rule, "b_since": mark.actors}).all()
+        if figures:
+            mark.figures = max(r.id for r in figures)
+        if actors:
+            mark.actors = max(r.id for r in actors)
+        return [_known_figure(r) for r in figures], [_known_actor(r) for r in actors]
 
     @_storage_op("list hits")
     def list_hits(self, rule: str | None = None, limit: int | None = None) -> list[HitRecord]:

@@ -182,6 +182,7 @@ figures = Table(
     _ts("published", nullable=True),
     _ts("first_seen_at"),
     UniqueConstraint("rule", "key", "value"),
+    Index(None, "rule", "id"),
 )
 
 actors = Table(
@@ -198,6 +199,7 @@ actors = Table(
            index=True),
     _ts("first_seen_at"),
     UniqueConstraint("rule", "name_norm"),
+    Index(None, "rule", "id"),
 )
 
 outbox = Table(
