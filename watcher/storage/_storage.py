@@ -149,17 +149,21 @@ class _Statements:
                         .returning(f.c.id, f.c.key, f.c.value))
         self.actors = (insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
                        .returning(a.c.id, a.c.name_norm))
-        # What instances learn for one rule is decided one transaction at a time (PostgreSQL).
+        # What instances learn for one rule is decided one transaction at a time (PostgreSQL;
+        # the lock is the schema's own, so several watcher schemas in one database are apart).
         self.rule_lock = text("SELECT pg_advisory_xact_lock(hashtext("
                               "'watcher.rule:' || coalesce(current_schema(), '') || ':' || :rule))")
+        # what a rule knows (rows for _known_figure / _known_actor), and what it learnt lately
+        self.figure_columns = (f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
+                               func.coalesce(f.c.published, f.c.first_seen_at,
+                                             type_=f.c.first_seen_at.type).label("published"))
+        self.actor_columns = (a.c.id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
         self.figures_since = (
-            select(f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
-                   func.coalesce(f.c.published, f.c.first_seen_at,
-                                 type_=f.c.first_seen_at.type).label("published"))
+            select(*self.figure_columns)
             .where(f.c.rule == bindparam("b_rule"), f.c.id > bindparam("b_since"))
             .order_by(f.c.id))
         self.actors_since = (
-            select(a.c.id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+            select(*self.actor_columns)
             .where(a.c.rule == bindparam("b_rule"), a.c.id > bindparam("b_since"))
             .order_by(a.c.id))
         self.outbox = insert(o).on_conflict_do_nothing(index_elements=["alert_id", "channel"])
@@ -873,37 +877,17 @@ class Storage:
         with self._read() as conn:
             for chunk in _chunks(list(out), _IN_CHUNK):
                 for r in conn.execute(
-                        select(f.c.rule, f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
-                               func.coalesce(f.c.published, f.c.first_seen_at,
-                                             type_=f.c.first_seen_at.type).label("published"))
+                        select(f.c.rule, *self._q.figure_columns)
                         .where(f.c.rule.in_(chunk)).order_by(f.c.first_seen_at, f.c.id)):
                     known = out[r.rule]
                     known.figures.append(_known_figure(r))
                     known.mark.figures = max(known.mark.figures, r.id)
                 for row in conn.execute(
-                        select(a.c.rule, a.c.id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+                        select(a.c.rule, *self._q.actor_columns)
                         .where(a.c.rule.in_(chunk)).order_by(a.c.first_seen_at, a.c.id)):
                     known = out[row.rule]
                     known.actors.append(_known_actor(row))
                     known.mark.actors = max(known.mark.actors, row.id)
-        return out
-        f, a = figures_t, actors_t
-        with self._read() as conn:
-            for chunk in _chunks(list(out), _IN_CHUNK):
-                for r in conn.execute(
-                        select(f.c.rule, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
-                               func.coalesce(f.c.published, f.c.first_seen_at,
-                                             type_=f.c.first_seen_at.type).label("published"))
-                        .where(f.c.rule.in_(chunk)).order_by(f.c.first_seen_at, f.c.id)):
-                    out[r.rule][0].append(KnownFigure(key=r.key, value=r.value,
-                                                      quantity=r.quantity, said_by=r.said_by,
-                                                      published=r.published))
-                for row in conn.execute(
-                        select(a.c.rule, a.c.name, a.c.kind, a.c.aliases, a.c.role)
-                        .where(a.c.rule.in_(chunk)).order_by(a.c.first_seen_at, a.c.id)):
-                    out[row.rule][1].append(Actor(name=row.name, kind=row.kind,
-                                                  aliases=tuple(row.aliases or ()),
-                                                  role=row.role))
         return out
 
     @_storage_op("record a hit")
