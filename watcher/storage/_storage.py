@@ -158,6 +158,16 @@ class _Statements:
                                func.coalesce(f.c.published, f.c.first_seen_at,
                                              type_=f.c.first_seen_at.type).label("published"))
         self.actor_columns = (a.c.id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+        self.figures_of_rules = (
+            select(f.c.rule, *self.figure_columns)
+            .where(f.c.rule.in_(bindparam("b_rules", expanding=True)))
+            .order_by(f.c.first_seen_at, f.c.id))
+        self.actors_of_rules = (
+            select(a.c.rule, *self.actor_columns)
+            .where(a.c.rule.in_(bindparam("b_rules", expanding=True)))
+            .order_by(a.c.first_seen_at, a.c.id))
+        self.mark_analysed = (update(i).where(i.c.id.in_(bindparam("b_ids", expanding=True)))
+                              .values(analysed=True))
         self.figures_since = (
             select(*self.figure_columns)
             .where(f.c.rule == bindparam("b_rule"), f.c.id > bindparam("b_since"))
@@ -853,8 +863,7 @@ class Storage:
             return
         with self._write() as conn:
             for chunk in _chunks(list(item_ids), _IN_CHUNK):
-                conn.execute(update(items_t).where(items_t.c.id.in_(chunk))
-                             .values(analysed=True))
+                conn.execute(self._q.mark_analysed, {"b_ids": list(chunk)})
 
     # --- hits and story knowledge ---------------------------------------------------------
 
@@ -873,18 +882,13 @@ class Storage:
         out = {r: RuleKnowledge(figures=[], actors=[], mark=KnowledgeMark()) for r in rules}
         if not out:
             return out
-        f, a = figures_t, actors_t
         with self._read() as conn:
             for chunk in _chunks(list(out), _IN_CHUNK):
-                for r in conn.execute(
-                        select(f.c.rule, *self._q.figure_columns)
-                        .where(f.c.rule.in_(chunk)).order_by(f.c.first_seen_at, f.c.id)):
+                for r in conn.execute(self._q.figures_of_rules, {"b_rules": list(chunk)}):
                     known = out[r.rule]
                     known.figures.append(_known_figure(r))
                     known.mark.figures = max(known.mark.figures, r.id)
-                for row in conn.execute(
-                        select(a.c.rule, *self._q.actor_columns)
-                        .where(a.c.rule.in_(chunk)).order_by(a.c.first_seen_at, a.c.id)):
+                for row in conn.execute(self._q.actors_of_rules, {"b_rules": list(chunk)}):
                     known = out[row.rule]
                     known.actors.append(_known_actor(row))
                     known.mark.actors = max(known.mark.actors, row.id)
