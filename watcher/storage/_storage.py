@@ -16,13 +16,14 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import json
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
@@ -149,10 +150,37 @@ class _Statements:
                         .returning(f.c.id, f.c.key, f.c.value))
         self.actors = (insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
                        .returning(a.c.id, a.c.name_norm))
-        # What instances learn for one rule is decided one transaction at a time (PostgreSQL;
-        # the lock is the schema's own, so several watcher schemas in one database are apart).
-        self.rule_lock = text("SELECT pg_advisory_xact_lock(hashtext("
-                              "'watcher.rule:' || coalesce(current_schema(), '') || ':' || :rule))")
+        # PostgreSQL's hit, for the driver (see Storage._learn_pg). What instances learn for
+        # one rule is decided one transaction at a time: a hit with news takes the rule's lock
+        # (the schema's own, so several watcher schemas in one database are apart).
+        self.hit_pg = (
+            "INSERT INTO hits (rule, item_id, matched, created_at, updated_at)"
+            " VALUES (%s, %s, %s::json, %s, %s) ON CONFLICT (rule, item_id)"
+            " DO UPDATE SET matched = excluded.matched, updated_at = excluded.updated_at")
+        self.hit_locking_pg = (
+            f"WITH hit AS ({self.hit_pg} RETURNING 1) SELECT pg_advisory_xact_lock(hashtext("
+            "'watcher.rule:' || coalesce(current_schema(), '') || ':' || %s)) FROM hit")
+        # what was learnt past a mark, figures (true) and actors (false) in one result
+        self.catch_up_pg = (
+            "SELECT true, id, key, value, quantity, said_by, coalesce(published, first_seen_at),"
+            " NULL, NULL, NULL, NULL FROM figures WHERE rule = %s AND id > %s"
+            " UNION ALL SELECT false, id, NULL, NULL, NULL, NULL, NULL, name, kind, aliases, role"
+            " FROM actors WHERE rule = %s AND id > %s ORDER BY 2")
+        # a hit's new figures and actors, columns as binary arrays, one statement
+        self.learn_pg = (
+            "WITH f AS (INSERT INTO figures (rule, key, value, quantity, text, qualifier,"
+            " said_by, unit, item_id, published, first_seen_at)"
+            " SELECT %b, u.k, u.v, u.q, u.t, u.ql, u.s, u.un, %b, %b, %b FROM unnest(%b::text[],"
+            " %b::float8[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[])"
+            " WITH ORDINALITY AS u(k, v, q, t, ql, s, un, n) ORDER BY u.n"
+            " ON CONFLICT (rule, key, value) DO NOTHING RETURNING id, key, value),"
+            " a AS (INSERT INTO actors (rule, name, name_norm, kind, aliases, role, item_id,"
+            " first_seen_at) SELECT %b, u.n, u.nn, u.k, u.al::json, u.r, %b, %b FROM unnest("
+            "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
+            " AS u(n, nn, k, al, r, o) ORDER BY u.o"
+            " ON CONFLICT (rule, name_norm) DO NOTHING RETURNING id, name_norm)"
+            " SELECT true, id, key, value, NULL FROM f"
+            " UNION ALL SELECT false, id, NULL, NULL, name_norm FROM a")
         # what a rule knows (rows for _known_figure / _known_actor), and what it learnt lately
         self.figure_columns = (f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
                                func.coalesce(f.c.published, f.c.first_seen_at,
@@ -230,6 +258,23 @@ def _known_actor(row: Any) -> Actor:
 
 def _name_norm(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+def _figure_rows(figures: Iterable[Figure]) -> dict[tuple[str, float], Figure]:
+    """The figures to insert, by (key, value): the first of each, in input order. Inserted
+    sorted by that key, so that concurrent transactions lock rows in one order."""
+    unique: dict[tuple[str, float], Figure] = {}
+    for fig in figures:
+        unique.setdefault((fig.key, float(fig.value)), fig)
+    return unique
+
+
+def _actor_rows(actors: Iterable[Actor]) -> dict[str, Actor]:
+    """The actors to insert, by normalised name: the first of each, in input order."""
+    unique: dict[str, Actor] = {}
+    for actor in actors:
+        unique.setdefault(_name_norm(actor.name), actor)
+    return unique
 
 
 def _chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -939,28 +984,13 @@ class Storage:
                     build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
                     mark: KnowledgeMark | None = None,
                     recheck: Recheck | None = None) -> dict[str, Any] | None:
-        conn.execute(self._q.hit, {"rule": rule, "item_id": item.id, "matched": list(matched),
-                                   "created_at": now, "updated_at": now})
         # Nothing new against part of what is known is nothing new against all of it: only a
         # hit with news locks the rule (PostgreSQL; on SQLite the transaction holds the
-        # database's write lock already), and every insert of the rule's knowledge is made
-        # under that lock.
-        if not (figures or actors):
-            mark = None
-        else:
-            if self._pg:
-                conn.execute(self._q.rule_lock, {"rule": rule})
-            if mark is not None:
-                fresh = self._catch_up(conn, rule, mark)
-                if recheck is not None and (fresh[0] or fresh[1]):
-                    figures, actors = recheck(*fresh)
-        # The mark moves past this hit's own rows too, where row ids are never given out
-        # twice: SQLite reuses the ids of rows a rolled-back savepoint inserted (there the
-        # next catch-up reads this hit's rows back, which changes nothing).
-        own = mark if self._pg else None
-        new_figures = self._learn_figures(conn, rule, figures, item.id,
-                                          item.item.published, now, own)
-        new_actors = self._learn_actors(conn, rule, actors, item.id, now, own)
+        # database's write lock already) and catches up, and every insert of the rule's
+        # knowledge is made under that lock.
+        learn = self._learn_pg if self._pg else self._learn_sqlite
+        new_figures, new_actors = learn(conn, rule, item, matched, figures, actors, now,
+                                        mark, recheck)
         if not new_figures and not new_actors:
             return None
         payload = build_alert(new_figures, new_actors)
@@ -978,47 +1008,100 @@ class Storage:
         log.debug("alert %s queued for %d channel(s)", alert_id, len(rows))
         return payload
 
-    def _learn_figures(self, conn: Connection, rule: str, figures: Iterable[Figure],
-                       item_id: int | None, published: datetime | None, now: datetime,
-                       mark: KnowledgeMark | None = None) -> list[Figure]:
-        """Insert figures unknown to the rule; return those inserted, in input order (and
-        move ``mark`` past them)."""
-        unique: dict[tuple[str, float], Figure] = {}
-        for fig in figures:
-            unique.setdefault((fig.key, float(fig.value)), fig)
-        if not unique:
-            return []
-        # one statement; rows in a fixed order, so concurrent transactions lock in that order
-        rows = [{"rule": rule, "key": fig.key, "value": float(fig.value),
+    def _learn_sqlite(self, conn: Connection, rule: str, item: StoredItem,
+                      matched: Sequence[str], figures: Sequence[Figure],
+                      actors: Sequence[Actor], now: datetime, mark: KnowledgeMark | None,
+                      recheck: Recheck | None) -> tuple[list[Figure], list[Actor]]:
+        """The hit, and the figures and actors the rule did not know: one statement each.
+        The mark moves only past rows read back: SQLite gives out again the ids of rows a
+        rolled-back savepoint inserted, so the next catch-up reads this hit's rows back
+        (which changes nothing)."""
+        conn.execute(self._q.hit, {"rule": rule, "item_id": item.id, "matched": list(matched),
+                                   "created_at": now, "updated_at": now})
+        if (figures or actors) and mark is not None:
+            fresh = self._catch_up(conn, rule, mark)
+            if recheck is not None and (fresh[0] or fresh[1]):
+                figures, actors = recheck(*fresh)
+        fig_rows, actor_rows = _figure_rows(figures), _actor_rows(actors)
+        inserted: set[tuple[str, float]] = set()
+        names: set[str] = set()
+        if fig_rows:
+            inserted = {(r.key, float(r.value)) for r in conn.execute(self._q.figures, [
+                {"rule": rule, "key": fig.key, "value": float(fig.value),
                  "quantity": fig.quantity, "text": fig.text, "qualifier": fig.qualifier,
-                 "said_by": fig.said_by, "unit": fig.unit, "item_id": item_id,
-                 "published": published, "first_seen_at": now}
-                for (_k, fig) in sorted(unique.items(), key=lambda kv: kv[0])]
-        result = conn.execute(self._q.figures, rows).all()
-        if mark is not None and result:
-            mark.figures = max(mark.figures, *(r.id for r in result))
-        inserted = {(r.key, float(r.value)) for r in result}
-        return [fig for k, fig in unique.items() if k in inserted]
-
-    def _learn_actors(self, conn: Connection, rule: str, actors: Iterable[Actor],
-                      item_id: int | None, now: datetime,
-                      mark: KnowledgeMark | None = None) -> list[Actor]:
-        """Insert actors unknown to the rule; return those inserted, in input order (and
-        move ``mark`` past them)."""
-        unique: dict[str, Actor] = {}
-        for actor in actors:
-            unique.setdefault(_name_norm(actor.name), actor)
-        if not unique:
-            return []
-        rows = [{"rule": rule, "name": actor.name, "name_norm": norm, "kind": actor.kind,
-                 "aliases": list(actor.aliases), "role": actor.role, "item_id": item_id,
+                 "said_by": fig.said_by, "unit": fig.unit, "item_id": item.id,
+                 "published": item.item.published, "first_seen_at": now}
+                for _k, fig in sorted(fig_rows.items(), key=lambda kv: kv[0])])}
+        if actor_rows:
+            names = {r.name_norm for r in conn.execute(self._q.actors, [
+                {"rule": rule, "name": actor.name, "name_norm": norm, "kind": actor.kind,
+                 "aliases": list(actor.aliases), "role": actor.role, "item_id": item.id,
                  "first_seen_at": now}
-                for norm, actor in sorted(unique.items(), key=lambda kv: kv[0])]
-        result = conn.execute(self._q.actors, rows).all()
-        if mark is not None and result:
-            mark.actors = max(mark.actors, *(r.id for r in result))
-        inserted = {r.name_norm for r in result}
-        return [actor for norm, actor in unique.items() if norm in inserted]
+                for norm, actor in sorted(actor_rows.items(), key=lambda kv: kv[0])])}
+        return ([fig for k, fig in fig_rows.items() if k in inserted],
+                [actor for norm, actor in actor_rows.items() if norm in names])
+
+    def _learn_pg(self, conn: Connection, rule: str, item: StoredItem,
+                  matched: Sequence[str], figures: Sequence[Figure], actors: Sequence[Actor],
+                  now: datetime, mark: KnowledgeMark | None,
+                  recheck: Recheck | None) -> tuple[list[Figure], list[Actor]]:
+        """:meth:`_learn_sqlite` on PostgreSQL in at most three round trips, straight to the
+        driver (a hit through SQLAlchemy Core took eight statements' worth of its per-call
+        work): the hit with the rule's lock; what was learnt past ``mark``; both inserts.
+        Sequence values are never given out twice, so the mark also moves past this hit's
+        own rows."""
+        ts = self._q.timestamp
+        now_db = ts(now)
+        news = bool(figures or actors)
+        hit = (rule, item.id, json.dumps(list(matched)), now_db, now_db)
+        conn.exec_driver_sql(self._q.hit_locking_pg if news else self._q.hit_pg,
+                             (*hit, rule) if news else hit)
+        if not news:
+            return [], []
+        if mark is not None:
+            fresh: tuple[list[KnownFigure], list[Actor]] = ([], [])
+            for r in conn.exec_driver_sql(self._q.catch_up_pg,
+                                          (rule, mark.figures, rule, mark.actors)):
+                if r[0]:
+                    mark.figures = max(mark.figures, r[1])
+                    fresh[0].append(KnownFigure(key=r[2], value=r[3], quantity=r[4],
+                                                said_by=r[5],
+                                                published=r[6] and r[6].astimezone(UTC)))
+                else:
+                    mark.actors = max(mark.actors, r[1])
+                    fresh[1].append(Actor(name=r[7], kind=r[8], aliases=tuple(r[9] or ()),
+                                          role=r[10]))
+            if recheck is not None and (fresh[0] or fresh[1]):
+                figures, actors = recheck(*fresh)
+        unique_figures, unique_actors = _figure_rows(figures), _actor_rows(actors)
+        if not unique_figures and not unique_actors:
+            return [], []
+        fig_rows = [fig for _k, fig in sorted(unique_figures.items(), key=lambda kv: kv[0])]
+        actor_rows = sorted(unique_actors.items(), key=lambda kv: kv[0])
+        published = ts(item.item.published)
+        result = conn.exec_driver_sql(self._q.learn_pg, (
+            rule, item.id, published, now_db,
+            [f.key for f in fig_rows], [float(f.value) for f in fig_rows],
+            [f.quantity for f in fig_rows], [f.text for f in fig_rows],
+            [f.qualifier for f in fig_rows], [f.said_by for f in fig_rows],
+            [f.unit for f in fig_rows],
+            rule, item.id, now_db,
+            [a.name for _n, a in actor_rows], [n for n, _a in actor_rows],
+            [a.kind for _n, a in actor_rows], [json.dumps(list(a.aliases)) for _n, a in actor_rows],
+            [a.role for _n, a in actor_rows]))
+        inserted_figures: set[tuple[str, float]] = set()
+        inserted_names: set[str] = set()
+        for r in result:
+            if r[0]:
+                inserted_figures.add((r[2], float(r[3])))
+                if mark is not None:
+                    mark.figures = max(mark.figures, r[1])
+            else:
+                inserted_names.add(r[4])
+                if mark is not None:
+                    mark.actors = max(mark.actors, r[1])
+        return ([fig for k, fig in unique_figures.items() if k in inserted_figures],
+                [actor for norm, actor in unique_actors.items() if norm in inserted_names])
 
     def _catch_up(self, conn: Connection, rule: str, mark: KnowledgeMark
                   ) -> tuple[list[KnownFigure], list[Actor]]:
