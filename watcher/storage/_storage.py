@@ -953,8 +953,8 @@ class Storage:
         ``mark`` (how far it has read the rule's knowledge) and ``recheck``. When anything is
         new, the rule is locked for the rest of the transaction, what was learnt past ``mark``
         is read and handed to ``recheck(figures, actors)``, which returns what is still new;
-        ``mark`` then moves past every row read or inserted. So of two instances finding the
-        same news at once (by any name or alias), one alerts.
+        ``mark`` then moves past every row read (on PostgreSQL also past those inserted). So
+        of two instances finding the same news at once (by any name or alias), one alerts.
 
         ``build_alert(new_figures, new_actors)`` is called (inside the transaction) only when
         something was actually new; the payload it returns must carry an ``"id"`` and be JSON
