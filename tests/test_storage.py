@@ -34,7 +34,7 @@ from watcher.models import (
 )
 from watcher.novelty import new_actors, new_figures
 from watcher.storage import PollSuccess, Storage
-from watcher.storage._storage import HEAD_REVISION
+from watcher.storage._storage import HEAD_REVISION, MIGRATIONS_DIR
 from watcher.storage.schema import metadata
 
 T0 = datetime(2024, 10, 21, 9, 0, tzinfo=UTC)
@@ -117,8 +117,6 @@ def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str)
     from alembic import command
     from alembic.config import Config
 
-    from watcher.storage._storage import MIGRATIONS_DIR
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("path_separator", "os")
@@ -151,8 +149,6 @@ def test_head_revision_constant_is_alembics_head() -> None:
     """migrate() skips Alembic when the database is at HEAD_REVISION: it must be the newest."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-
-    from watcher.storage._storage import HEAD_REVISION, MIGRATIONS_DIR
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

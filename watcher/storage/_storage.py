@@ -1045,11 +1045,10 @@ class Storage:
                   matched: Sequence[str], figures: Sequence[Figure], actors: Sequence[Actor],
                   now: datetime, mark: KnowledgeMark | None,
                   recheck: Recheck | None) -> tuple[list[Figure], list[Actor]]:
-        """:meth:`_learn_sqlite` on PostgreSQL in at most three round trips, straight to the
-        driver (a hit through SQLAlchemy Core took eight statements' worth of its per-call
-        work): the hit with the rule's lock; what was learnt past ``mark``; both inserts.
-        Sequence values are never given out twice, so the mark also moves past this hit's
-        own rows."""
+        """:meth:`_learn_sqlite` on PostgreSQL in at most three statements, straight to the
+        driver (through SQLAlchemy Core it took six, each with Core's per-call work): the hit
+        with the rule's lock; what was learnt past ``mark``; both inserts. Sequence values
+        are never given out twice, so the mark also moves past this hit's own rows."""
         ts = self._q.timestamp
         now_db = ts(now)
         news = bool(figures or actors)
