@@ -147,9 +147,9 @@ class _Statements:
             index_elements=["rule", "item_id"],
             set_={"matched": hit.excluded.matched, "updated_at": hit.excluded.updated_at})
         self.figures = (insert(f).on_conflict_do_nothing(index_elements=["rule", "key", "value"])
-                        .returning(f.c.id, f.c.key, f.c.value))
+                        .returning(f.c.key, f.c.value))
         self.actors = (insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
-                       .returning(a.c.id, a.c.name_norm))
+                       .returning(a.c.name_norm))
         # PostgreSQL's hit, for the driver (see Storage._learn_pg). What instances learn for
         # one rule is decided one transaction at a time: a hit with news takes the rule's lock
         # (the schema's own, so several watcher schemas in one database are apart).
@@ -160,12 +160,14 @@ class _Statements:
         self.hit_locking_pg = (
             f"WITH hit AS ({self.hit_pg} RETURNING 1) SELECT pg_advisory_xact_lock(hashtext("
             "'watcher.rule:' || coalesce(current_schema(), '') || ':' || %s)) FROM hit")
-        # what was learnt past a mark, figures (true) and actors (false) in one result
+        # what was learnt past a mark, figures and actors in one result (rows for
+        # _known_figure / _known_actor, told apart by is_figure)
         self.catch_up_pg = (
-            "SELECT true, id, key, value, quantity, said_by, coalesce(published, first_seen_at),"
-            " NULL, NULL, NULL, NULL FROM figures WHERE rule = %s AND id > %s"
+            "SELECT true AS is_figure, id, key, value, quantity, said_by,"
+            " coalesce(published, first_seen_at) AS published, NULL AS name, NULL AS kind,"
+            " NULL AS aliases, NULL AS role FROM figures WHERE rule = %s AND id > %s"
             " UNION ALL SELECT false, id, NULL, NULL, NULL, NULL, NULL, name, kind, aliases, role"
-            " FROM actors WHERE rule = %s AND id > %s ORDER BY 2")
+            " FROM actors WHERE rule = %s AND id > %s ORDER BY id")
         # a hit's new figures and actors, columns as binary arrays, one statement
         self.learn_pg = (
             "WITH f AS (INSERT INTO figures (rule, key, value, quantity, text, qualifier,"
@@ -248,8 +250,9 @@ def _key_hash(key: str) -> str:
 
 
 def _known_figure(row: Any) -> KnownFigure:
+    # in UTC also from the driver's own rows (in the session's time zone)
     return KnownFigure(key=row.key, value=row.value, quantity=row.quantity,
-                       said_by=row.said_by, published=row.published)
+                       said_by=row.said_by, published=row.published and row.published.astimezone(UTC))
 
 
 def _known_actor(row: Any) -> Actor:
@@ -1061,15 +1064,12 @@ class Storage:
             fresh: tuple[list[KnownFigure], list[Actor]] = ([], [])
             for r in conn.exec_driver_sql(self._q.catch_up_pg,
                                           (rule, mark.figures, rule, mark.actors)):
-                if r[0]:
-                    mark.figures = max(mark.figures, r[1])
-                    fresh[0].append(KnownFigure(key=r[2], value=r[3], quantity=r[4],
-                                                said_by=r[5],
-                                                published=r[6] and r[6].astimezone(UTC)))
+                if r.is_figure:
+                    mark.figures = max(mark.figures, r.id)
+                    fresh[0].append(_known_figure(r))
                 else:
-                    mark.actors = max(mark.actors, r[1])
-                    fresh[1].append(Actor(name=r[7], kind=r[8], aliases=tuple(r[9] or ()),
-                                          role=r[10]))
+                    mark.actors = max(mark.actors, r.id)
+                    fresh[1].append(_known_actor(r))
             if recheck is not None and (fresh[0] or fresh[1]):
                 figures, actors = recheck(*fresh)
         unique_figures, unique_actors = _figure_rows(figures), _actor_rows(actors)
