@@ -16,8 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from watcher.config import Config
 from watcher.core import CycleReport, DeliveryReport, Engine, utcnow
 from watcher.errors import StorageError, WatcherError
@@ -142,6 +140,8 @@ class Service:
         cfg = self.config
         rules = load_rules_logged(cfg.rules_dir)
         self.engine = engine = build_engine(cfg, storage, rules)
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler  # `poll --once` needs none
+
         scheduler = AsyncIOScheduler(timezone="UTC")
         # A cycle may outlast the tick (a cold start with thousands of feeds): the next tick
         # then sees it running and returns at once, rather than APScheduler warning every

@@ -7,13 +7,17 @@ typical news item. Call ``extract(title + "\\n\\n" + text)`` to cover an item's 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from watcher.errors import WatcherError
-from watcher.extract.actors import ActorFinder, Mention
-from watcher.extract.figures import FigureFinder
-from watcher.extract.text import clean, sentences
 from watcher.models import Extraction
+
+if TYPE_CHECKING:
+    from watcher.extract.actors import Mention
+
+# The finders (actors.py, figures.py and their patterns) are imported by RuleExtractor, not
+# here: a process that never analyses an item (a cycle of 304s, a parse worker, the CLI's
+# other commands) does not pay for them at start-up.
 
 log = logging.getLogger("watcher.extract")
 
@@ -28,12 +32,17 @@ class RuleExtractor:
     """Gazetteer + patterns. Build once (loads the gazetteer, ~50 ms); ``extract`` is thread-safe."""
 
     def __init__(self) -> None:
+        from watcher.extract.actors import ActorFinder
+        from watcher.extract.figures import FigureFinder
+        from watcher.extract.text import clean, sentences
+
         self._actors = ActorFinder()
         self._figures = FigureFinder()
+        self._clean, self._sentences = clean, sentences
 
     def mentions(self, text: str) -> list[Mention]:
         """Every actor mention (with spans) in the cleaned ``text``."""
-        return self._actors.mentions(clean(text))
+        return self._actors.mentions(self._clean(text))
 
     def well_known(self, name: str) -> bool:
         """Whether ``name`` is in the gazetteer (a country, a leader, a big organisation: actors
@@ -41,10 +50,10 @@ class RuleExtractor:
         return self._actors.well_known(name)
 
     def extract(self, text: str) -> Extraction:
-        cleaned = clean(text)
+        cleaned = self._clean(text)
         mentions = self._actors.mentions(cleaned)
         actors = self._actors.actors(mentions)
-        figures = self._figures.figures(cleaned, sentences(cleaned), mentions)
+        figures = self._figures.figures(cleaned, self._sentences(cleaned), mentions)
         return Extraction(actors=actors, figures=tuple(figures))
 
 

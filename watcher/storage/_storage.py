@@ -19,13 +19,14 @@ import hashlib
 import json
 import logging
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
 from sqlalchemy import (
     Table,
@@ -40,8 +41,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql as pg
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import StaticPool
@@ -69,6 +68,10 @@ from .schema import hits as hits_t
 from .schema import items as items_t
 from .schema import outbox as outbox_t
 
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql as pg
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
 log = logging.getLogger("watcher.storage")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -84,6 +87,10 @@ PG_CONNECT_TIMEOUT_S = 10
 # on connecting, not a startup option: PgBouncer refuses unknown startup parameters.
 PG_SESSION_SETUP = "SET synchronous_commit TO off"
 _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter limit
+# rows per multi-row INSERT on SQLite, at most: under its bound-parameter limit (32,766 since
+# 3.32, 999 before)
+_VALUES_ROWS = 500
+_SQLITE_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 _SQLITE_BEGIN_OPTION = "watcher_sqlite_begin"
 # Alembic keeps its migration context in module globals: one migration at a time per process.
 _MIGRATE_LOCK = threading.Lock()
@@ -119,16 +126,17 @@ class _Statements:
     building an INSERT ... ON CONFLICT (its ``excluded`` alias, its cache key) costs more
     than running it. Executed with parameter dicts."""
 
-    def __init__(self, insert: Callable[[Table], Any], dialect: Dialect) -> None:
-        i, h, f, a, o, t = items_t, hits_t, figures_t, actors_t, outbox_t, feeds_t
+    def __init__(self, dialect: Dialect) -> None:
+        i, f, a, t = items_t, figures_t, actors_t, feeds_t
         # new items go to the driver as tuples: its own placeholders, timestamps converted
         # by the column type's own bind processor (the same text or value Core would send)
         columns = ("feed_id", "key", "key_hash", "title", "link", "published", "text",
                    "content_hash", "first_seen_at", "updated_at", "analysed")
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.new_items_sql = (
-            f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-            " ON CONFLICT (feed_id, key_hash) DO NOTHING")
+        # SQLite: multi-row VALUES (see _insert_values), the ids of the rows it inserted
+        # coming back with it
+        self.new_items_sqlite = (f"INSERT INTO items ({', '.join(columns)})",
+                                 "ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash")
         # PostgreSQL: one statement for a feed's new items, whatever their number: columns
         # as arrays, sent in binary (the text form escapes every string in Python), the ids
         # of the rows it inserted coming back with it
@@ -140,34 +148,53 @@ class _Statements:
             " ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash")
         self.existing_items_pg = ("SELECT id, key_hash, content_hash FROM items"
                                   " WHERE feed_id = %b AND key_hash = ANY(%b::text[])")
+        # SQLite: the keys as one JSON array parameter (json_each), looked up in the unique
+        # index one by one
+        self.existing_items_sqlite = (
+            "SELECT id, key_hash, content_hash FROM items"
+            " WHERE feed_id = ? AND key_hash IN (SELECT value FROM json_each(?))")
         process = i.c.published.type.bind_processor(dialect)
         self.timestamp: Callable[[datetime | None], Any] = process or (lambda value: value)
-        hit = insert(h)
-        self.hit = hit.on_conflict_do_update(
-            index_elements=["rule", "item_id"],
-            set_={"matched": hit.excluded.matched, "updated_at": hit.excluded.updated_at})
-        self.figures = (insert(f).on_conflict_do_nothing(index_elements=["rule", "key", "value"])
-                        .returning(f.c.key, f.c.value))
-        self.actors = (insert(a).on_conflict_do_nothing(index_elements=["rule", "name_norm"])
-                       .returning(a.c.name_norm))
-        # PostgreSQL's hit, for the driver (see Storage._learn_pg). What instances learn for
-        # one rule is decided one transaction at a time: a hit with news takes the rule's lock
-        # (the schema's own, so several watcher schemas in one database are apart).
-        self.hit_pg = (
+        # SQLite: a hit's new figures and actors, rows as one multi-row VALUES each (see
+        # _values_sql), the rows it inserted coming back
+        self.figures_sqlite = (
+            "INSERT INTO figures (rule, key, value, quantity, text, qualifier, said_by, unit,"
+            " item_id, published, first_seen_at)",
+            "ON CONFLICT (rule, key, value) DO NOTHING RETURNING key, value")
+        self.actors_sqlite = (
+            "INSERT INTO actors (rule, name, name_norm, kind, aliases, role, item_id,"
+            " first_seen_at)", "ON CONFLICT (rule, name_norm) DO NOTHING RETURNING name_norm")
+        # A hit and its alert, for the driver (see Storage._learn_pg, _learn_sqlite and
+        # _record_hit); JSON values go as text. What instances learn for one rule is decided
+        # one transaction at a time: on PostgreSQL a hit with news takes the rule's lock (the
+        # schema's own, so several watcher schemas in one database are apart).
+        json_mark = f"{mark}::json" if mark == "%s" else mark
+        self.hit_sql = (
             "INSERT INTO hits (rule, item_id, matched, created_at, updated_at)"
-            " VALUES (%s, %s, %s::json, %s, %s) ON CONFLICT (rule, item_id)"
+            f" VALUES ({mark}, {mark}, {json_mark}, {mark}, {mark}) ON CONFLICT (rule, item_id)"
             " DO UPDATE SET matched = excluded.matched, updated_at = excluded.updated_at")
+        self.outbox_sql = (
+            "INSERT INTO outbox (alert_id, channel, payload, status, attempts, next_attempt_at,"
+            f" created_at) VALUES ({mark}, {mark}, {json_mark}, 'pending', 0, {mark}, {mark})"
+            " ON CONFLICT (alert_id, channel) DO NOTHING")
         self.hit_locking_pg = (
-            f"WITH hit AS ({self.hit_pg} RETURNING 1) SELECT pg_advisory_xact_lock(hashtext("
+            f"WITH hit AS ({self.hit_sql} RETURNING 1) SELECT pg_advisory_xact_lock(hashtext("
             "'watcher.rule:' || coalesce(current_schema(), '') || ':' || %s)) FROM hit")
-        # what was learnt past a mark, figures and actors in one result (rows for
-        # _known_figure / _known_actor, told apart by is_figure)
-        self.catch_up_pg = (
+        # what was learnt past a mark, figures and actors in one result, told apart by
+        # is_figure (see Storage._catch_up)
+        self.catch_up_sql = (
             "SELECT true AS is_figure, id, key, value, quantity, said_by,"
             " coalesce(published, first_seen_at) AS published, NULL AS name, NULL AS kind,"
-            " NULL AS aliases, NULL AS role FROM figures WHERE rule = %s AND id > %s"
+            f" NULL AS aliases, NULL AS role FROM figures WHERE rule = {mark} AND id > {mark}"
             " UNION ALL SELECT false, id, NULL, NULL, NULL, NULL, NULL, name, kind, aliases, role"
-            " FROM actors WHERE rule = %s AND id > %s ORDER BY id")
+            f" FROM actors WHERE rule = {mark} AND id > {mark} ORDER BY id")
+        # what SQLite's driver gives for a timestamp (text) and a JSON column (text) -> values
+        # (PostgreSQL's gives datetimes and parsed JSON)
+        self.read_timestamp: Callable[[Any], datetime | None] | None = None
+        self.read_json: Callable[[Any], Any] | None = None
+        if mark == "?":
+            self.read_timestamp = f.c.published.type.result_processor(dialect, None)
+            self.read_json = a.c.aliases.type.result_processor(dialect, None)
         # a hit's new figures and actors, columns as binary arrays, one statement
         self.learn_pg = (
             "WITH f AS (INSERT INTO figures (rule, key, value, quantity, text, qualifier,"
@@ -198,18 +225,6 @@ class _Statements:
             .order_by(a.c.first_seen_at, a.c.id))
         self.mark_analysed = (update(i).where(i.c.id.in_(bindparam("b_ids", expanding=True)))
                               .values(analysed=True))
-        self.figures_since = (
-            select(*self.figure_columns)
-            .where(f.c.rule == bindparam("b_rule"), f.c.id > bindparam("b_since"))
-            .order_by(f.c.id))
-        self.actors_since = (
-            select(*self.actor_columns)
-            .where(a.c.rule == bindparam("b_rule"), a.c.id > bindparam("b_since"))
-            .order_by(a.c.id))
-        self.outbox = insert(o).on_conflict_do_nothing(index_elements=["alert_id", "channel"])
-        self.existing_items = (select(i.c.id, i.c.key_hash, i.c.content_hash)
-                               .where(i.c.feed_id == bindparam("b_feed_id"),
-                                      i.c.key_hash.in_(bindparam("b_hashes", expanding=True))))
         self.changed_items = update(i).where(i.c.id == bindparam("b_id")).values(
             title=bindparam("b_title"), link=bindparam("b_link"),
             published=bindparam("b_published"), text=bindparam("b_text"),
@@ -250,9 +265,8 @@ def _key_hash(key: str) -> str:
 
 
 def _known_figure(row: Any) -> KnownFigure:
-    # in UTC also from the driver's own rows (in the session's time zone)
     return KnownFigure(key=row.key, value=row.value, quantity=row.quantity,
-                       said_by=row.said_by, published=row.published and row.published.astimezone(UTC))
+                       said_by=row.said_by, published=row.published)
 
 
 def _known_actor(row: Any) -> Actor:
@@ -283,6 +297,28 @@ def _actor_rows(actors: Iterable[Actor]) -> dict[str, Actor]:
 def _chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+@functools.lru_cache(maxsize=64)
+def _values_sql(head: str, tail: str, width: int, rows: int) -> str:
+    """``head VALUES (?, ...), ... tail`` for ``rows`` rows of ``width`` values (SQLite)."""
+    row = "(" + ", ".join("?" * width) + ")"
+    return f"{head} VALUES {', '.join([row] * rows)} {tail}"
+
+
+def _insert_values(conn: Connection, statement: tuple[str, str],
+                   rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """Insert ``rows`` with multi-row VALUES statements (SQLite; as few as its parameter
+    limit allows); the rows their RETURNING clause gives back."""
+    head, tail = statement
+    returned: list[Any] = []
+    if not rows:
+        return returned
+    width = len(rows[0])
+    for chunk in _chunks(rows, min(_VALUES_ROWS, _SQLITE_PARAMETERS // width)):
+        sql = _values_sql(head, tail, width, len(chunk))
+        returned.extend(conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row)))
+    return returned
 
 
 class Storage:
@@ -352,7 +388,7 @@ class Storage:
         self._instance_warned = False
         # .conn: the connection of this thread's batch(); .held: of its connection()
         self._batch = threading.local()
-        self._q = _Statements(self._insert, self._engine.dialect)
+        self._q = _Statements(self._engine.dialect)
         if self._pg and pg_setup:
             event.listen(self._engine, "connect", _pg_on_connect)
         if self._sqlite:
@@ -482,8 +518,15 @@ class Storage:
             conn.exec_driver_sql("SET LOCAL synchronous_commit TO on")
 
     def _insert(self, table: Table) -> pg.Insert | sqlite_dialect.Insert:
-        """An INSERT supporting ON CONFLICT for the current backend."""
-        return pg.insert(table) if self._pg else sqlite_dialect.insert(table)
+        """An INSERT supporting ON CONFLICT for the current backend (the dialect's module is
+        imported here: a SQLite deployment never loads PostgreSQL's)."""
+        if self._pg:
+            from sqlalchemy.dialects import postgresql as pg
+
+            return pg.insert(table)
+        from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+        return sqlite_dialect.insert(table)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -850,11 +893,8 @@ class Storage:
                     feed_id, now_db, now_db, *columns[1:8], columns[10]))
                 inserted = {h: row_id for row_id, h in result}
             elif new_rows:
-                conn.exec_driver_sql(self._q.new_items_sql, new_rows)
-                sent = {row[2]: row[7] for row in new_rows}  # key hash -> content hash
-                for h, found in self._items_by_hash(conn, feed_id, list(sent)).items():
-                    if found.content_hash == sent[h]:
-                        inserted[h] = found.id
+                inserted = {h: row_id for row_id, h in
+                            _insert_values(conn, self._q.new_items_sqlite, new_rows)}
             if changed:
                 conn.execute(self._q.changed_items, changed)
         out: list[StoredItem] = []
@@ -876,10 +916,9 @@ class Storage:
             for row in conn.exec_driver_sql(self._q.existing_items_pg, (feed_id, key_hashes)):
                 found[row.key_hash] = row
             return found
-        for chunk in _chunks(key_hashes, _IN_CHUNK):
-            for row in conn.execute(self._q.existing_items,
-                                    {"b_feed_id": feed_id, "b_hashes": chunk}):
-                found[row.key_hash] = row
+        for row in conn.exec_driver_sql(self._q.existing_items_sqlite,
+                                        (feed_id, json.dumps(key_hashes))):
+            found[row.key_hash] = row
         return found
 
     @_storage_op("read items awaiting analysis")
@@ -1002,12 +1041,11 @@ class Storage:
         alert_id = payload.get("id")
         if alert_id is None or alert_id == "":
             raise ValueError("the alert payload must contain a non-empty 'id'")
-        rows = [{"alert_id": str(alert_id), "channel": channel, "payload": payload,
-                 "status": "pending", "attempts": 0, "next_attempt_at": now,
-                 "created_at": now}
-                for channel in dict.fromkeys(channels)]
+        now_db = self._q.timestamp(now)
+        body = json.dumps(payload)
+        rows = [(str(alert_id), channel, body, now_db, now_db) for channel in dict.fromkeys(channels)]
         if rows:
-            conn.execute(self._q.outbox, rows)
+            conn.exec_driver_sql(self._q.outbox_sql, rows)
         log.debug("alert %s queued for %d channel(s)", alert_id, len(rows))
         return payload
 
@@ -1015,12 +1053,15 @@ class Storage:
                       matched: Sequence[str], figures: Sequence[Figure],
                       actors: Sequence[Actor], now: datetime, mark: KnowledgeMark | None,
                       recheck: Recheck | None) -> tuple[list[Figure], list[Actor]]:
-        """The hit, and the figures and actors the rule did not know: one statement each.
-        The mark moves only past rows read back: SQLite gives out again the ids of rows a
-        rolled-back savepoint inserted, so the next catch-up reads this hit's rows back
-        (which changes nothing)."""
-        conn.execute(self._q.hit, {"rule": rule, "item_id": item.id, "matched": list(matched),
-                                   "created_at": now, "updated_at": now})
+        """The hit, and the figures and actors the rule did not know: one statement each,
+        straight to the driver (SQLAlchemy Core's per-call and per-row work cost several times
+        the statements, benchmarks/bench_storage.py). The mark moves only past rows read back:
+        SQLite gives out again the ids of rows a rolled-back savepoint inserted, so the next
+        catch-up reads this hit's rows back (which changes nothing)."""
+        ts = self._q.timestamp
+        now_db = ts(now)
+        conn.exec_driver_sql(self._q.hit_sql,
+                             (rule, item.id, json.dumps(list(matched)), now_db, now_db))
         if (figures or actors) and mark is not None:
             fresh = self._catch_up(conn, rule, mark)
             if recheck is not None and (fresh[0] or fresh[1]):
@@ -1029,18 +1070,18 @@ class Storage:
         inserted: set[tuple[str, float]] = set()
         names: set[str] = set()
         if fig_rows:
-            inserted = {(r.key, float(r.value)) for r in conn.execute(self._q.figures, [
-                {"rule": rule, "key": fig.key, "value": float(fig.value),
-                 "quantity": fig.quantity, "text": fig.text, "qualifier": fig.qualifier,
-                 "said_by": fig.said_by, "unit": fig.unit, "item_id": item.id,
-                 "published": item.item.published, "first_seen_at": now}
-                for _k, fig in sorted(fig_rows.items(), key=lambda kv: kv[0])])}
+            published = ts(item.item.published)
+            inserted = {(key, float(value)) for key, value in _insert_values(
+                conn, self._q.figures_sqlite,
+                [(rule, fig.key, float(fig.value), fig.quantity, fig.text, fig.qualifier,
+                  fig.said_by, fig.unit, item.id, published, now_db)
+                 for _k, fig in sorted(fig_rows.items(), key=lambda kv: kv[0])])}
         if actor_rows:
-            names = {r.name_norm for r in conn.execute(self._q.actors, [
-                {"rule": rule, "name": actor.name, "name_norm": norm, "kind": actor.kind,
-                 "aliases": list(actor.aliases), "role": actor.role, "item_id": item.id,
-                 "first_seen_at": now}
-                for norm, actor in sorted(actor_rows.items(), key=lambda kv: kv[0])])}
+            names = {norm for (norm,) in _insert_values(
+                conn, self._q.actors_sqlite,
+                [(rule, actor.name, norm, actor.kind, json.dumps(list(actor.aliases)),
+                  actor.role, item.id, now_db)
+                 for norm, actor in sorted(actor_rows.items(), key=lambda kv: kv[0])])}
         return ([fig for k, fig in fig_rows.items() if k in inserted],
                 [actor for norm, actor in actor_rows.items() if norm in names])
 
@@ -1056,20 +1097,12 @@ class Storage:
         now_db = ts(now)
         news = bool(figures or actors)
         hit = (rule, item.id, json.dumps(list(matched)), now_db, now_db)
-        conn.exec_driver_sql(self._q.hit_locking_pg if news else self._q.hit_pg,
+        conn.exec_driver_sql(self._q.hit_locking_pg if news else self._q.hit_sql,
                              (*hit, rule) if news else hit)
         if not news:
             return [], []
         if mark is not None:
-            fresh: tuple[list[KnownFigure], list[Actor]] = ([], [])
-            for r in conn.exec_driver_sql(self._q.catch_up_pg,
-                                          (rule, mark.figures, rule, mark.actors)):
-                if r.is_figure:
-                    mark.figures = max(mark.figures, r.id)
-                    fresh[0].append(_known_figure(r))
-                else:
-                    mark.actors = max(mark.actors, r.id)
-                    fresh[1].append(_known_actor(r))
+            fresh = self._catch_up(conn, rule, mark)
             if recheck is not None and (fresh[0] or fresh[1]):
                 figures, actors = recheck(*fresh)
         unique_figures, unique_actors = _figure_rows(figures), _actor_rows(actors)
@@ -1107,15 +1140,23 @@ class Storage:
         """What was learnt for ``rule`` past ``mark`` (which moves past it). Complete only
         under the rule's lock: every row of the rule is inserted under it, so row ids are
         given out in the order their transactions commit."""
-        figures = conn.execute(self._q.figures_since,
-                               {"b_rule": rule, "b_since": mark.figures}).all()
-        actors = conn.execute(self._q.actors_since,
-                              {"b_rule": rule, "b_since": mark.actors}).all()
-        if figures:
-            mark.figures = max(r.id for r in figures)
-        if actors:
-            mark.actors = max(r.id for r in actors)
-        return [_known_figure(r) for r in figures], [_known_actor(r) for r in actors]
+        fresh: tuple[list[KnownFigure], list[Actor]] = ([], [])
+        read_timestamp, read_json = self._q.read_timestamp, self._q.read_json
+        for r in conn.exec_driver_sql(self._q.catch_up_sql,
+                                      (rule, mark.figures, rule, mark.actors)):
+            if r.is_figure:
+                mark.figures = max(mark.figures, r.id)
+                published = r.published if read_timestamp is None else read_timestamp(r.published)
+                fresh[0].append(KnownFigure(
+                    key=r.key, value=r.value, quantity=r.quantity, said_by=r.said_by,
+                    # in UTC also from PostgreSQL's (in the session's time zone)
+                    published=published and published.astimezone(UTC)))
+            else:
+                mark.actors = max(mark.actors, r.id)
+                aliases = r.aliases if read_json is None else read_json(r.aliases)
+                fresh[1].append(Actor(name=r.name, kind=r.kind, aliases=tuple(aliases or ()),
+                                      role=r.role))
+        return fresh
 
     @_storage_op("list hits")
     def list_hits(self, rule: str | None = None, limit: int | None = None) -> list[HitRecord]:
