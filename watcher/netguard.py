@@ -12,9 +12,11 @@ the same backend.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import socket
+import ssl
 import typing
 from collections.abc import Iterable, Sequence
 
@@ -112,14 +114,22 @@ def guarded_transport(*, allow_private: bool, allow_networks: Sequence[str] = ()
 
     ``transport_kwargs`` go to :class:`httpx.AsyncHTTPTransport` (``limits``, ``http2``,
     ``verify``, ``retries``, ...). Proxies and Unix sockets are refused with the guard on,
-    since the guard could not see the final destination.
+    since the guard could not see the final destination. Without ``verify``, every transport
+    shares one default TLS context (each new one reads the CA bundle again: tens of ms).
     """
+    transport_kwargs.setdefault("verify", default_tls_context())
     if allow_private:
         return httpx.AsyncHTTPTransport(**transport_kwargs)
     for option in ("proxy", "uds"):
         if transport_kwargs.pop(option, None) is not None:
             raise ValueError(f"{option!r} cannot be combined with the address guard")
     return _GuardedTransport(allow_networks=tuple(allow_networks), **transport_kwargs)
+
+
+@functools.cache
+def default_tls_context() -> ssl.SSLContext:
+    """httpx's default TLS context (certificate checks on), built once per process."""
+    return httpx.create_ssl_context()
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

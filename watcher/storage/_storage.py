@@ -231,12 +231,13 @@ class _Statements:
             content_hash=bindparam("b_content_hash"), updated_at=bindparam("b_updated_at"),
             analysed=bindparam("b_analysed"))
         self.feed_name = select(t.c.name).where(t.c.id == bindparam("b_feed_id"))
-        success: dict[str, Any] = {name: bindparam(f"b_{name}") for name in (
-            "last_polled_at", "last_success_at", "next_poll_at", "etag", "last_modified",
-            "error_count", "last_error")}
-        self.feed_success = update(t).where(t.c.id == bindparam("b_id")).values(**success)
-        self.feed_success_moved = (update(t).where(t.c.id == bindparam("b_id"))
-                                   .values(**success, url=bindparam("b_url")))
+        # a successful poll (see Storage._success_row), for the driver; "moved": with the
+        # new URL of a permanent redirect
+        success = ("UPDATE feeds SET last_polled_at = {m}, last_success_at = {m},"
+                   " next_poll_at = {m}, etag = {m}, last_modified = {m}, error_count = 0,"
+                   " last_error = {m}{url} WHERE id = {m}")
+        self.feed_success = success.format(m=mark, url="")
+        self.feed_success_moved = success.format(m=mark, url=f", url = {mark}")
 
 
 def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
@@ -737,34 +738,28 @@ class Storage:
         are skipped."""
         if not polls:
             return
-        plain: list[dict[str, Any]] = []
-        moved: list[dict[str, Any]] = []
+        rows: dict[str, list[tuple[Any, ...]]] = {}
         for feed_id, now, success in polls:
-            params = self._success_params(feed_id, now, success)
-            (moved if "b_url" in params else plain).append(params)
+            sql, row = self._success_row(feed_id, now, success)
+            rows.setdefault(sql, []).append(row)
         with self._write() as conn:
-            if plain:
-                conn.execute(self._q.feed_success, plain)
-            if moved:
-                conn.execute(self._q.feed_success_moved, moved)
+            for sql, params in rows.items():
+                conn.exec_driver_sql(sql, params)
 
-    @staticmethod
-    def _success_params(feed_id: int, now: datetime, success: PollSuccess) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "b_id": feed_id, "b_last_polled_at": now, "b_last_success_at": now,
-            "b_next_poll_at": success.next_poll_at, "b_etag": success.etag,
-            "b_last_modified": success.last_modified, "b_error_count": 0,
-            "b_last_error": success.warning,
-        }
+    def _success_row(self, feed_id: int, now: datetime, success: PollSuccess
+                     ) -> tuple[str, tuple[Any, ...]]:
+        """The statement recording a successful poll, and its parameters."""
+        ts = self._q.timestamp
+        now_db = ts(now)
+        values = (now_db, now_db, ts(success.next_poll_at), success.etag, success.last_modified,
+                  success.warning)
         if success.new_url:
-            params["b_url"] = success.new_url
-        return params
+            return self._q.feed_success_moved, (*values, success.new_url, feed_id)
+        return self._q.feed_success, (*values, feed_id)
 
     def _record_success(self, conn: Connection, feed_id: int, now: datetime,
                         success: PollSuccess) -> None:
-        params = self._success_params(feed_id, now, success)
-        stmt = self._q.feed_success_moved if "b_url" in params else self._q.feed_success
-        result = conn.execute(stmt, params)
+        result = conn.exec_driver_sql(*self._success_row(feed_id, now, success))
         if result.rowcount == 0:
             raise StorageError(f"no feed with id {feed_id}")
 
