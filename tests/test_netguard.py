@@ -185,3 +185,18 @@ def test_proxy_cannot_be_combined_with_the_guard() -> None:
         guarded_transport(allow_private=False, proxy="http://127.0.0.1:3128")
     with pytest.raises(ValueError):
         GuardedBackend(allow_networks=["not a network"])
+
+
+def test_transports_share_one_tls_context_unless_given_their_own() -> None:
+    """Every transport without ``verify`` uses the process's one default context (building
+    one reads the CA bundle); one given its own context uses that."""
+    import ssl
+
+    plain = guarded_transport(allow_private=True)
+    guarded = guarded_transport(allow_private=False)
+    shared = plain._pool._ssl_context  # type: ignore[attr-defined]  # white-box: the pool holds it
+    assert isinstance(shared, ssl.SSLContext)
+    assert shared.verify_mode == ssl.CERT_REQUIRED and shared.check_hostname
+    assert guarded._pool._ssl_context is shared  # type: ignore[attr-defined]
+    own = ssl.create_default_context()
+    assert guarded_transport(allow_private=False, verify=own)._pool._ssl_context is own  # type: ignore[attr-defined]

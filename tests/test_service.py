@@ -108,3 +108,27 @@ def test_health_counts_a_long_cycle_that_makes_progress_as_alive(
         assert service.health()[0] is False
     finally:
         storage.close()
+
+
+def test_start_up_imports_only_what_a_cycle_of_304s_needs(tmp_path: Path) -> None:
+    """`poll --once` on SQLite imports neither the extraction finders, APScheduler nor
+    PostgreSQL's dialect until something needs them (start-up time of every short run).
+    (Migrating a new database loads Alembic, which loads every dialect: done beforehand.)"""
+    first = Storage(f"sqlite:///{tmp_path}/w.db")
+    first.migrate()
+    first.close()
+    script = (
+        "import sys\n"
+        "import watcher.cli, watcher.scheduler\n"
+        "from watcher.storage import Storage\n"
+        f"s = Storage('sqlite:///{tmp_path}/w.db'); s.migrate(); s.close()\n"
+        "heavy = ('watcher.extract.actors', 'watcher.extract.figures', 'apscheduler',\n"
+        "         'sqlalchemy.dialects.postgresql')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "from watcher.extract import get_extractor\n"
+        "assert get_extractor().extract('Seoul said 3,000 troops.').figures\n"
+        "print(sorted(m for m in heavy[:2] if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.splitlines()
+    assert out == ["[]", "['watcher.extract.actors', 'watcher.extract.figures']"]

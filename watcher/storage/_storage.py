@@ -124,7 +124,8 @@ class PollSuccess:
 class _Statements:
     """The statements of the hot path (every poll, every hit), built once per Storage:
     building an INSERT ... ON CONFLICT (its ``excluded`` alias, its cache key) costs more
-    than running it. Executed with parameter dicts."""
+    than running it. Core statements take parameter dicts; SQL strings go to the driver
+    with tuples (its own placeholders: ? on SQLite, %s or %b on PostgreSQL)."""
 
     def __init__(self, dialect: Dialect) -> None:
         i, f, a, t = items_t, figures_t, actors_t, feeds_t
