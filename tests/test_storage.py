@@ -268,6 +268,42 @@ def test_sqlite_relative_path_creates_directory_and_sets_pragmas(
         store.close()
 
 
+def test_an_sqlite_library_too_old_or_without_json_is_refused_clearly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library this Python was built with is what it is; the two ways it can fall short
+    are simulated (its version; the JSON functions refused)."""
+    import sqlite3
+
+    import watcher.storage._storage as storage_module
+
+    assert storage_module.sqlite_problem() is None  # this machine's library is fine
+    url = f"sqlite:///{tmp_path}/w.db"
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(StorageError, match=r"SQLite 3\.31\.1 is too old: watcher needs 3\.35"):
+        Storage(url)
+    monkeypatch.undo()
+
+    real_connect = sqlite3.connect
+
+    class NoJson:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.con = real_connect(*args, **kwargs)
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if "json_each" in sql:
+                raise sqlite3.OperationalError("no such table: json_each")
+            return self.con.execute(sql, *args)
+
+        def close(self) -> None:
+            self.con.close()
+
+    monkeypatch.setattr(storage_module.sqlite3, "connect", NoJson)
+    with pytest.raises(StorageError, match="built without its JSON functions"):
+        Storage(url)
+    assert not (tmp_path / "w.db").exists()  # nothing was created
+
+
 def test_foreign_keys_are_enforced(storage: Storage) -> None:
     ghost = StoredItem(id=987654, feed_id=1, feed_name="none", item=item("g"), status="new")
     with pytest.raises(StorageError):

@@ -22,7 +22,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -91,6 +91,7 @@ _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's bound-parameter l
 # 3.32, 999 before)
 _VALUES_ROWS = 500
 _SQLITE_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
+SQLITE_MIN_VERSION = (3, 35)  # INSERT ... RETURNING; the JSON functions are checked too
 _SQLITE_BEGIN_OPTION = "watcher_sqlite_begin"
 # Alembic keeps its migration context in module globals: one migration at a time per process.
 _MIGRATE_LOCK = threading.Lock()
@@ -323,6 +324,20 @@ def _insert_values(conn: Connection, statement: tuple[str, str],
     return returned
 
 
+def sqlite_problem() -> str | None:
+    """Why the SQLite library Python was built with cannot hold watcher's database (None:
+    it can): the hot path needs INSERT ... RETURNING (3.35) and the JSON functions."""
+    if sqlite3.sqlite_version_info < SQLITE_MIN_VERSION:
+        return (f"SQLite {sqlite3.sqlite_version} is too old: watcher needs "
+                f"{'.'.join(map(str, SQLITE_MIN_VERSION))} or newer")
+    try:
+        with closing(sqlite3.connect(":memory:")) as con:
+            con.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.Error:
+        return f"SQLite {sqlite3.sqlite_version} was built without its JSON functions"
+    return None
+
+
 class Storage:
     """The database behind watcher. See the module docstring.
 
@@ -383,6 +398,10 @@ class Storage:
             self._catch = (SQLAlchemyError, dbapi_error)
         self._sqlite = backend == "sqlite"
         self._pg = backend == "postgresql"
+        if self._sqlite and (problem := sqlite_problem()) is not None:
+            self._engine.dispose()
+            raise StorageError(f"cannot use database {self._where}: {problem}; "
+                               "use a newer Python build or PostgreSQL")
         self._sqlite_file: Path | None = None
         if self._sqlite and not in_memory and not database.startswith("file:"):
             self._sqlite_file = Path(database).expanduser().resolve()
