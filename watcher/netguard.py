@@ -117,7 +117,8 @@ def guarded_transport(*, allow_private: bool, allow_networks: Sequence[str] = ()
     since the guard could not see the final destination. Without ``verify``, every transport
     shares one default TLS context (each new one reads the CA bundle again: tens of ms).
     """
-    transport_kwargs.setdefault("verify", default_tls_context())
+    if "verify" not in transport_kwargs:
+        transport_kwargs["verify"] = default_tls_context()
     if allow_private:
         return httpx.AsyncHTTPTransport(**transport_kwargs)
     for option in ("proxy", "uds"):

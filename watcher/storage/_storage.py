@@ -212,7 +212,7 @@ class _Statements:
             " ON CONFLICT (rule, name_norm) DO NOTHING RETURNING id, name_norm)"
             " SELECT true, id, key, value, NULL FROM f"
             " UNION ALL SELECT false, id, NULL, NULL, name_norm FROM a")
-        # what a rule knows (rows for _known_figure / _known_actor), and what it learnt lately
+        # what a rule knows (rows for _known_figure / _known_actor; see Storage.knowledge)
         self.figure_columns = (f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
                                func.coalesce(f.c.published, f.c.first_seen_at,
                                              type_=f.c.first_seen_at.type).label("published"))
@@ -267,13 +267,19 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _known_figure(row: Any) -> KnownFigure:
+def _known_figure(row: Any, read_timestamp: Callable[[Any], datetime | None] | None = None
+                  ) -> KnownFigure:
+    """A figure row (Core's, or the driver's: SQLite's text read with ``read_timestamp``),
+    dated in UTC (PostgreSQL's driver gives the session's time zone)."""
+    published = row.published if read_timestamp is None else read_timestamp(row.published)
     return KnownFigure(key=row.key, value=row.value, quantity=row.quantity,
-                       said_by=row.said_by, published=row.published)
+                       said_by=row.said_by, published=published and published.astimezone(UTC))
 
 
-def _known_actor(row: Any) -> Actor:
-    return Actor(name=row.name, kind=row.kind, aliases=tuple(row.aliases or ()), role=row.role)
+def _known_actor(row: Any, read_json: Callable[[Any], Any] | None = None) -> Actor:
+    """An actor row (Core's, or the driver's: SQLite's JSON text read with ``read_json``)."""
+    aliases = row.aliases if read_json is None else read_json(row.aliases)
+    return Actor(name=row.name, kind=row.kind, aliases=tuple(aliases or ()), role=row.role)
 
 
 def _name_norm(name: str) -> str:
@@ -1161,16 +1167,10 @@ class Storage:
                                       (rule, mark.figures, rule, mark.actors)):
             if r.is_figure:
                 mark.figures = max(mark.figures, r.id)
-                published = r.published if read_timestamp is None else read_timestamp(r.published)
-                fresh[0].append(KnownFigure(
-                    key=r.key, value=r.value, quantity=r.quantity, said_by=r.said_by,
-                    # in UTC also from PostgreSQL's (in the session's time zone)
-                    published=published and published.astimezone(UTC)))
+                fresh[0].append(_known_figure(r, read_timestamp))
             else:
                 mark.actors = max(mark.actors, r.id)
-                aliases = r.aliases if read_json is None else read_json(r.aliases)
-                fresh[1].append(Actor(name=r.name, kind=r.kind, aliases=tuple(aliases or ()),
-                                      role=r.role))
+                fresh[1].append(_known_actor(r, read_json))
         return fresh
 
     @_storage_op("list hits")
