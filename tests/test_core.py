@@ -4,7 +4,7 @@ surprise never stopping the others. Storage is real (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -248,6 +248,88 @@ def test_what_the_matched_rules_know_is_read_once_per_batch(
     report = asyncio.run(engine.poll())
     assert report.hits == 4 * 3 and report.feeds == 4
     assert reads == [["nk-a", "nk-b", "nk-c"]]   # not once per rule, nor per item
+
+
+class TrickleFetcher:
+    """Answers every feed after its own delay (``step`` seconds times its number): feeds
+    arrive one by one, as from a network."""
+
+    def __init__(self, answer: Callable[[FeedState], FetchResult], step: float) -> None:
+        self.answer, self.step = answer, step
+
+    async def fetch(self, feed: FeedState) -> FetchResult:
+        await asyncio.sleep(self.step * int(feed.name[1:]))
+        return self.answer(feed)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def counting_batches(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every batch of feeds the engine records, in order."""
+    sizes: list[int] = []
+    process = engine._process_batch
+
+    def counting(fetched: Sequence[Any], *args: Any) -> None:
+        sizes.append(len(fetched))
+        process(fetched, *args)
+
+    monkeypatch.setattr(engine, "_process_batch", counting)
+    return sizes
+
+
+def test_feeds_arriving_one_by_one_are_recorded_in_batches(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies that trickle in are gathered into transactions of several feeds (not one
+    each), and 304s wait for a batch with something to store or for a full batch of them."""
+    n = 40
+    storage.sync_feeds([FeedConfig(name=f"f{i}", url=f"https://n{i}.example/rss", interval=900)
+                        for i in range(n)], T0)
+
+    def body(feed: FeedState) -> FetchResult:
+        return FetchResult(url=feed.url, status=200,
+                           content=rss(f"North Korean troops: {feed.name} in Russia", "Weather"))
+
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=TrickleFetcher(body, 0.002),
+                    notifiers=[], extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+    sizes = counting_batches(engine, monkeypatch)
+    report = asyncio.run(engine.poll())
+    assert report.feeds == n and report.new_items == 2 * n and report.hits == n
+    assert sum(sizes) == n
+    assert len(sizes) <= n // core.STORE_MIN + 1, sizes   # one each would be 40
+
+    # The next cycle: every feed answers 304, one by one.
+    later = T0 + timedelta(hours=1)
+
+    def unchanged(feed: FeedState) -> FetchResult:
+        return FetchResult(url=feed.url, status=304, content=None)
+
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=TrickleFetcher(unchanged, 0.002),
+                    notifiers=[], extractor=get_extractor(), clock=lambda: later,
+                    parse_workers=0)
+    monkeypatch.setattr(core, "STORE_BATCH", 15)
+    sizes = counting_batches(engine, monkeypatch)
+    report = asyncio.run(engine.poll())
+    assert report.feeds == n and report.not_modified == n
+    assert sum(sizes) == n and len(sizes) <= n // 15 + 1, sizes   # one each would be 40
+    assert all(s.last_polled_at == later and s.next_poll_at == later + timedelta(seconds=900)
+               for s in storage.feed_summaries())
+
+
+def test_one_feed_is_recorded_without_waiting_for_more(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch waits for more feeds only while some are still out: the last ones, or a
+    cycle of one feed, are recorded as soon as they arrive."""
+    storage.sync_feeds([FeedConfig(name="f0", url="https://n0.example/rss", interval=900)], T0)
+    monkeypatch.setattr(core, "STORE_GATHER", 60.0)  # a wait would time the test out
+
+    def body(feed: FeedState) -> FetchResult:
+        return FetchResult(url=feed.url, status=200, content=rss("North Korean troops"))
+
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=TrickleFetcher(body, 0),
+                    notifiers=[], extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+    report = asyncio.run(asyncio.wait_for(engine.poll(), 10))
+    assert report.feeds == 1 and report.hits == 1
 
 
 def test_two_engines_finding_the_same_news_at_once_alert_once(db_url: str) -> None:

@@ -5,6 +5,7 @@ alert delivery. Wires the leaf modules together; holds no SQL and no network cod
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -48,6 +49,8 @@ ALERT_LEASE = 300.0
 RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an interrupted cycle
 PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stored, at most
 STORE_BATCH = 50            # feeds recorded in one transaction, at most
+STORE_MIN = 10               # ... and at least, unless STORE_GATHER passes or none are left
+STORE_GATHER = 0.1           # seconds a batch waits for more feeds after its first
 PARSE_POOL_MIN_FEEDS = 8     # smaller batches are parsed in this process: a pool would not pay
 MAX_PARSE_WORKERS = 4
 # Bodies queued per parse worker beyond which this process parses the next one itself: the
@@ -76,6 +79,11 @@ def default_parse_workers() -> int:
 
 # A fetched feed: its state, the fetch outcome and the body parsed and matched (None: not yet)
 _Fetched = tuple[FeedState, FetchResult | FetchError, ParseOutcome | None]
+
+
+def _unchanged(outcome: FetchResult | FetchError) -> bool:
+    """A fetch that brought nothing to store (a 304, or no body)."""
+    return isinstance(outcome, FetchResult) and (outcome.not_modified or outcome.content is None)
 
 
 def utcnow() -> datetime:
@@ -246,8 +254,9 @@ class Engine:
             report.feeds += len(feeds)
             # A pipeline: the event loop keeps fetching (and worker processes parsing) while
             # this thread stores and analyses the feeds already fetched, in the order they
-            # arrive; whatever has arrived when it gets to them is recorded together (one
-            # transaction for up to STORE_BATCH feeds). ``gate`` bounds the bodies in memory.
+            # arrive; what has arrived when it gets to them is recorded together (one
+            # transaction for STORE_MIN to STORE_BATCH feeds). ``gate`` bounds the bodies in
+            # memory.
             pool = self._use_pool(len(feeds))
             gate = asyncio.Semaphore(PIPELINE_DEPTH)
             arrived: deque[asyncio.Future[_Fetched]] = deque()
@@ -263,16 +272,37 @@ class Engine:
                      for feed in feeds}
             for task in tasks:
                 task.add_done_callback(on_done)
+            # Feeds that answered 304 wait for the next batch with something to store, or for
+            # STORE_BATCH of them: a transaction each for a handful of 304s cost more than the
+            # 304s. Until recorded, their lease stands (a crash only has them polled again).
+            held: list[_Fetched] = []
+            gathering_since: float | None = None
+            loop = asyncio.get_running_loop()
             try:
                 while tasks:
-                    if not arrived:
-                        wake.clear()
-                        await wake.wait()
-                        continue
+                    # A transaction is worth STORE_MIN feeds: wait for them (or for every feed
+                    # still out), at most STORE_GATHER seconds after the first one arrived.
+                    if len(arrived) < min(STORE_MIN, len(tasks)):
+                        if arrived and gathering_since is None:
+                            gathering_since = loop.time()
+                        left = (None if gathering_since is None
+                                else gathering_since + STORE_GATHER - loop.time())
+                        if left is None or left > 0:
+                            wake.clear()
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(wake.wait(), left)
+                            continue
+                    gathering_since = None
                     chunk = [arrived.popleft() for _ in range(min(STORE_BATCH, len(arrived)))]
                     tasks.difference_update(chunk)
                     try:
-                        self._process_batch([t.result() for t in chunk], report, knowledge)
+                        held += (t.result() for t in chunk)
+                        if (tasks and len(held) < STORE_BATCH
+                                and all(_unchanged(outcome) for _, outcome, _ in held)):
+                            continue
+                        batch, held = held, []
+                        self._process_batch(batch, report, knowledge)
+                        del batch
                     finally:
                         for _ in chunk:
                             gate.release()
@@ -383,7 +413,7 @@ class Engine:
                               disable=outcome.permanent)
             return None
         ok_next = now + timedelta(seconds=next_poll_delay(feed.interval, 0, None))
-        if outcome.not_modified or outcome.content is None:
+        if _unchanged(outcome):
             report.not_modified += 1
             success = PollSuccess(ok_next, outcome.etag or feed.etag,
                                   outcome.last_modified or feed.last_modified,
