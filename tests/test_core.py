@@ -281,7 +281,7 @@ def counting_batches(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[in
 def test_feeds_arriving_one_by_one_are_recorded_in_batches(
         storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bodies that trickle in are gathered into transactions of several feeds (not one
-    each), and 304s wait for a batch with something to store or for a full batch of them."""
+    each); 304s, a row each, into transactions of STORE_BATCH."""
     n = 40
     storage.sync_feeds([FeedConfig(name=f"f{i}", url=f"https://n{i}.example/rss", interval=900)
                         for i in range(n)], T0)

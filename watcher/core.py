@@ -48,9 +48,9 @@ FEED_LEASE = 600.0           # a claimed feed becomes due again after this if it
 ALERT_LEASE = 300.0
 RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an interrupted cycle
 PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stored, at most
-STORE_BATCH = 50            # feeds recorded in one transaction, at most
-STORE_MIN = 10               # ... and at least, unless STORE_GATHER passes or none are left
-STORE_GATHER = 0.1           # seconds a batch waits for more feeds after its first
+STORE_BATCH = 50             # feeds recorded in one transaction, at most
+STORE_MIN = 10               # ... and at least (STORE_BATCH of 304s), unless none are left
+STORE_GATHER = 0.1           # or this many seconds passed since the first of them arrived
 PARSE_POOL_MIN_FEEDS = 8     # smaller batches are parsed in this process: a pool would not pay
 MAX_PARSE_WORKERS = 4
 # Bodies queued per parse worker beyond which this process parses the next one itself: the
@@ -272,17 +272,16 @@ class Engine:
                      for feed in feeds}
             for task in tasks:
                 task.add_done_callback(on_done)
-            # Feeds that answered 304 wait for the next batch with something to store, or for
-            # STORE_BATCH of them: a transaction each for a handful of 304s cost more than the
-            # 304s. Until recorded, their lease stands (a crash only has them polled again).
-            held: list[_Fetched] = []
             gathering_since: float | None = None
             loop = asyncio.get_running_loop()
             try:
                 while tasks:
-                    # A transaction is worth STORE_MIN feeds: wait for them (or for every feed
-                    # still out), at most STORE_GATHER seconds after the first one arrived.
-                    if len(arrived) < min(STORE_MIN, len(tasks)):
+                    # A transaction is worth several feeds: STORE_MIN, or STORE_BATCH when
+                    # all that arrived answered 304 (a row each). Wait for them, or for every
+                    # feed still out, at most STORE_GATHER seconds after the first arrived.
+                    want = (STORE_BATCH if all(_unchanged(t.result()[1]) for t in arrived)
+                            else STORE_MIN)
+                    if len(arrived) < min(want, len(tasks)):
                         if arrived and gathering_since is None:
                             gathering_since = loop.time()
                         left = (None if gathering_since is None
@@ -296,13 +295,7 @@ class Engine:
                     chunk = [arrived.popleft() for _ in range(min(STORE_BATCH, len(arrived)))]
                     tasks.difference_update(chunk)
                     try:
-                        held += (t.result() for t in chunk)
-                        if (tasks and len(held) < STORE_BATCH
-                                and all(_unchanged(outcome) for _, outcome, _ in held)):
-                            continue
-                        batch, held = held, []
-                        self._process_batch(batch, report, knowledge)
-                        del batch
+                        self._process_batch([t.result() for t in chunk], report, knowledge)
                     finally:
                         for _ in chunk:
                             gate.release()
