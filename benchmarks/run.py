@@ -114,7 +114,7 @@ def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
 
 def measure(name: str, commands: list[list[str]], log: Path, *,
             until: Callable[[], bool] | None = None, timeout: float = 3600,
-            env: dict[str, str] | None = None) -> Result:
+            env: dict[str, str] | None = None, cwd: Path = ROOT) -> Result:
     """Run ``commands`` at once, each in its own process. Without ``until``, the wall time
     ends when the last one exits; with it, when ``until()`` first holds (then they get SIGTERM).
     CPU is the sum over the processes and their children; RSS the peak of the sum of the
@@ -128,7 +128,7 @@ def measure(name: str, commands: list[list[str]], log: Path, *,
             out.write(f"$ {' '.join(cmd)}\n".encode())
             out.flush()
             procs.append(subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                          env=env, cwd=ROOT))
+                                          env=env, cwd=cwd))
         sampler = _RssSampler([p.pid for p in procs])
         sampler.start()
         wall: float | None = None
@@ -449,10 +449,14 @@ def bench_n(n: int, args: argparse.Namespace, feeds_root: Path, base: str, work:
                 config = watcher_config(run_dir / f"run{instances}.yaml", db_url=url,
                                         rules_dir=rules_dir, urls=urls, hook=hooks.url)
                 count = polled_count(url)
+
+                def all_polled(count: Callable[[], int] = count) -> bool:
+                    return count() >= n
+
                 cmd = [WATCHER, "--config", str(config), "run"]
                 show(alerts(measure(f"watcher run x{instances} (postgres)",
                                     [cmd] * instances, logs / f"run{instances}.log",
-                                    until=lambda count=count: count() >= n)))
+                                    until=all_polled)))
 
     if not args.no_reader:
         reader_db = run_dir / "reader.sqlite"
