@@ -1,6 +1,7 @@
 """Older code against this checkout, alternating on one machine: ``watcher poll --once``.
 
     .venv/bin/python benchmarks/ab.py REF [--feeds 1000] [--rounds 4] [--db sqlite|postgres]
+                                          [--pg-rtt MS]
 
 REF (a commit, tag or branch) is checked out in a temporary git worktree. Each round runs a
 cold cycle (a new database) and then a warm one (nothing changed) with REF's code, then the
@@ -9,6 +10,11 @@ prints every wall and CPU time, then the means. This machine's kind drifts in sp
 between two runs of the harness; alternating within one run cancels most of that, which is
 what a change worth 10 % needs. Both sides run with this checkout's Python environment, so a
 change of dependencies is not measured.
+
+``--pg-rtt MS`` puts PostgreSQL "on another host": watcher reaches it through a proxy on
+loopback that delays every byte (benchmarks/latency.py), and the round trip it measures is
+printed. On loopback a round trip costs less than the statements it carries; across a network
+it is what a poll cycle waits for.
 """
 
 from __future__ import annotations
@@ -19,13 +25,16 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import feedgen
 import run  # benchmarks/run.py: nginx, the webhook receiver, configs, measuring
+from latency import DelayProxy
 from run import PY, ROOT, Hooks, Result, measure, nginx, pg_reachable, pg_schema, watcher_config
+from sqlalchemy.engine import make_url
 
 
 @contextmanager
@@ -64,6 +73,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--pg", default=os.environ.get("WATCHER_TEST_DATABASE_URL", run.DEFAULT_PG))
+    parser.add_argument("--pg-rtt", type=float, default=None, metavar="MS",
+                        help="reach PostgreSQL through a proxy adding this round-trip time")
     parser.add_argument("--feed-dir", type=Path, default=Path(tempfile.gettempdir()) /
                         "watcher-bench-feeds", help="where generated feeds are kept and reused")
     parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
@@ -85,7 +96,8 @@ def main() -> None:
                                                  for s in ("old", "new")}
     hooks = Hooks()
     try:
-        with worktree(args.ref) as old_tree, nginx(args.nginx, args.feed_dir, work) as base:
+        with worktree(args.ref) as old_tree, nginx(args.nginx, args.feed_dir, work) as base, \
+                pg_route(args) as args.route:
             trees = {"old": old_tree, "new": ROOT}
             urls = [base + p for p in paths]
             print(f"{args.ref} (old) against this checkout (new): {args.feeds:,} feeds, "
@@ -118,11 +130,53 @@ def main() -> None:
 
 
 @contextmanager
+def pg_route(args: argparse.Namespace) -> Iterator[tuple[str, int] | None]:
+    """The host and port watcher reaches PostgreSQL at: through a delaying proxy with
+    ``--pg-rtt`` (the round trip it gives is measured and printed), else None (direct)."""
+    if args.db != "postgres" or args.pg_rtt is None:
+        yield None
+        return
+    url = make_url(args.pg)
+    with DelayProxy(url.host or "127.0.0.1", url.port or 5432, args.pg_rtt) as proxy:
+        route = ("127.0.0.1", proxy.port)
+        print(f"PostgreSQL through a proxy: {round_trip_ms(args.pg, route):.2f} ms per round "
+              f"trip (asked for {args.pg_rtt:g} ms more than loopback)", flush=True)
+        yield route
+
+
+def routed(url: str, route: tuple[str, int] | None) -> str:
+    if route is None:
+        return url
+    return make_url(url).set(host=route[0], port=route[1]).render_as_string(hide_password=False)
+
+
+def round_trip_ms(base: str, route: tuple[str, int]) -> float:
+    """The median time of a trivial query through ``route``, in milliseconds."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(routed(run.pg_schema_url(base, "public"), route), poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            times = []
+            for _ in range(200):
+                start = time.perf_counter()
+                raw.execute("SELECT 1").fetchall()
+                times.append(time.perf_counter() - start)
+            raw.rollback()
+    finally:
+        engine.dispose()
+    return statistics.median(times) * 1000
+
+
+@contextmanager
 def database(args: argparse.Namespace, sqlite_path: Path) -> Iterator[str]:
     """A new, empty database for one side's round: a SQLite file, or a PostgreSQL schema."""
     if args.db == "postgres":
         with pg_schema(args.pg) as url:
-            yield url
+            yield routed(url, args.route)
         return
     try:
         yield f"sqlite:///{sqlite_path}"

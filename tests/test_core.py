@@ -250,6 +250,34 @@ def test_what_the_matched_rules_know_is_read_once_per_batch(
     assert reads == [["nk-a", "nk-b", "nk-c"]]   # not once per rule, nor per item
 
 
+def test_a_batch_records_its_polls_and_marks_its_items_in_one_call_each(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each storage call is a round trip to the server (or several) on PostgreSQL: a batch
+    of feeds records every successful poll in one call and marks every analysed item in one
+    more, not one per feed."""
+    n = 4
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=many_feeds(storage, n),
+                    notifiers=[], extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+    calls: dict[str, list[int]] = {"record_feed_successes": [], "mark_analysed": []}
+
+    def counting(real: Callable[[Sequence[Any]], None], sizes: list[int]
+                 ) -> Callable[[Sequence[Any]], None]:
+        def call(rows: Sequence[Any]) -> None:
+            sizes.append(len(rows))
+            real(rows)
+        return call
+
+    for name, sizes in calls.items():
+        monkeypatch.setattr(storage, name, counting(getattr(storage, name), sizes))
+    sizes = counting_batches(engine, monkeypatch)
+    report = asyncio.run(engine.poll())
+    assert report.feeds == n and report.hits == n and sizes == [n]
+    assert calls == {"record_feed_successes": [n], "mark_analysed": [n]}
+    assert all(f.status == "ok" and f.last_polled_at == T0 and f.next_poll_at is not None
+               and f.next_poll_at > T0 and f.items == 2 for f in storage.feed_summaries())
+    assert storage.unanalysed_items(T0 + timedelta(days=1), 10) == []
+
+
 class TrickleFetcher:
     """Answers every feed after its own delay (``step`` seconds times its number): feeds
     arrive one by one, as from a network."""

@@ -20,6 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from tcpproxy import TurnCounter
 
 from watcher.errors import StorageError
 from watcher.models import (
@@ -1045,6 +1046,54 @@ def test_one_connection_commits_each_call_on_its_own(db_url: str) -> None:
         other.close()
 
 
+@pytest.mark.postgres
+def test_postgresql_round_trips_per_feed_and_per_hit(pg_url: str) -> None:
+    """What a poll cycle waits for on PostgreSQL, counted by a real TCP proxy in front of the
+    server: with the database on another host, each round trip is the network's latency, paid
+    by the whole cycle."""
+    url = make_url(pg_url)
+    with TurnCounter(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        store = Storage(url.set(host="127.0.0.1", port=proxy.port)
+                        .render_as_string(hide_password=False))
+        try:
+            store.migrate()
+            ids = feed_ids(store, "a", "b", "c")
+            with store.connection():
+                before = proxy.turns
+                with store.batch():  # BEGIN, one per feed, COMMIT
+                    stored = {name: store.store_items(fid, [item(f"{name}{n}") for n in range(40)],
+                                                      T0, feed_name=name)
+                              for name, fid in ids.items()}
+                assert proxy.turns - before == 2 + 3
+                before = proxy.turns
+                with store.batch():  # unchanged and changed items alike: one round trip
+                    again = store.store_items(ids["a"], [item("a0"), item("a1", title="new")],
+                                              at(60), feed_name="a")
+                assert [s.status for s in again] == ["updated"]
+                assert proxy.turns - before == 2 + 2  # and the changed item's UPDATE
+
+                a, b, c = (stored[name][0] for name in "abc")
+                mark = KnowledgeMark()
+                before = proxy.turns  # nothing new: BEGIN, the hit and COMMIT at once
+                assert store.record_hit("r", a, ["x"], [], [], AlertBuilder(), ["log"], T0,
+                                        mark=mark) is None
+                assert proxy.turns - before == 1
+                before = proxy.turns  # news: the hit, the catch-up; the learning; the alert
+                assert store.record_hit("r", b, ["x"], [fig(1)], [], AlertBuilder(), ["log"],
+                                        T0, mark=mark) is not None
+                assert proxy.turns - before == 3
+                with store.batch():
+                    store.store_items(ids["c"], [item("c-later")], at(60), feed_name="c")
+                    before = proxy.turns  # a savepoint instead of BEGIN and COMMIT
+                    assert store.record_hit("r", c, ["x"], [fig(2)], [], AlertBuilder(),
+                                            ["log"], T0, mark=mark) is not None
+                    assert proxy.turns - before == 3
+            assert [k.value for k in store.known_figures("r")] == [1.0, 2.0]
+            assert len(store.list_hits()) == 3 and len(store.list_alerts()) == 2
+        finally:
+            store.close()
+
+
 # --- concurrency ----------------------------------------------------------------------------
 
 def test_concurrent_claims_never_share_a_feed(db_url: str) -> None:
@@ -1166,10 +1215,16 @@ def test_killed_connection_raises_then_recovers_postgres(pg_url: str) -> None:
         # the next call reconnects; nothing of the failed transaction was kept
         assert store.known_figures("r") == []
         assert store.record_hit("r", a, ["x"], [fig(5)], [], AlertBuilder(), ["log"], T0)
+        # the same on the connection a poll cycle holds for its hits
+        with store.connection():
+            with pytest.raises(StorageError):
+                store.record_hit("r", b, ["x"], [fig(6)], [],
+                                 AlertBuilder(kill_mid_transaction), ["log"], T0)
+            assert store.record_hit("r", b, ["x"], [fig(6)], [], AlertBuilder(), ["log"], T0)
 
         # idle pooled connections killed between calls: pre-ping replaces them silently
         assert _terminate(app) >= 1
-        assert [k.value for k in store.known_figures("r")] == [5.0]
+        assert [k.value for k in store.known_figures("r")] == [5.0, 6.0]
         assert store.ping() is True
         assert store.store_items(fid, [item("b", title="changed")], at(1))[0].id == b.id
     finally:

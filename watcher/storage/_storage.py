@@ -22,7 +22,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,6 +69,7 @@ from .schema import items as items_t
 from .schema import outbox as outbox_t
 
 if TYPE_CHECKING:
+    import psycopg
     from sqlalchemy.dialects import postgresql as pg
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
@@ -139,17 +140,23 @@ class _Statements:
         # coming back with it
         self.new_items_sqlite = (f"INSERT INTO items ({', '.join(columns)})",
                                  "ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash")
-        # PostgreSQL: one statement for a feed's new items, whatever their number: columns
-        # as arrays, sent in binary (the text form escapes every string in Python), the ids
-        # of the rows it inserted coming back with it
-        self.new_items_pg = (
-            f"INSERT INTO items ({', '.join(columns)})"
-            " SELECT %b, u.k, u.kh, u.t, u.l, u.p, u.x, u.ch, %b, %b, u.a FROM unnest("
-            "%b::text[], %b::text[], %b::text[], %b::text[], %b::timestamptz[], %b::text[],"
-            " %b::text[], %b::boolean[]) AS u(k, kh, t, l, p, x, ch, a)"
-            " ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash")
-        self.existing_items_pg = ("SELECT id, key_hash, content_hash FROM items"
-                                  " WHERE feed_id = %b AND key_hash = ANY(%b::text[])")
+        # PostgreSQL: a feed's items in one statement and one round trip, whatever their
+        # number: the stored ones among them (id, key hash, content hash) and the ids of
+        # those it inserted (content hash NULL). Columns go as arrays, in binary (the text
+        # form escapes every string in Python). Unchanged items are sent too: a round trip
+        # costs more than their bytes.
+        self.items_pg = (
+            "WITH u AS (SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[],"
+            " %b::timestamptz[], %b::text[], %b::text[], %b::boolean[]) WITH ORDINALITY"
+            " AS u(k, kh, t, l, p, x, ch, a, n)),"
+            " old AS (SELECT id, key_hash, content_hash FROM items"
+            " WHERE feed_id = %b AND key_hash = ANY(%b::text[])),"
+            f" new AS (INSERT INTO items ({', '.join(columns)})"
+            " SELECT %b, u.k, u.kh, u.t, u.l, u.p, u.x, u.ch, %b, %b, u.a FROM u"
+            " WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.key_hash = u.kh) ORDER BY u.n"
+            " ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash)"
+            " SELECT id, key_hash, NULL AS content_hash FROM new"
+            " UNION ALL SELECT id, key_hash, content_hash FROM old")
         # SQLite: the keys as one JSON array parameter (json_each), looked up in the unique
         # index one by one
         self.existing_items_sqlite = (
@@ -166,7 +173,7 @@ class _Statements:
         self.actors_sqlite = (
             "INSERT INTO actors (rule, name, name_norm, kind, aliases, role, item_id,"
             " first_seen_at)", "ON CONFLICT (rule, name_norm) DO NOTHING RETURNING name_norm")
-        # A hit and its alert, for the driver (see Storage._learn_pg, _learn_sqlite and
+        # A hit and its alert, for the driver (see Storage._hit_statements_pg, _learn_sqlite and
         # _record_hit); JSON values go as text. What instances learn for one rule is decided
         # one transaction at a time: on PostgreSQL a hit with news takes the rule's lock (the
         # schema's own, so several watcher schemas in one database are apart).
@@ -210,7 +217,7 @@ class _Statements:
             "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
             " AS u(n, nn, k, al, r, o) ORDER BY u.o"
             " ON CONFLICT (rule, name_norm) DO NOTHING RETURNING id, name_norm)"
-            " SELECT true, id, key, value, NULL FROM f"
+            " SELECT true AS is_figure, id, key, value, NULL AS name_norm FROM f"
             " UNION ALL SELECT false, id, NULL, NULL, name_norm FROM a")
         # what a rule knows (rows for _known_figure / _known_actor; see Storage.knowledge)
         self.figure_columns = (f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
@@ -876,6 +883,12 @@ class Storage:
         for item in items:
             batch[item.key] = item
         hashes = {key: _key_hash(key) for key in batch}
+        ts = self._q.timestamp
+        now_db = ts(now)
+
+        def analysed(item: ParsedItem) -> bool:  # stored as needing no analysis
+            return needs_analysis is not None and not needs_analysis(item)
+
         with self._write() as conn:
             if success is not None:
                 self._record_success(conn, feed_id, now, success)
@@ -884,38 +897,41 @@ class Storage:
                                          ).scalar_one_or_none()
                 if feed_name is None:
                     raise StorageError(f"no feed with id {feed_id}")
-            existing = self._items_by_hash(conn, feed_id, list(hashes.values()))
-            new_rows: list[tuple[Any, ...]] = []
-            changed: list[dict[str, Any]] = []
-            ts = self._q.timestamp
-            now_db = ts(now)
-            for key, item in batch.items():
-                old = existing.get(hashes[key])
-                if old is None:
-                    new_rows.append((
-                        feed_id, key, hashes[key], item.title, item.link, ts(item.published),
-                        item.text, item.content_hash, now_db, now_db,
-                        needs_analysis is not None and not needs_analysis(item)))
-                elif old.content_hash != item.content_hash:
-                    changed.append({
-                        "b_id": old.id, "b_title": item.title, "b_link": item.link,
-                        "b_published": item.published, "b_text": item.text,
-                        "b_content_hash": item.content_hash, "b_updated_at": now,
-                        "b_analysed": needs_analysis is not None and not needs_analysis(item),
-                    })
-            inserted: dict[str, int] = {}
+            existing: dict[str, tuple[int, str]] = {}  # key hash -> (id, content hash)
+            inserted: dict[str, int] = {}  # key hash -> id
             # Straight to the driver: SQLAlchemy's per-row parameter handling cost several
             # times the insert itself (benchmarks/bench_storage.py). Rows another writer
             # stored meanwhile are skipped, and not reported as new.
-            if new_rows and self._pg:
-                # one statement and one round trip, the ids coming back with it
-                columns = [list(column) for column in zip(*new_rows, strict=True)]
-                result = conn.exec_driver_sql(self._q.new_items_pg, (
-                    feed_id, now_db, now_db, *columns[1:8], columns[10]))
-                inserted = {h: row_id for row_id, h in result}
-            elif new_rows:
-                inserted = {h: row_id for row_id, h in
-                            _insert_values(conn, self._q.new_items_sqlite, new_rows)}
+            if self._pg:
+                items = list(batch.values())
+                key_hashes = [hashes[item.key] for item in items]
+                for row_id, h, content_hash in conn.exec_driver_sql(self._q.items_pg, (
+                        [item.key for item in items], key_hashes,
+                        [item.title for item in items], [item.link for item in items],
+                        [ts(item.published) for item in items], [item.text for item in items],
+                        [item.content_hash for item in items],
+                        [analysed(item) for item in items],
+                        feed_id, key_hashes, feed_id, now_db, now_db)):
+                    if content_hash is None:
+                        inserted[h] = row_id
+                    else:
+                        existing[h] = (row_id, content_hash)
+            else:
+                existing = self._items_by_hash(conn, feed_id, list(hashes.values()))
+                new_rows = [(feed_id, key, hashes[key], item.title, item.link,
+                             ts(item.published), item.text, item.content_hash, now_db, now_db,
+                             analysed(item))
+                            for key, item in batch.items() if hashes[key] not in existing]
+                if new_rows:
+                    inserted = {h: row_id for row_id, h in
+                                _insert_values(conn, self._q.new_items_sqlite, new_rows)}
+            changed = [{
+                "b_id": existing[hashes[key]][0], "b_title": item.title, "b_link": item.link,
+                "b_published": item.published, "b_text": item.text,
+                "b_content_hash": item.content_hash, "b_updated_at": now,
+                "b_analysed": analysed(item),
+            } for key, item in batch.items()
+                if hashes[key] in existing and existing[hashes[key]][1] != item.content_hash]
             if changed:
                 conn.execute(self._q.changed_items, changed)
         out: list[StoredItem] = []
@@ -924,23 +940,17 @@ class Storage:
             if h in inserted:
                 out.append(StoredItem(id=inserted[h], feed_id=feed_id, feed_name=feed_name,
                                       item=item, status="new"))
-            elif h in existing and existing[h].content_hash != item.content_hash:
-                out.append(StoredItem(id=existing[h].id, feed_id=feed_id, feed_name=feed_name,
+            elif h in existing and existing[h][1] != item.content_hash:
+                out.append(StoredItem(id=existing[h][0], feed_id=feed_id, feed_name=feed_name,
                                       item=item, status="updated"))
         return out
 
     def _items_by_hash(self, conn: Connection, feed_id: int,
-                       key_hashes: list[str]) -> dict[str, Any]:
-        """A feed's stored items among ``key_hashes``: key hash -> (id, key_hash, content_hash)."""
-        found: dict[str, Any] = {}
-        if self._pg:  # one array parameter, whatever the number of keys
-            for row in conn.exec_driver_sql(self._q.existing_items_pg, (feed_id, key_hashes)):
-                found[row.key_hash] = row
-            return found
-        for row in conn.exec_driver_sql(self._q.existing_items_sqlite,
-                                        (feed_id, json.dumps(key_hashes))):
-            found[row.key_hash] = row
-        return found
+                       key_hashes: list[str]) -> dict[str, tuple[int, str]]:
+        """A feed's stored items among ``key_hashes`` (SQLite): key hash -> (id, content
+        hash). The keys go as one JSON array parameter."""
+        return {row.key_hash: (row.id, row.content_hash) for row in conn.exec_driver_sql(
+            self._q.existing_items_sqlite, (feed_id, json.dumps(key_hashes)))}
 
     @_storage_op("read items awaiting analysis")
     def unanalysed_items(self, stored_before: datetime, limit: int) -> list[StoredItem]:
@@ -1024,13 +1034,15 @@ class Storage:
         serialisable; one outbox row per channel is queued. If it raises, nothing is stored.
         Returns the payload, or None when nothing new was learnt or no alert was built.
         """
+        if self._pg:
+            return self._record_hit_pg(rule, item, matched, figures, actors, build_alert,
+                                       channels, now, mark, recheck)
         with self._write() as conn:
             if getattr(self._batch, "conn", None) is None:
                 return self._record_hit(conn, rule, item, matched, figures, actors,
                                         build_alert, channels, now, mark, recheck)
             # In a batch a failure undoes this hit alone: a savepoint. Issued as plain SQL
-            # (SQLAlchemy's begin_nested() costs as much as the hit's own statements); the
-            # statements are the same on both backends.
+            # (SQLAlchemy's begin_nested() costs as much as the hit's own statements).
             conn.exec_driver_sql("SAVEPOINT watcher_hit")
             try:
                 payload = self._record_hit(conn, rule, item, matched, figures, actors,
@@ -1047,13 +1059,18 @@ class Storage:
                     build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
                     mark: KnowledgeMark | None = None,
                     recheck: Recheck | None = None) -> dict[str, Any] | None:
-        # Nothing new against part of what is known is nothing new against all of it: only a
-        # hit with news locks the rule (PostgreSQL; on SQLite the transaction holds the
-        # database's write lock already) and catches up, and every insert of the rule's
-        # knowledge is made under that lock.
-        learn = self._learn_pg if self._pg else self._learn_sqlite
-        new_figures, new_actors = learn(conn, rule, item, matched, figures, actors, now,
-                                        mark, recheck)
+        """:meth:`record_hit` on SQLite, where the transaction holds the database's write lock
+        already: every insert of a rule's knowledge is made under it."""
+        new_figures, new_actors = self._learn_sqlite(conn, rule, item, matched, figures, actors,
+                                                     now, mark, recheck)
+        return self._queue_alert(new_figures, new_actors, build_alert, channels, now,
+                                 lambda rows: conn.exec_driver_sql(self._q.outbox_sql, rows))
+
+    def _queue_alert(self, new_figures: list[Figure], new_actors: list[Actor],
+                     build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
+                     insert: Callable[[list[tuple[Any, ...]]], object]) -> dict[str, Any] | None:
+        """Build the alert for what a hit taught (when it taught anything) and ``insert`` its
+        outbox rows, one per channel. Returns the payload."""
         if not new_figures and not new_actors:
             return None
         payload = build_alert(new_figures, new_actors)
@@ -1064,9 +1081,10 @@ class Storage:
             raise ValueError("the alert payload must contain a non-empty 'id'")
         now_db = self._q.timestamp(now)
         body = json.dumps(payload)
-        rows = [(str(alert_id), channel, body, now_db, now_db) for channel in dict.fromkeys(channels)]
+        rows = [(str(alert_id), channel, body, now_db, now_db)
+                for channel in dict.fromkeys(channels)]
         if rows:
-            conn.exec_driver_sql(self._q.outbox_sql, rows)
+            insert(rows)
         log.debug("alert %s queued for %d channel(s)", alert_id, len(rows))
         return payload
 
@@ -1106,34 +1124,89 @@ class Storage:
         return ([fig for k, fig in fig_rows.items() if k in inserted],
                 [actor for norm, actor in actor_rows.items() if norm in names])
 
-    def _learn_pg(self, conn: Connection, rule: str, item: StoredItem,
-                  matched: Sequence[str], figures: Sequence[Figure], actors: Sequence[Actor],
-                  now: datetime, mark: KnowledgeMark | None,
-                  recheck: Recheck | None) -> tuple[list[Figure], list[Actor]]:
-        """:meth:`_learn_sqlite` on PostgreSQL in at most three statements, straight to the
-        driver (through SQLAlchemy Core it took six, each with Core's per-call work): the hit
-        with the rule's lock; what was learnt past ``mark``; both inserts. Sequence values
-        are never given out twice, so the mark also moves past this hit's own rows."""
+    def _record_hit_pg(self, rule: str, item: StoredItem, matched: Sequence[str],
+                       figures: Sequence[Figure], actors: Sequence[Actor],
+                       build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
+                       mark: KnowledgeMark | None, recheck: Recheck | None
+                       ) -> dict[str, Any] | None:
+        """:meth:`record_hit` on PostgreSQL: psycopg's pipeline mode, straight to the driver.
+        A hit with nothing new is one round trip to the server (BEGIN, the hit, COMMIT); one
+        with news three: BEGIN, the hit taking the rule's lock and the catch-up (its own
+        statement, so that it sees what was committed while the lock was awaited); the
+        learning insert; the outbox rows and COMMIT. Each round trip costs the client about
+        what the statements it carries cost the server (benchmarks/RESULTS.md). Inside a
+        :meth:`batch`, a savepoint instead of BEGIN and COMMIT. Sequence values are never
+        given out twice, so the mark also moves past this hit's own rows."""
+        from psycopg.pq import TransactionStatus
+        from psycopg.rows import namedtuple_row
+
+        shared = getattr(self._batch, "conn", None)
+        with nullcontext(shared) if shared is not None else self._connect() as conn:
+            raw = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
+            if shared is None:
+                # BEGIN goes with the statements: psycopg's own would be a round trip alone
+                raw.autocommit = True
+            try:
+                with raw.pipeline():
+                    raw.execute("BEGIN" if shared is None else "SAVEPOINT watcher_hit")
+                    payload = self._hit_statements_pg(
+                        raw.cursor(row_factory=namedtuple_row), rule, item, matched, figures,
+                        actors, build_alert, channels, now, mark, recheck)
+                    raw.execute("COMMIT" if shared is None else "RELEASE SAVEPOINT watcher_hit")
+            except BaseException:
+                self._undo_hit_pg(conn, raw, savepoint=shared is not None)
+                raise
+            finally:
+                if shared is None and not raw.closed and \
+                        raw.info.transaction_status == TransactionStatus.IDLE:
+                    raw.autocommit = False
+            return payload
+
+    @staticmethod
+    def _undo_hit_pg(conn: Connection, raw: psycopg.Connection[Any], *, savepoint: bool) -> None:
+        """Undo a failed hit: its transaction, or (in a batch) its savepoint. A connection
+        that cannot be rolled back (the server went away) is dropped, not pooled again; in a
+        batch that fails the batch."""
+        try:
+            if not raw.broken:
+                if savepoint:
+                    raw.execute("ROLLBACK TO SAVEPOINT watcher_hit")
+                    raw.execute("RELEASE SAVEPOINT watcher_hit")
+                else:
+                    raw.rollback()
+                return
+        except Exception as exc:  # the error that made us undo is the one to report
+            log.debug("could not undo a failed hit: %s", exc)
+        conn.invalidate()
+
+    def _hit_statements_pg(self, cur: psycopg.Cursor[Any], rule: str, item: StoredItem,
+                           matched: Sequence[str], figures: Sequence[Figure], actors: Sequence[Actor],
+                           build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
+                           mark: KnowledgeMark | None, recheck: Recheck | None
+                           ) -> dict[str, Any] | None:
+        """The statements of :meth:`_record_hit_pg`, on a cursor in pipeline mode: each
+        fetch is a round trip carrying every statement queued before it."""
         ts = self._q.timestamp
         now_db = ts(now)
-        news = bool(figures or actors)
         hit = (rule, item.id, json.dumps(list(matched)), now_db, now_db)
-        conn.exec_driver_sql(self._q.hit_locking_pg if news else self._q.hit_sql,
-                             (*hit, rule) if news else hit)
-        if not news:
-            return [], []
+        if not (figures or actors):
+            cur.execute(self._q.hit_sql, hit)
+            return None
+        # Only a hit with news locks the rule: nothing new against part of what is known is
+        # nothing new against all of it.
+        cur.execute(self._q.hit_locking_pg, (*hit, rule))
         if mark is not None:
-            fresh = self._catch_up(conn, rule, mark)
+            cur.execute(self._q.catch_up_sql, (rule, mark.figures, rule, mark.actors))
+            fresh = self._caught_up(cur.fetchall(), mark)
             if recheck is not None and (fresh[0] or fresh[1]):
                 figures, actors = recheck(*fresh)
         unique_figures, unique_actors = _figure_rows(figures), _actor_rows(actors)
         if not unique_figures and not unique_actors:
-            return [], []
+            return None
         fig_rows = [fig for _k, fig in sorted(unique_figures.items(), key=lambda kv: kv[0])]
         actor_rows = sorted(unique_actors.items(), key=lambda kv: kv[0])
-        published = ts(item.item.published)
-        result = conn.exec_driver_sql(self._q.learn_pg, (
-            rule, item.id, published, now_db,
+        cur.execute(self._q.learn_pg, (
+            rule, item.id, ts(item.item.published), now_db,
             [f.key for f in fig_rows], [float(f.value) for f in fig_rows],
             [f.quantity for f in fig_rows], [f.text for f in fig_rows],
             [f.qualifier for f in fig_rows], [f.said_by for f in fig_rows],
@@ -1144,7 +1217,7 @@ class Storage:
             [a.role for _n, a in actor_rows]))
         inserted_figures: set[tuple[str, float]] = set()
         inserted_names: set[str] = set()
-        for r in result:
+        for r in cur.fetchall():
             if r[0]:
                 inserted_figures.add((r[2], float(r[3])))
                 if mark is not None:
@@ -1153,18 +1226,26 @@ class Storage:
                 inserted_names.add(r[4])
                 if mark is not None:
                     mark.actors = max(mark.actors, r[1])
-        return ([fig for k, fig in unique_figures.items() if k in inserted_figures],
-                [actor for norm, actor in unique_actors.items() if norm in inserted_names])
+        return self._queue_alert(
+            [fig for k, fig in unique_figures.items() if k in inserted_figures],
+            [actor for norm, actor in unique_actors.items() if norm in inserted_names],
+            build_alert, channels, now, lambda rows: cur.executemany(self._q.outbox_sql, rows))
 
     def _catch_up(self, conn: Connection, rule: str, mark: KnowledgeMark
                   ) -> tuple[list[KnownFigure], list[Actor]]:
         """What was learnt for ``rule`` past ``mark`` (which moves past it). Complete only
         under the rule's lock: every row of the rule is inserted under it, so row ids are
         given out in the order their transactions commit."""
+        return self._caught_up(conn.exec_driver_sql(self._q.catch_up_sql,
+                                                    (rule, mark.figures, rule, mark.actors)),
+                               mark)
+
+    def _caught_up(self, rows: Iterable[Any], mark: KnowledgeMark
+                   ) -> tuple[list[KnownFigure], list[Actor]]:
+        """The rows of the catch-up statement as figures and actors; ``mark`` moves past them."""
         fresh: tuple[list[KnownFigure], list[Actor]] = ([], [])
         read_timestamp, read_json = self._q.read_timestamp, self._q.read_json
-        for r in conn.exec_driver_sql(self._q.catch_up_sql,
-                                      (rule, mark.figures, rule, mark.actors)):
+        for r in rows:
             if r.is_figure:
                 mark.figures = max(mark.figures, r.id)
                 fresh[0].append(_known_figure(r, read_timestamp))
