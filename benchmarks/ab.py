@@ -95,6 +95,7 @@ def main() -> None:
     times: dict[str, dict[str, list[Result]]] = {s: {"cold": [], "warm": []}
                                                  for s in ("old", "new")}
     hooks = Hooks()
+    args.proxy = None
     try:
         with worktree(args.ref) as old_tree, nginx(args.nginx, args.feed_dir, work) as base, \
                 pg_route(args) as args.route:
@@ -108,13 +109,16 @@ def main() -> None:
                         config = watcher_config(work / f"{side}.yaml", db_url=url,
                                                 rules_dir=rules_dir, urls=urls, hook=hooks.url)
                         for mode in ("cold", "warm"):
+                            trips = args.proxy.round_trips if args.proxy else 0
                             r = cycle(f"{side} {mode}", tree, config,
                                       work / "logs" / f"{side}-{mode}-{k}.log", work)
                             if not r.ok:
                                 raise SystemExit(f"{r.name} failed: {r.note}")
                             times[side][mode].append(r)
+                            counted = (f" {args.proxy.round_trips - trips:7,} round trips"
+                                       if args.proxy else "")
                             print(f"  round {k + 1}: {r.name:<8} {r.wall:7.2f} s wall "
-                                  f"{r.cpu:7.2f} s CPU", flush=True)
+                                  f"{r.cpu:7.2f} s CPU{counted}", flush=True)
     finally:
         hooks.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -141,6 +145,7 @@ def pg_route(args: argparse.Namespace) -> Iterator[tuple[str, int] | None]:
         route = ("127.0.0.1", proxy.port)
         print(f"PostgreSQL through a proxy: {round_trip_ms(args.pg, route):.2f} ms per round "
               f"trip (asked for {args.pg_rtt:g} ms more than loopback)", flush=True)
+        args.proxy = proxy
         yield route
 
 

@@ -7,6 +7,9 @@ database "on another host" for benchmarks (``benchmarks/ab.py --pg-rtt MS``).
 Threads, not asyncio: an event loop's timers round up to a millisecond, a sleeping thread
 wakes within ~0.1 ms. Each connection gets one thread per direction reading and one
 writing; bytes keep their order and are sent once they are ``rtt_ms / 2`` old.
+
+``round_trips`` counts the times a client spoke again after the server had answered (as
+tests/tcpproxy.py does): statements sent without waiting (pipeline mode) are not counted.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class DelayProxy:
         self.port: int = self._listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
         self._closed = False
+        self.round_trips = 0
+        self._lock = threading.Lock()
 
     def __enter__(self) -> DelayProxy:
         threading.Thread(target=self._accept, daemon=True, name="delay-accept").start()
@@ -49,11 +54,19 @@ class DelayProxy:
             for sock in (client, server):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self._sockets.append(sock)
-            self._pipe(client, server)
-            self._pipe(server, client)
+            answered = [True]  # the server spoke last: the client's next bytes are a turn
+            self._pipe(client, server, answered, from_client=True)
+            self._pipe(server, client, answered, from_client=False)
 
-    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket, answered: list[bool], *,
+              from_client: bool) -> None:
         chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
+
+        def count() -> None:
+            with self._lock:
+                if from_client and answered[0]:
+                    self.round_trips += 1
+                answered[0] = not from_client
 
         def read() -> None:
             while True:
@@ -61,6 +74,8 @@ class DelayProxy:
                     data = src.recv(65536)
                 except OSError:
                     data = b""
+                if data:
+                    count()
                 chunks.put((time.monotonic() + self._delay, data))
                 if not data:
                     return

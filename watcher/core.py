@@ -377,8 +377,8 @@ class Engine:
         """Record several feeds' fetch outcomes and items in one transaction, then analyse
         the items some rule matched: in one more transaction where the storage allows it,
         otherwise each hit in its own, all on one connection. Every successful poll of the
-        batch is recorded in one statement, and every analysed item marked in one more: on
-        PostgreSQL each round trip to the server costs about as much as the work it carries."""
+        batch is recorded in one statement, and every analysed item marked in one more: with
+        PostgreSQL on another host, each round trip to it is the network's latency."""
         to_analyse: list[tuple[list[StoredItem], Matches, datetime]] = []
         successes: list[tuple[int, datetime, PollSuccess]] = []
         with self.storage.batch():

@@ -146,8 +146,15 @@ class Service:
         # A cycle may outlast the tick (a cold start with thousands of feeds): the next tick
         # then sees it running and returns at once, rather than APScheduler warning every
         # second that it skipped one (max_instances=2 lets that check run).
+        # On PostgreSQL other instances may share the feeds, and the first to tick after a
+        # feed falls due claims it: with ticks at fixed times, one whose ticks come just
+        # before another's would claim nearly everything. Each tick comes at a random moment
+        # of its interval instead (a feed waits up to two ticks, not one), so instances share
+        # the work whatever their start times.
+        jitter = cfg.tick if storage.dialect == "postgresql" else None
         tick = scheduler.add_job(self._tick, "interval", seconds=cfg.tick, max_instances=2,
-                                 coalesce=True, next_run_time=utcnow(), id="tick")
+                                 coalesce=True, next_run_time=utcnow(), id="tick",
+                                 jitter=jitter)
         scheduler.add_job(self._prune, "interval", hours=6, max_instances=1, coalesce=True,
                           next_run_time=utcnow() + timedelta(minutes=1), id="prune")
         watcher_task = asyncio.create_task(self._watch_rules())

@@ -1133,8 +1133,9 @@ class Storage:
         A hit with nothing new is one round trip to the server (BEGIN, the hit, COMMIT); one
         with news three: BEGIN, the hit taking the rule's lock and the catch-up (its own
         statement, so that it sees what was committed while the lock was awaited); the
-        learning insert; the outbox rows and COMMIT. Each round trip costs the client about
-        what the statements it carries cost the server (benchmarks/RESULTS.md). Inside a
+        learning insert; the outbox rows and COMMIT (six round trips before, through
+        SQLAlchemy). With the server on loopback that changes little; on another host each
+        round trip is the network's latency (README: PostgreSQL on another host). Inside a
         :meth:`batch`, a savepoint instead of BEGIN and COMMIT. Sequence values are never
         given out twice, so the mark also moves past this hit's own rows."""
         from psycopg.pq import TransactionStatus
