@@ -35,6 +35,7 @@ from watcher.models import (
 )
 from watcher.novelty import new_actors, new_figures
 from watcher.storage import PollSuccess, Storage
+from watcher.storage import _storage as storage_module
 from watcher.storage._storage import HEAD_REVISION, MIGRATIONS_DIR
 from watcher.storage.schema import metadata
 
@@ -1092,6 +1093,38 @@ def test_postgresql_round_trips_per_feed_and_per_hit(pg_url: str) -> None:
             assert len(store.list_hits()) == 3 and len(store.list_alerts()) == 2
         finally:
             store.close()
+
+
+@pytest.mark.postgres
+def test_hits_without_pipeline_mode_give_the_same_results(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a libpq older than 14 (no pipeline mode) a hit's statements are sent one by one:
+    more round trips, the same hits, knowledge and alerts, and failures still undone."""
+    monkeypatch.setattr(storage_module, "pg_pipeline_supported", lambda: False)
+    store = Storage(pg_url)
+    try:
+        store.migrate()
+        fid = feed_ids(store, "kh")["kh"]
+        a, b, c = store.store_items(fid, [item("a"), item("b"), item("c")], T0)
+        mark = KnowledgeMark()
+        first = store.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(), ["log"], T0,
+                                 mark=mark)
+        assert first is not None and mark.figures > 0
+        assert store.record_hit("r", b, ["x"], [fig(1)], [], AlertBuilder(), ["log"], T0,
+                                mark=mark) is None
+
+        def explode(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+            raise RuntimeError("builder bug")
+
+        with pytest.raises(RuntimeError, match="builder bug"):
+            store.record_hit("r", c, ["x"], [fig(2)], [], AlertBuilder(explode), ["log"], T0)
+        with store.batch():
+            store.store_items(fid, [item("d")], at(60))
+            assert store.record_hit("r", c, ["x"], [fig(2)], [], AlertBuilder(), ["log"], T0)
+        assert [k.value for k in store.known_figures("r")] == [1.0, 2.0]
+        assert len(store.list_hits()) == 3 and len(store.list_alerts()) == 2
+    finally:
+        store.close()
 
 
 # --- concurrency ----------------------------------------------------------------------------

@@ -337,6 +337,15 @@ def _insert_values(conn: Connection, statement: tuple[str, str],
     return returned
 
 
+@functools.cache
+def pg_pipeline_supported() -> bool:
+    """Whether psycopg's libpq has pipeline mode (14 or newer; psycopg-binary bundles one).
+    Without it a hit's statements wait for each other: more round trips, the same results."""
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
 def sqlite_problem() -> str | None:
     """Why the SQLite library Python was built with cannot hold watcher's database (None:
     it can): the hot path needs INSERT ... RETURNING (3.35) and the JSON functions."""
@@ -1148,7 +1157,7 @@ class Storage:
                 # BEGIN goes with the statements: psycopg's own would be a round trip alone
                 raw.autocommit = True
             try:
-                with raw.pipeline():
+                with raw.pipeline() if pg_pipeline_supported() else nullcontext():
                     raw.execute("BEGIN" if shared is None else "SAVEPOINT watcher_hit")
                     payload = self._hit_statements_pg(
                         raw.cursor(row_factory=namedtuple_row), rule, item, matched, figures,
