@@ -11,7 +11,7 @@ that arrive after bytes from the server on the same connection (or the first byt
 connection). A request the client sends without waiting for the answer to the previous one
 (PostgreSQL's pipeline mode) is not a turn, so ``turns`` counts the round trips a client
 waited for. Bytes are counted before they are forwarded: when a call has returned, its turns
-are counted.
+are counted. ``sent`` counts the bytes the clients sent.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class TurnCounter:
         self._listener.setblocking(False)
         self.port: int = self._listener.getsockname()[1]
         self.turns = 0
+        self.sent = 0
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._listener, selectors.EVENT_READ, None)
         # socket -> (its peer, True when it is the client's side, the connection's state)
@@ -85,7 +86,8 @@ class TurnCounter:
                     del self._peers[s]
                     s.close()
             return
-        if is_client and state[0]:
-            self.turns += 1
+        if is_client:
+            self.sent += len(data)
+            self.turns += state[0]
         state[0] = not is_client
         peer.sendall(data)
