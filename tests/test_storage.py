@@ -1142,6 +1142,40 @@ def test_hits_without_pipeline_mode_give_the_same_results(
         store.close()
 
 
+@pytest.mark.postgres
+def test_transactions_stay_atomic_after_hits(pg_url: str) -> None:
+    """A hit sends its own BEGIN and COMMIT (its connection in autocommit meanwhile): the
+    connection goes back to transactions, after a hit that worked and one that failed, both
+    on the connection a cycle holds and on pooled ones."""
+    store = Storage(pg_url)
+    try:
+        store.migrate()
+        fid = feed_ids(store, "kh")["kh"]
+        a, b = store.store_items(fid, [item("a"), item("b")], T0)
+
+        def explode(figures: list[Figure], actors: list[Actor]) -> dict[str, Any]:
+            raise RuntimeError("builder bug")
+
+        def batch_rolls_back(key: str) -> bool:
+            with pytest.raises(RuntimeError, match="undo"), store.batch():
+                store.store_items(fid, [item(key)], at(60))
+                raise RuntimeError("undo")
+            return [s.status for s in store.store_items(fid, [item(key)], at(120))] == ["new"]
+
+        with store.connection():
+            assert store.record_hit("r", a, ["x"], [fig(1)], [], AlertBuilder(), ["log"], T0)
+            with pytest.raises(RuntimeError, match="builder bug"):
+                store.record_hit("r", b, ["x"], [fig(2)], [], AlertBuilder(explode), ["log"], T0)
+            assert batch_rolls_back("c")
+        assert store.record_hit("r", b, ["x"], [fig(3)], [], AlertBuilder(), ["log"], T0)
+        with pytest.raises(RuntimeError, match="builder bug"):
+            store.record_hit("r", a, ["x"], [fig(4)], [], AlertBuilder(explode), ["log"], T0)
+        assert batch_rolls_back("d")
+        assert [k.value for k in store.known_figures("r")] == [1.0, 3.0]
+    finally:
+        store.close()
+
+
 # --- concurrency ----------------------------------------------------------------------------
 
 def test_concurrent_claims_never_share_a_feed(db_url: str) -> None:

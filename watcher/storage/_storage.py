@@ -1191,9 +1191,11 @@ class Storage:
                 self._undo_hit_pg(conn, raw, savepoint=shared is not None)
                 raise
             finally:
-                if shared is None and not raw.closed and \
-                        raw.info.transaction_status == TransactionStatus.IDLE:
-                    raw.autocommit = False
+                if shared is None and not raw.closed:
+                    if raw.info.transaction_status == TransactionStatus.IDLE:
+                        raw.autocommit = False
+                    else:  # never pooled again in autocommit (nor mid-transaction)
+                        conn.invalidate()
             return payload
 
     @staticmethod
