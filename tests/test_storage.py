@@ -1085,7 +1085,7 @@ def test_postgresql_round_trips_per_feed_and_per_hit(pg_url: str) -> None:
                     again = store.store_items(ids["b"], [*long, item("article5", text="y" * 20_000)],
                                               at(60), feed_name="b")
                 assert [(s.item.key, s.status) for s in again] == [("article5", "new")]
-                assert proxy.turns - before == 2 + 2
+                assert proxy.turns - before == 2 + 2  # the lookup, then the new item alone
                 assert 20_000 < proxy.sent - sent < 30_000
 
                 a, b, c = (stored[name][0] for name in "abc")
