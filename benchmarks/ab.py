@@ -95,28 +95,27 @@ def main() -> None:
     times: dict[str, dict[str, list[Result]]] = {s: {"cold": [], "warm": []}
                                                  for s in ("old", "new")}
     hooks = Hooks()
-    args.proxy = None
     try:
         with worktree(args.ref) as old_tree, nginx(args.nginx, args.feed_dir, work) as base, \
-                pg_route(args) as args.route:
+                pg_proxy(args) as proxy:
             trees = {"old": old_tree, "new": ROOT}
             urls = [base + p for p in paths]
             print(f"{args.ref} (old) against this checkout (new): {args.feeds:,} feeds, "
                   f"{args.rules} + 1 rules, {args.db}, {args.rounds} rounds", flush=True)
             for k in range(args.rounds):
                 for side, tree in trees.items():
-                    with database(args, work / f"{side}-{k}.db") as url:
+                    with database(args, work / f"{side}-{k}.db", proxy) as url:
                         config = watcher_config(work / f"{side}.yaml", db_url=url,
                                                 rules_dir=rules_dir, urls=urls, hook=hooks.url)
                         for mode in ("cold", "warm"):
-                            trips = args.proxy.round_trips if args.proxy else 0
+                            trips = proxy.round_trips if proxy else 0
                             r = cycle(f"{side} {mode}", tree, config,
                                       work / "logs" / f"{side}-{mode}-{k}.log", work)
                             if not r.ok:
                                 raise SystemExit(f"{r.name} failed: {r.note}")
                             times[side][mode].append(r)
-                            counted = (f" {args.proxy.round_trips - trips:7,} round trips"
-                                       if args.proxy else "")
+                            counted = (f" {proxy.round_trips - trips:7,} round trips"
+                                       if proxy else "")
                             print(f"  round {k + 1}: {r.name:<8} {r.wall:7.2f} s wall "
                                   f"{r.cpu:7.2f} s CPU{counted}", flush=True)
     finally:
@@ -134,33 +133,33 @@ def main() -> None:
 
 
 @contextmanager
-def pg_route(args: argparse.Namespace) -> Iterator[tuple[str, int] | None]:
-    """The host and port watcher reaches PostgreSQL at: through a delaying proxy with
-    ``--pg-rtt`` (the round trip it gives is measured and printed), else None (direct)."""
+def pg_proxy(args: argparse.Namespace) -> Iterator[DelayProxy | None]:
+    """With ``--pg-rtt``, the delaying proxy watcher reaches PostgreSQL through (the round
+    trip it gives is measured and printed); else None (direct)."""
     if args.db != "postgres" or args.pg_rtt is None:
         yield None
         return
     url = make_url(args.pg)
     with DelayProxy(url.host or "127.0.0.1", url.port or 5432, args.pg_rtt) as proxy:
-        route = ("127.0.0.1", proxy.port)
-        print(f"PostgreSQL through a proxy: {round_trip_ms(args.pg, route):.2f} ms per round "
+        print(f"PostgreSQL through a proxy: {round_trip_ms(args.pg, proxy):.2f} ms per round "
               f"trip (asked for {args.pg_rtt:g} ms more than loopback)", flush=True)
-        args.proxy = proxy
-        yield route
+        yield proxy
 
 
-def routed(url: str, route: tuple[str, int] | None) -> str:
-    if route is None:
+def routed(url: str, proxy: DelayProxy | None) -> str:
+    """``url``, through ``proxy`` when there is one."""
+    if proxy is None:
         return url
-    return make_url(url).set(host=route[0], port=route[1]).render_as_string(hide_password=False)
+    return (make_url(url).set(host="127.0.0.1", port=proxy.port)
+            .render_as_string(hide_password=False))
 
 
-def round_trip_ms(base: str, route: tuple[str, int]) -> float:
-    """The median time of a trivial query through ``route``, in milliseconds."""
+def round_trip_ms(base: str, proxy: DelayProxy) -> float:
+    """The median time of a trivial query through ``proxy``, in milliseconds."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    engine = create_engine(routed(run.pg_schema_url(base, "public"), route), poolclass=NullPool)
+    engine = create_engine(routed(run.pg_schema_url(base, "public"), proxy), poolclass=NullPool)
     try:
         with engine.connect() as conn:
             raw = conn.connection.driver_connection
@@ -177,11 +176,13 @@ def round_trip_ms(base: str, route: tuple[str, int]) -> float:
 
 
 @contextmanager
-def database(args: argparse.Namespace, sqlite_path: Path) -> Iterator[str]:
-    """A new, empty database for one side's round: a SQLite file, or a PostgreSQL schema."""
+def database(args: argparse.Namespace, sqlite_path: Path,
+             proxy: DelayProxy | None) -> Iterator[str]:
+    """A new, empty database for one side's round: a SQLite file, or a PostgreSQL schema
+    (reached through ``proxy`` when there is one)."""
     if args.db == "postgres":
         with pg_schema(args.pg) as url:
-            yield routed(url, args.route)
+            yield routed(url, proxy)
         return
     try:
         yield f"sqlite:///{sqlite_path}"

@@ -406,7 +406,7 @@ def test_rules_reloaded_restart_workers_and_older_matches_are_redone(storage: St
         # A result matched with the old rules is matched again when it is recorded.
         [feed] = storage.claim_due_feeds(T0, 10, 600)
         fetched = FetchResult(url="https://n0.example/rss", status=200, content=body)
-        recorded = engine._record(feed, fetched, core.CycleReport(), before)
+        recorded = engine._record(feed, fetched, core.CycleReport(), before, successes=[])
         assert recorded is not None
         stored_items, matches, _now = recorded
         assert [s.item.key for s in stored_items] == ["g0"] and "g0" in matches

@@ -407,13 +407,13 @@ class Engine:
 
     def _record(self, feed: FeedState, outcome: FetchResult | FetchError, report: CycleReport,
                 parsed_already: ParseOutcome | None = None, *,
-                successes: list[tuple[int, datetime, PollSuccess]] | None = None,
+                successes: list[tuple[int, datetime, PollSuccess]],
                 ) -> tuple[list[StoredItem], Matches, datetime] | None:
         """Record one feed's fetch outcome and store its items, matching them against the
         rules. Returns the new or updated items some rule matched (with the matches by item
         key, and the time they were stored) for :meth:`analyse`; None when nothing was stored.
-        ``successes``: where a successful poll goes, for the caller to record with others in
-        the same transaction (otherwise it is recorded here)."""
+        ``successes``: where a successful poll goes, for the caller to record with the rest
+        of its batch, in the same transaction and one statement."""
         now = self.clock()
         if isinstance(outcome, FetchError):
             self._feed_failed(feed, str(outcome), now, report, retry_after=outcome.retry_after,
@@ -425,10 +425,7 @@ class Engine:
             success = PollSuccess(ok_next, outcome.etag or feed.etag,
                                   outcome.last_modified or feed.last_modified,
                                   new_url=outcome.permanent_redirect)
-            if successes is not None:  # recorded with the rest of the batch, in one statement
-                successes.append((feed.id, now, success))
-            else:
-                self.storage.record_feed_successes([(feed.id, now, success)])
+            successes.append((feed.id, now, success))
             return None
         done = parsed_already or self._parse_here(outcome)
         parsed = done.parsed
@@ -443,15 +440,13 @@ class Engine:
         matches = done.matches
         if done.generation != self._rules_generation:  # matched with rules since reloaded
             matches = match_items(self._rules, parsed)
-        # Only items some rule matched are stored as awaiting analysis; the feed's success is
-        # recorded in the same transaction.
-        success = PollSuccess(ok_next, outcome.etag, outcome.last_modified,
-                              new_url=outcome.permanent_redirect, warning=parsed.warning)
+        # Only items some rule matched are stored as awaiting analysis.
         stored = self.storage.store_items(
             feed.id, parsed.items, now, needs_analysis=lambda item: item.key in matches,
-            success=None if successes is not None else success, feed_name=feed.name)
-        if successes is not None:
-            successes.append((feed.id, now, success))
+            feed_name=feed.name)
+        successes.append((feed.id, now, PollSuccess(
+            ok_next, outcome.etag, outcome.last_modified, new_url=outcome.permanent_redirect,
+            warning=parsed.warning)))
         if parsed.warning:
             log.info("feed %s is ill-formed, %d items kept: %s", feed.name, len(parsed.items),
                      parsed.warning, extra={"feed": feed.name})
@@ -491,14 +486,12 @@ class Engine:
         """Match new and updated items; record hits; queue alerts for what is new to the story.
         Each item is marked analysed afterwards, so an interruption is resumed, not lost.
         ``matches``: the rules already found to match, by item key (not matched again).
-        ``analysed``: where the ids of the items analysed go, for the caller to mark them
+        What a rule knows is read when it is first met, unless ``knowledge`` holds it already
+        (:meth:`_process_batch` reads it for a whole batch at once). ``analysed``: where the ids of the items analysed go, for the caller to mark them
         (with others) instead."""
         if not stored:
             return
         channels = sorted(self.notifiers)
-        if matches is not None:  # what the rules matched know, read at once
-            self._load_knowledge(knowledge, [m.rule for item in stored
-                                             for m in matches.get(item.item.key) or ()])
         for item in stored:
             try:
                 self._analyse_item(item, channels, now, report, knowledge,

@@ -145,6 +145,13 @@ class _Statements:
         # coming back with it
         self.new_items_sqlite = (f"INSERT INTO items ({', '.join(columns)})",
                                  "ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash")
+        # a feed's stored items among some keys: PostgreSQL, the keys as an array; SQLite,
+        # as one JSON array parameter (json_each), looked up in the unique index one by one
+        self.existing_items_pg = ("SELECT id, key_hash, content_hash FROM items"
+                                  " WHERE feed_id = %b AND key_hash = ANY(%b::text[])")
+        self.existing_items_sqlite = (
+            "SELECT id, key_hash, content_hash FROM items"
+            " WHERE feed_id = ? AND key_hash IN (SELECT value FROM json_each(?))")
         # PostgreSQL: a feed's items in one statement and one round trip, whatever their
         # number: the stored ones among them (id, key hash, content hash) and the ids of
         # those it inserted (content hash NULL). Columns go as arrays, in binary (the text
@@ -153,22 +160,13 @@ class _Statements:
         self.items_pg = (
             "WITH u AS (SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[],"
             " %b::timestamptz[], %b::text[], %b::text[], %b::boolean[]) WITH ORDINALITY"
-            " AS u(k, kh, t, l, p, x, ch, a, n)),"
-            " old AS (SELECT id, key_hash, content_hash FROM items"
-            " WHERE feed_id = %b AND key_hash = ANY(%b::text[])),"
+            f" AS u(k, kh, t, l, p, x, ch, a, n)), old AS ({self.existing_items_pg}),"
             f" new AS (INSERT INTO items ({', '.join(columns)})"
             " SELECT %b, u.k, u.kh, u.t, u.l, u.p, u.x, u.ch, %b, %b, u.a FROM u"
             " WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.key_hash = u.kh) ORDER BY u.n"
             " ON CONFLICT (feed_id, key_hash) DO NOTHING RETURNING id, key_hash)"
             " SELECT id, key_hash, NULL AS content_hash FROM new"
             " UNION ALL SELECT id, key_hash, content_hash FROM old")
-        # a feed's stored items among some keys: PostgreSQL, the keys as an array; SQLite,
-        # as one JSON array parameter (json_each), looked up in the unique index one by one
-        self.existing_items_pg = ("SELECT id, key_hash, content_hash FROM items"
-                                  " WHERE feed_id = %b AND key_hash = ANY(%b::text[])")
-        self.existing_items_sqlite = (
-            "SELECT id, key_hash, content_hash FROM items"
-            " WHERE feed_id = ? AND key_hash IN (SELECT value FROM json_each(?))")
         process = i.c.published.type.bind_processor(dialect)
         self.timestamp: Callable[[datetime | None], Any] = process or (lambda value: value)
         # SQLite: a hit's new figures and actors, rows as one multi-row VALUES each (see
