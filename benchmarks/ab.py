@@ -94,10 +94,10 @@ def main() -> None:
     feedgen.write_rules(rules_dir, ROOT / "rules" / "nk-troops.yaml", args.rules)
     times: dict[str, dict[str, list[Result]]] = {s: {"cold": [], "warm": []}
                                                  for s in ("old", "new")}
-    hooks = Hooks()
     try:
         with worktree(args.ref) as old_tree, nginx(args.nginx, args.feed_dir, work) as base, \
                 pg_proxy(args) as proxy:
+            hooks = Hooks(base, work)
             trees = {"old": old_tree, "new": ROOT}
             urls = [base + p for p in paths]
             print(f"{args.ref} (old) against this checkout (new): {args.feeds:,} feeds, "
@@ -119,7 +119,6 @@ def main() -> None:
                             print(f"  round {k + 1}: {r.name:<8} {r.wall:7.2f} s wall "
                                   f"{r.cpu:7.2f} s CPU{counted}", flush=True)
     finally:
-        hooks.close()
         shutil.rmtree(work, ignore_errors=True)
 
     print()

@@ -38,6 +38,7 @@ class Request:
     query: str
     headers: Message    # case-insensitive lookups: headers["if-none-match"]
     body: bytes
+    peer: tuple[str, int] = ("", 0)  # the client's address: one per connection
 
 
 @dataclass
@@ -147,7 +148,8 @@ def _make_handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             parts = urlsplit(self.path)
-            request = Request(self.command, parts.path, parts.query, self.headers, body)
+            request = Request(self.command, parts.path, parts.query, self.headers, body,
+                              peer=self.client_address[:2])
             owner._enter(request)
             try:
                 handler = owner.handler_for(parts.path)

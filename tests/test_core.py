@@ -461,3 +461,35 @@ def test_cycle_delivers_alerts_while_the_poll_goes_on(storage: Storage) -> None:
     assert order == ["fetched a", "fetched b"]
     [alert] = storage.list_alerts()
     assert alert.status == "sent"
+
+
+def test_the_end_of_a_poll_sends_its_last_alerts_at_once_and_last_stops_the_workers(
+        storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An alert queued while the sender lets alerts gather is sent when the poll ends, not
+    after the gathering time (an hour here: the cycle would hang). The parse workers stay
+    for the next cycle, unless the cycle is the ``last`` one (``poll --once``)."""
+    monkeypatch.setattr(core, "DELIVERY_GATHER", 3600.0)
+    n = 2 * core.PARSE_POOL_MIN_FEEDS
+    storage.sync_feeds([FeedConfig(name=f"f{i}", url=f"https://n{i}.example/rss", interval=900)
+                        for i in range(n)], T0)
+
+    def answers(base: int) -> dict[str, FetchResult | BaseException]:
+        return {f"f{i}": FetchResult(url=f"https://n{i}.example/rss", status=200, content=rss(
+            f"North Korea sends {base + 100 * i:,} troops to Russia")) for i in range(n)}
+
+    fetcher = ScriptedFetcher(answers(3000))
+    notifier = RecordingNotifier()
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=fetcher, notifiers=[notifier],
+                    extractor=get_extractor(), clock=utcnow, parse_workers=1)
+    try:
+        report, delivery = asyncio.run(asyncio.wait_for(engine.cycle(everything=True), 60))
+        assert report.alerts == n and delivery.sent == n and len(notifier.sent) == n
+        assert engine._parse_pool is not None                  # kept for the next cycle
+        # one more cycle, the last: everything is new again (other figures), then no workers
+        fetcher.answers = answers(10_000)
+        report, delivery = asyncio.run(asyncio.wait_for(
+            engine.cycle(everything=True, last=True), 60))
+        assert report.alerts == n and delivery.sent == n and len(notifier.sent) == 2 * n
+        assert engine._parse_pool is None and engine._retired_pool is None
+    finally:
+        engine.close()

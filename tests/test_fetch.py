@@ -311,6 +311,44 @@ def test_dripping_server_hits_the_total_deadline() -> None:
         assert time.monotonic() - started < 10  # sanity bound, not a performance assertion
 
 
+def test_answers_without_a_used_body_keep_the_connection() -> None:
+    """A 304, a redirect and an error page are read to their end, so that the next request
+    to the host goes over the same connection (a closed one costs a TCP and TLS handshake;
+    a poll of many unchanged feeds is all 304s). A long error page is not: its connection
+    is closed instead, and the error is the same."""
+    long_page = b"<p>busy</p>" * 20_000   # 220 KB, past what is worth reading
+
+    def site(request: Request) -> Reply:
+        if request.path == "/moved":
+            return Reply(302, {"Location": "/feed", "Content-Length": "9"}, b"see /feed")
+        if request.path == "/missing":
+            return text("<html>no such feed</html>", status=404)
+        if request.path == "/busy":
+            return text(long_page, status=503)
+        return conditional(request)
+
+    with serve(site) as server:
+        async def polls() -> list[FetchResult | FetchError]:
+            async with Fetcher(allow_private=True) as fetcher:
+                outcomes: list[FetchResult | FetchError] = []
+                known = feed(server.url("/feed"), etag=ETAG)
+                for url in ("/feed", "/moved", "/feed", "/missing", "/feed", "/busy", "/feed"):
+                    try:
+                        outcomes.append(await fetcher.fetch(
+                            known if url == "/feed" else feed(server.url(url))))
+                    except FetchError as exc:
+                        outcomes.append(exc)
+                return outcomes
+
+        outcomes = run(polls())
+    assert [o.status for o in outcomes] == [304, 200, 304, 404, 304, 503, 304]
+    peers = [r.peer for r in server.requests]
+    assert [r.path for r in server.requests][:8] == [
+        "/feed", "/moved", "/feed", "/feed", "/missing", "/feed", "/busy", "/feed"]
+    assert len(set(peers[:7])) == 1          # one connection up to the long page
+    assert peers[7] != peers[6]              # which was closed rather than read
+
+
 @pytest.mark.parametrize(("per_host", "expected"), [(1, 1), (2, 2), (4, 4)])
 def test_per_host_limit_is_enforced(per_host: int, expected: int) -> None:
     def hold(request: Request) -> Reply:

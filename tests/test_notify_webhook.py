@@ -17,12 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
+from loopback import Reply, Request, drip, serve
 
 import watcher
 from watcher.errors import BlockedAddressError, ConfigError, DeliveryError
 from watcher.models import OutboxAlert
 from watcher.notify import Notifier, WebhookNotifier, build_notifiers
-from watcher.notify.webhook import redact_url
+from watcher.notify.webhook import IN_FLIGHT, redact_url
 
 SECRET = "s3cr3t-hmac-KEY-do-not-leak"
 
@@ -355,3 +356,68 @@ def test_build_notifiers_names_channels_and_uses_transport(receiver: Receiver) -
 def test_build_notifiers_rejects_bad_entries(entries: list[dict[str, Any]], fragment: str) -> None:
     with pytest.raises(ConfigError, match=fragment):
         build_notifiers(entries)
+
+
+# --- bursts ---------------------------------------------------------------------------------
+
+def test_a_burst_keeps_at_most_in_flight_requests_and_waiting_is_not_timed() -> None:
+    """Forty alerts at once (a first poll of many feeds): the receiver never has more than
+    IN_FLIGHT of them at a time, and an alert waiting for a slot is not timed out for it
+    (five waves of 0.2 s exceed the 0.5 s timeout of one exchange)."""
+    def slow(request: Request) -> Reply:
+        time.sleep(0.2)
+        return Reply(204)
+
+    with serve(slow) as server:
+        notifier = WebhookNotifier("hook", server.url("/hook"), timeout=0.5)
+        alerts = [make_alert(make_payload(f"burst-{i}")) for i in range(IN_FLIGHT * 5)]
+
+        async def burst() -> list[BaseException | None]:
+            try:
+                return await asyncio.gather(*(notifier.send(a) for a in alerts),
+                                            return_exceptions=True)
+            finally:
+                await notifier.aclose()
+
+        outcomes = asyncio.run(burst())
+    assert outcomes == [None] * len(alerts)
+    assert sorted(r.headers["Idempotency-Key"] for r in server.requests) == sorted(
+        a.alert_id for a in alerts)
+    assert 1 < server.max_active <= IN_FLIGHT
+
+
+@pytest.mark.parametrize("answer", [Reply(204), Reply(200, {}, b'{"ok": true}'),
+                                    Reply(202, {}, [b"queued", b" for later"])],
+                         ids=["no body", "a body", "a chunked body"])
+def test_alerts_share_kept_alive_connections(answer: Reply) -> None:
+    """Each answer is read to its end, so the next alert goes over the same connection
+    (one left unread is closed: a TCP and TLS handshake per alert)."""
+    with serve(lambda request: answer) as server:
+        notifier = WebhookNotifier("hook", server.url("/hook"))
+
+        async def one_by_one() -> None:
+            try:
+                for i in range(5):
+                    await notifier.send(make_alert(make_payload(f"seq-{i}")))
+            finally:
+                await notifier.aclose()
+
+        asyncio.run(one_by_one())
+    assert len(server.requests) == 5
+    assert len({r.peer for r in server.requests}) == 1
+
+
+def test_an_accepted_alert_whose_answer_is_long_or_late_is_delivered() -> None:
+    """The status is what counts: a 2xx whose body is huge is not read to its end (its
+    connection is closed instead), and one whose body outlasts the timeout is delivered."""
+    def huge(request: Request) -> Reply:
+        return Reply(200, {}, [b"x" * 65536] * 64)           # 4 MiB
+
+    def late(request: Request) -> Reply:
+        return Reply(200, {}, drip(b"slow", every=0.4))      # 1.6 s against a 0.5 s timeout
+
+    with serve({"/huge": huge, "/late": late}) as server:
+        for route in ("/huge", "/late"):
+            send(WebhookNotifier("hook", server.url(route), timeout=0.5),
+                 make_alert(make_payload(f"id{route}")))
+    assert [r.path for r in server.requests] == ["/huge", "/late"]

@@ -576,31 +576,40 @@ class Engine:
 
     # --- a whole cycle -------------------------------------------------------------------------
 
-    async def cycle(self, *, limit: int = 1000,
-                    everything: bool = False) -> tuple[CycleReport, DeliveryReport]:
+    async def cycle(self, *, limit: int = 1000, everything: bool = False,
+                    last: bool = False) -> tuple[CycleReport, DeliveryReport]:
         """:meth:`poll`, delivering the alerts it queues while it goes on (a long cycle does not
         hold them back until its last feed, and the sending shares the cores with parsing),
         then :meth:`deliver` what is still due. ``everything``: every feed is polled and every
-        pending alert is due now; one that fails during this cycle waits for its retry time."""
+        pending alert is due now; one that fails during this cycle waits for its retry time.
+        ``last``: no cycle follows (``poll --once``), so the parse worker processes are
+        stopped as soon as the poll ends, while the last alerts are sent."""
         delivery = DeliveryReport()
         if everything:
             self.storage.mark_all_alerts_due(self.clock())
         polled = asyncio.Event()
         self._alert_queued = queued = asyncio.Event()
         sender = asyncio.create_task(self._deliver_while_polling(polled, queued, delivery))
+        stopping: asyncio.Future[None] | None = None
         try:
-            report = await self.poll(limit=limit, everything=everything)
-        except asyncio.CancelledError:
-            sender.cancel()  # shutting down: what it claimed is sent again after its lease
-            raise
+            try:
+                report = await self.poll(limit=limit, everything=everything)
+            except asyncio.CancelledError:
+                sender.cancel()  # shutting down: what it claimed is sent again after its lease
+                raise
+            finally:
+                polled.set()
+                self._alert_queued = None
+                if last:  # nothing more to parse: the workers stop while alerts are sent
+                    stopping = asyncio.ensure_future(asyncio.to_thread(self.close))
+                # otherwise the round in progress finishes (also when the poll failed)
+                [outcome] = await asyncio.gather(sender, return_exceptions=True)
+            if isinstance(outcome, Exception):  # a bug: what it did not send is sent below
+                log.error("delivering alerts during the poll failed", exc_info=outcome)
+            delivery.add(await self.deliver())
         finally:
-            polled.set()
-            self._alert_queued = None
-            # otherwise the round in progress finishes (also when the poll failed)
-            [outcome] = await asyncio.gather(sender, return_exceptions=True)
-        if isinstance(outcome, Exception):  # a bug: what it did not send is sent below
-            log.error("delivering alerts during the poll failed", exc_info=outcome)
-        delivery.add(await self.deliver())
+            if stopping is not None:
+                await stopping
         return report, delivery
 
     async def _deliver_while_polling(self, polled: asyncio.Event, queued: asyncio.Event,
@@ -614,8 +623,12 @@ class Engine:
                     w.cancel()
             if polled.is_set():
                 return
-            # let a few more alerts gather: one claim and one update for them all
-            await asyncio.sleep(DELIVERY_GATHER)
+            # let a few more alerts gather: one claim and one update for them all (when the
+            # poll ends meanwhile, the cycle's last delivery sends them without this wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(polled.wait(), DELIVERY_GATHER)
+            if polled.is_set():
+                return
             queued.clear()
             try:
                 delivery.add(await self.deliver())

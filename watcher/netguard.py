@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import select
 import socket
 import ssl
 import typing
@@ -119,12 +120,15 @@ def guarded_transport(*, allow_private: bool, allow_networks: Sequence[str] = ()
     """
     if "verify" not in transport_kwargs:
         transport_kwargs["verify"] = default_tls_context()
+    detour = [o for o in ("proxy", "uds") if transport_kwargs.get(o) is not None]
     if allow_private:
-        return httpx.AsyncHTTPTransport(**transport_kwargs)
-    for option in ("proxy", "uds"):
-        if transport_kwargs.pop(option, None) is not None:
-            raise ValueError(f"{option!r} cannot be combined with the address guard")
-    return _GuardedTransport(allow_networks=tuple(allow_networks), **transport_kwargs)
+        if detour:  # httpx's own transport knows proxies and Unix sockets
+            return httpx.AsyncHTTPTransport(**transport_kwargs)
+        return _PoolTransport(backend=StreamBackend(), **transport_kwargs)
+    if detour:
+        raise ValueError(f"{detour[0]!r} cannot be combined with the address guard")
+    return _PoolTransport(backend=GuardedBackend(allow_networks=tuple(allow_networks)),
+                          **transport_kwargs)
 
 
 @functools.cache
@@ -133,14 +137,83 @@ def default_tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
+class StreamBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend (``inner``, anyio's by default), whose connections answer
+    the pool's "is this idle connection still open?" cheaply (see :class:`_Stream`)."""
+
+    def __init__(self, *, inner: httpcore.AsyncNetworkBackend | None = None):
+        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._inner.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address,
+            socket_options=socket_options))
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._inner.connect_unix_socket(
+            path, timeout=timeout, socket_options=socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection's stream. httpcore's pool asks every idle connection whether its server
+    closed it, each time a request starts or ends; anyio answers through its typed
+    attributes (a table built per question, and a getpeername() call). Here the socket is
+    looked up once and asked with one poll(): keeping connections alive (a 304, an alert to
+    the same webhook) costs less than opening new ones, also on loopback."""
+
+    __slots__ = ("_inner", "_sock")
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._sock: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        if info == "is_readable":  # readable while idle: closed by the server (or EOF)
+            sock = self._sock
+            if sock is None or sock.fileno() < 0 or not hasattr(select, "poll"):
+                return self._inner.get_extra_info(info)
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return self._inner.get_extra_info(info)
+
+
+class GuardedBackend(StreamBackend):
     """httpcore network backend that resolves, checks and connects to the checked address."""
 
     def __init__(self, *, allow_networks: Sequence[str] = (),
                  inner: httpcore.AsyncNetworkBackend | None = None):
+        super().__init__(inner=inner)
         self._allow = tuple(allow_networks)
         _networks(self._allow)  # fail early on a malformed allow list
-        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -159,7 +232,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 blocked.append((ip, reason))
                 continue
             try:
-                return await self._inner.connect_tcp(
+                return await super().connect_tcp(
                     ip, port, timeout=timeout, local_address=local_address,
                     socket_options=socket_options,
                 )
@@ -179,15 +252,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         raise BlockedAddressError(f"blocked address {path} (unix socket)")
 
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
 
+class _PoolTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport, on httpcore's pool with ``backend`` (httpx has no option for it)."""
 
-class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(
         self,
         *,
-        allow_networks: Sequence[str] = (),
+        backend: httpcore.AsyncNetworkBackend,
         verify: typing.Any = True,
         cert: typing.Any = None,
         trust_env: bool = True,
@@ -203,7 +275,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         super().__init__(verify=verify, cert=cert, trust_env=trust_env, http1=http1,
                          http2=http2, limits=limits, local_address=local_address,
                          retries=retries, socket_options=socket_options)
-        # Same pool httpx builds, plus our network backend (httpx has no option for it).
+        # the pool httpx builds, with the backend
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env),
             max_connections=limits.max_connections,
@@ -214,7 +286,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
             local_address=local_address,
             retries=retries,
             socket_options=socket_options,
-            network_backend=GuardedBackend(allow_networks=allow_networks),
+            network_backend=backend,
         )
 
 

@@ -70,7 +70,7 @@ async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
     try:
         engine = build_engine(config, storage, load_rules_logged(config.rules_dir))
         try:
-            report, delivery = await engine.cycle(everything=True)
+            report, delivery = await engine.cycle(everything=True, last=True)
         finally:
             await close_engine(engine)
     finally:

@@ -5,6 +5,10 @@ Request: ``POST <url>`` with the compact UTF-8 JSON payload as body and the head
 ``X-Watcher-Alert-Id: <payload id>`` and, when a secret is configured,
 ``X-Watcher-Signature: sha256=<hex HMAC-SHA256 of the body bytes keyed with the secret>``.
 
+At most :data:`IN_FLIGHT` requests are in flight to one webhook at a time, over kept-alive
+connections: a burst of alerts (the first poll of many feeds) queues here instead of opening
+a connection per alert against the receiver.
+
 Any 2xx answer means delivered. Everything else raises :class:`~watcher.errors.DeliveryError`;
 4xx answers other than 408 and 429 are marked ``permanent`` (retrying the same request will not
 help). Redirects are not followed. Error messages never contain the secret, URL credentials or
@@ -36,8 +40,10 @@ __all__ = ["WebhookNotifier", "encode_body", "redact_url", "sign_body"]
 
 log = logging.getLogger("watcher.notify.webhook")
 
+IN_FLIGHT = 8  # requests to one webhook at once, at most
 _TRANSIENT_4XX = frozenset({408, 429})
 _ERROR_BODY_BYTES = 300
+_DRAIN_BYTES = 64 * 1024  # a longer answer is not read: its connection is closed instead
 _TOKENISH = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-.~%]{16,}$")
 
 
@@ -138,6 +144,7 @@ class WebhookNotifier:
         self._transport = transport
         self._user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
+        self._slots = asyncio.Semaphore(IN_FLIGHT)  # (made again with the client: per loop)
         # strings that must never appear in an error message
         self._sensitive = [secret] if secret else []
         candidates = [parts.password, parts.query, *(v for _, v in parse_qsl(parts.query))]
@@ -148,11 +155,14 @@ class WebhookNotifier:
 
     def _client_for_send(self) -> httpx.AsyncClient:
         if self._client is None:
+            self._slots = asyncio.Semaphore(IN_FLIGHT)
             self._client = httpx.AsyncClient(
                 transport=self._transport,
                 timeout=httpx.Timeout(self._timeout),
                 follow_redirects=False,
                 headers={"User-Agent": self._user_agent},
+                limits=httpx.Limits(max_connections=IN_FLIGHT,
+                                    max_keepalive_connections=IN_FLIGHT),
             )
         return self._client
 
@@ -176,20 +186,22 @@ class WebhookNotifier:
         }
         if self._secret is not None:
             headers["X-Watcher-Signature"] = sign_body(body, self._secret)
-        client = self._client_for_send()
-        status: int
-        snippet = ""
+        client, slots = self._client_for_send(), self._slots
+        status: int | None = None
+        answer = b""
         try:
-            # httpx's timeout is per phase; this bounds the whole exchange as well
-            async with asyncio.timeout(self._timeout):
-                async with client.stream("POST", self._url, content=body, headers=headers) as resp:
-                    status = resp.status_code
-                    if not 200 <= status < 300:
-                        snippet = await _read_snippet(resp)
+            # httpx's timeout is per phase; this bounds the whole exchange as well (not the
+            # wait for a slot, which lasts as long as the alerts ahead of this one)
+            async with (slots, asyncio.timeout(self._timeout),
+                        client.stream("POST", self._url, content=body, headers=headers) as resp):
+                status = resp.status_code
+                answer = await _read_answer(resp)
         except (TimeoutError, httpx.TimeoutException) as exc:
-            raise self._fail(
-                f"webhook {self._shown_url} timed out after {self._timeout:g}s"
-            ) from exc
+            if status is None or not 200 <= status < 300:
+                raise self._fail(
+                    f"webhook {self._shown_url} timed out after {self._timeout:g}s"
+                ) from exc
+            # accepted: only the rest of the answer was late
         except httpx.ConnectError as exc:
             raise self._fail(
                 f"webhook {self._shown_url}: {_describe_connect_error(exc)}"
@@ -207,13 +219,14 @@ class WebhookNotifier:
             permanent = isinstance(exc, BlockedAddressError) or bool(getattr(exc, "permanent", False))
             raise self._fail(f"webhook {self._shown_url}: {exc}", permanent=permanent) from exc
 
+        assert status is not None  # (every way out of the exchange without one raised)
         if 200 <= status < 300:
             log.debug("%s delivered alert %s (HTTP %d)", self.name, alert_id, status)
             return
         message = f"webhook {self._shown_url} answered HTTP {status}"
         if 300 <= status < 400:
             message += " (redirects are not followed; configure the final URL)"
-        if snippet:
+        if snippet := _snippet(answer):
             message += f": {snippet}"
         permanent = 400 <= status < 500 and status not in _TRANSIENT_4XX
         raise self._fail(message, permanent=permanent)
@@ -224,16 +237,27 @@ class WebhookNotifier:
             await client.aclose()
 
 
-async def _read_snippet(resp: httpx.Response) -> str:
-    """The start of an error response body, as one short line (empty if unreadable)."""
-    data = b""
+async def _read_answer(resp: httpx.Response) -> bytes:
+    """Read the answer's body to its end, so that its connection serves the next alert (an
+    answer left unread closes it: a new connection, and TLS handshake, per alert), unless it
+    is longer than :data:`_DRAIN_BYTES`. Returns its start, for an error message. A body
+    that breaks off is as good as read: the status came before it."""
+    start = b""
+    read = 0
     try:
         async for chunk in resp.aiter_bytes():
-            data += chunk
-            if len(data) >= _ERROR_BODY_BYTES:
+            if len(start) <= _ERROR_BODY_BYTES:
+                start += chunk[:_ERROR_BODY_BYTES + 1 - len(start)]
+            read += len(chunk)
+            if read > _DRAIN_BYTES:
                 break
     except httpx.HTTPError:
         pass
+    return start
+
+
+def _snippet(data: bytes) -> str:
+    """The start of an answer's body, as one short line (empty for none)."""
     text = data[:_ERROR_BODY_BYTES].decode("utf-8", "replace")
     text = " ".join(text.split())
     if len(data) > _ERROR_BODY_BYTES or len(text) > 200:
