@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from pathlib import Path
 
 import httpcore
 import httpx
@@ -200,3 +201,62 @@ def test_transports_share_one_tls_context_unless_given_their_own() -> None:
     assert guarded._pool._ssl_context is shared  # type: ignore[attr-defined]
     own = ssl.create_default_context()
     assert guarded_transport(allow_private=False, verify=own)._pool._ssl_context is own  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "https"])
+@pytest.mark.parametrize("guard", [{"allow_private": True},
+                                   {"allow_private": False, "allow_networks": ["127.0.0.1"]}],
+                         ids=["plain", "guarded"])
+def test_kept_alive_connections_are_reused_and_one_the_server_closed_is_not(
+        guard: dict[str, object], tls: bool, tls_cert: tuple[Path, Path]) -> None:
+    """Both transports keep connections alive, with or without TLS; one the server closed
+    while it was idle (without saying so: an idle timeout) is noticed, and the next request
+    opens another instead of failing on the dead one."""
+    import socket
+    import ssl
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    answered: list[int] = []  # the connection (by order of accepting) of each answer
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(*tls_cert)
+
+    def serve_two_per_connection_then_close() -> None:
+        for n in range(3):
+            plain, _ = listener.accept()
+            conn = server_tls.wrap_socket(plain, server_side=True) if tls else plain
+            with conn:
+                for _ in range(2):
+                    data = b""
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                    if not data:
+                        break
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                    answered.append(n)
+            # closed here, after two answers, with nothing said about it
+
+    thread = threading.Thread(target=serve_two_per_connection_then_close, daemon=True)
+    thread.start()
+
+    async def five() -> list[str]:
+        trust = ssl.create_default_context(cafile=str(tls_cert[0]))
+        transport = guarded_transport(**guard, verify=trust)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport) as client:
+            texts = []
+            for _ in range(5):
+                scheme = "https" if tls else "http"
+                texts.append((await client.get(f"{scheme}://127.0.0.1:{port}/")).text)
+                await asyncio.sleep(0.1)  # the server closes meanwhile, after every second
+            return texts
+
+    try:
+        assert asyncio.run(five()) == ["ok"] * 5
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+    assert answered == [0, 0, 1, 1, 2]

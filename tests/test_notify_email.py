@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import shutil
 import socket
 import ssl
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -97,21 +95,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A throwaway self-signed certificate for 127.0.0.1 / localhost."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("the openssl CLI is needed to make a test certificate")
-    directory = tmp_path_factory.mktemp("tls")
-    key, crt = directory / "key.pem", directory / "cert.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", str(key), "-out", str(crt), "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True, timeout=30,
-    )
-    return crt, key
+@pytest.fixture
+def cert(tls_cert: tuple[Path, Path]) -> tuple[Path, Path]:
+    return tls_cert
 
 
 @pytest.fixture

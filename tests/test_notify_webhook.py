@@ -416,8 +416,15 @@ def test_an_accepted_alert_whose_answer_is_long_or_late_is_delivered() -> None:
     def late(request: Request) -> Reply:
         return Reply(200, {}, drip(b"slow", every=0.4))      # 1.6 s against a 0.5 s timeout
 
-    with serve({"/huge": huge, "/late": late}) as server:
+    def late_refusal(request: Request) -> Reply:
+        return Reply(503, {}, drip(b"try later", every=0.4))
+
+    with serve({"/huge": huge, "/late": late, "/late-refusal": late_refusal}) as server:
         for route in ("/huge", "/late"):
             send(WebhookNotifier("hook", server.url(route), timeout=0.5),
                  make_alert(make_payload(f"id{route}")))
-    assert [r.path for r in server.requests] == ["/huge", "/late"]
+        # and a refusal is one, told by its status, whose explanation came too late
+        error = send_error(WebhookNotifier("hook", server.url("/late-refusal"), timeout=0.5),
+                           make_alert(make_payload("id-refused")))
+    assert [r.path for r in server.requests] == ["/huge", "/late", "/late-refusal"]
+    assert "answered HTTP 503" in str(error) and not error.permanent
