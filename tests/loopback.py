@@ -130,6 +130,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False   # a handler still dripping must not hold up stop()
     allow_reuse_address = True
+    request_queue_size = 128  # (5 by default: a burst of connections would wait for SYN retries)
 
     def handle_error(self, request: object, client_address: object) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):

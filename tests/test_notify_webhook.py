@@ -361,16 +361,16 @@ def test_build_notifiers_rejects_bad_entries(entries: list[dict[str, Any]], frag
 # --- bursts ---------------------------------------------------------------------------------
 
 def test_a_burst_keeps_at_most_in_flight_requests_and_waiting_is_not_timed() -> None:
-    """Forty alerts at once (a first poll of many feeds): the receiver never has more than
+    """Alerts by the dozen at once (a first poll of many feeds): the receiver never has more than
     IN_FLIGHT of them at a time, and an alert waiting for a slot is not timed out for it
-    (five waves of 0.2 s exceed the 0.5 s timeout of one exchange)."""
+    (six waves of 0.2 s exceed the 1 s timeout of one exchange)."""
     def slow(request: Request) -> Reply:
         time.sleep(0.2)
         return Reply(204)
 
     with serve(slow) as server:
-        notifier = WebhookNotifier("hook", server.url("/hook"), timeout=0.5)
-        alerts = [make_alert(make_payload(f"burst-{i}")) for i in range(IN_FLIGHT * 5)]
+        notifier = WebhookNotifier("hook", server.url("/hook"), timeout=1.0)
+        alerts = [make_alert(make_payload(f"burst-{i}")) for i in range(IN_FLIGHT * 6)]
 
         async def burst() -> list[BaseException | None]:
             try:
@@ -428,3 +428,56 @@ def test_an_accepted_alert_whose_answer_is_long_or_late_is_delivered() -> None:
                            make_alert(make_payload("id-refused")))
     assert [r.path for r in server.requests] == ["/huge", "/late", "/late-refusal"]
     assert "answered HTTP 503" in str(error) and not error.permanent
+
+
+def test_alerts_behind_one_that_timed_out_are_not_tried_for_a_while() -> None:
+    """A receiver that takes connections and never answers: the first IN_FLIGHT alerts time
+    out, the ones queued behind fail at once (not tried: each is retried after its backoff)
+    rather than wait their turn to time out too; a later alert, after the timeout's length,
+    is tried again."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    accepted: list[socket.socket] = []
+
+    def take() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)   # read nothing, answer nothing
+
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    notifier = WebhookNotifier("hook", url, timeout=0.5)
+    alerts = [make_alert(make_payload(f"q-{i}")) for i in range(IN_FLIGHT * 3)]
+
+    async def burst_then_one_later() -> tuple[list[BaseException | None], BaseException | None]:
+        try:
+            outcomes = await asyncio.gather(*(notifier.send(a) for a in alerts),
+                                            return_exceptions=True)
+            await asyncio.sleep(0.6)
+            try:
+                await notifier.send(make_alert(make_payload("later")))
+            except DeliveryError as exc:
+                return outcomes, exc
+            return outcomes, None
+        finally:
+            await notifier.aclose()
+
+    try:
+        outcomes, later = asyncio.run(burst_then_one_later())
+        tried = len(accepted)
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()
+    assert all(isinstance(o, DeliveryError) and not o.permanent for o in outcomes)
+    messages = [str(o) for o in outcomes]
+    assert sum("timed out after 0.5s" in m and "not tried" not in m for m in messages) == IN_FLIGHT
+    assert sum(m.startswith(f"webhook {url} not tried: timed out") for m in messages) == (
+        2 * IN_FLIGHT)
+    assert tried == IN_FLIGHT + 1                      # the burst's first wave, then "later"
+    assert isinstance(later, DeliveryError) and "not tried" not in str(later)

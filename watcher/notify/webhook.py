@@ -7,7 +7,9 @@ Request: ``POST <url>`` with the compact UTF-8 JSON payload as body and the head
 
 At most :data:`IN_FLIGHT` requests are in flight to one webhook at a time, over kept-alive
 connections: a burst of alerts (the first poll of many feeds) queues here instead of opening
-a connection per alert against the receiver.
+a connection per alert against the receiver. When an alert times out or cannot connect, the
+ones queued behind it within the timeout's length fail at once, untried (the outbox retries
+each after its backoff), instead of each waiting its turn to time out.
 
 Any 2xx answer means delivered. Everything else raises :class:`~watcher.errors.DeliveryError`;
 4xx answers other than 408 and 429 are marked ``permanent`` (retrying the same request will not
@@ -145,6 +147,7 @@ class WebhookNotifier:
         self._user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(IN_FLIGHT)  # (made again with the client: per loop)
+        self._down: tuple[float, str] | None = None  # (until when, why) the receiver is skipped
         # strings that must never appear in an error message
         self._sensitive = [secret] if secret else []
         candidates = [parts.password, parts.query, *(v for _, v in parse_qsl(parts.query))]
@@ -155,7 +158,7 @@ class WebhookNotifier:
 
     def _client_for_send(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._slots = asyncio.Semaphore(IN_FLIGHT)
+            self._slots, self._down = asyncio.Semaphore(IN_FLIGHT), None
             self._client = httpx.AsyncClient(
                 transport=self._transport,
                 timeout=httpx.Timeout(self._timeout),
@@ -174,6 +177,11 @@ class WebhookNotifier:
     def _fail(self, message: str, *, permanent: bool = False) -> DeliveryError:
         return DeliveryError(self._scrub(message), permanent=permanent)
 
+    def _unreachable(self, reason: str) -> DeliveryError:
+        """The receiver did not answer (``reason``): note it for the alerts queued behind."""
+        self._down = (asyncio.get_running_loop().time() + self._timeout, reason)
+        return self._fail(f"webhook {self._shown_url}: {reason}")
+
     async def send(self, alert: OutboxAlert) -> None:
         payload = alert.payload
         alert_id = str(payload.get("id") or alert.alert_id)
@@ -189,35 +197,44 @@ class WebhookNotifier:
         client, slots = self._client_for_send(), self._slots
         status: int | None = None
         answer = b""
-        try:
-            # httpx's timeout is per phase; this bounds the whole exchange as well (not the
-            # wait for a slot, which lasts as long as the alerts ahead of this one)
-            async with (slots, asyncio.timeout(self._timeout),
-                        client.stream("POST", self._url, content=body, headers=headers) as resp):
-                status = resp.status_code
-                answer = await _read_answer(resp)
-        except (TimeoutError, httpx.TimeoutException) as exc:
-            if status is None:
+        async with slots:
+            # While a receiver that just timed out or refused the connection is likely still
+            # down, the alerts queued behind fail at once (each is retried after its backoff)
+            # instead of waiting their turn to time out, IN_FLIGHT at a time.
+            loop = asyncio.get_running_loop()
+            if self._down is not None and loop.time() < self._down[0]:
+                raise self._fail(f"webhook {self._shown_url} not tried: {self._down[1]} "
+                                 f"less than {self._timeout:g}s ago")
+            try:
+                # httpx's timeout is per phase; this bounds the whole exchange as well (not
+                # the wait for a slot, which lasts as long as the alerts ahead of this one)
+                async with (asyncio.timeout(self._timeout),
+                            client.stream("POST", self._url, content=body,
+                                          headers=headers) as resp):
+                    status = resp.status_code
+                    answer = await _read_answer(resp)
+            except (TimeoutError, httpx.TimeoutException) as exc:
+                if status is None:
+                    raise self._unreachable(f"timed out after {self._timeout:g}s") from exc
+                # the status came in time, only the rest of the answer was late: it decides
+            except httpx.ConnectError as exc:
+                raise self._unreachable(_describe_connect_error(exc)) from exc
+            except httpx.HTTPError as exc:
                 raise self._fail(
-                    f"webhook {self._shown_url} timed out after {self._timeout:g}s"
+                    f"webhook {self._shown_url}: {exc.__class__.__name__}: "
+                    f"{_describe_connect_error(exc)}"
                 ) from exc
-            # the status came in time, only the rest of the answer was late: it decides
-        except httpx.ConnectError as exc:
-            raise self._fail(
-                f"webhook {self._shown_url}: {_describe_connect_error(exc)}"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise self._fail(
-                f"webhook {self._shown_url}: {exc.__class__.__name__}: "
-                f"{_describe_connect_error(exc)}"
-            ) from exc
-        except OSError as exc:  # defensive: transports should wrap these
-            raise self._fail(f"webhook {self._shown_url}: {_describe_connect_error(exc)}") from exc
-        except DeliveryError:
-            raise
-        except WatcherError as exc:  # e.g. an SSRF-guarding transport refusing the address
-            permanent = isinstance(exc, BlockedAddressError) or bool(getattr(exc, "permanent", False))
-            raise self._fail(f"webhook {self._shown_url}: {exc}", permanent=permanent) from exc
+            except OSError as exc:  # defensive: transports should wrap these
+                raise self._fail(
+                    f"webhook {self._shown_url}: {_describe_connect_error(exc)}") from exc
+            except DeliveryError:
+                raise
+            except WatcherError as exc:  # e.g. an SSRF-guarding transport refusing the address
+                permanent = (isinstance(exc, BlockedAddressError)
+                             or bool(getattr(exc, "permanent", False)))
+                raise self._fail(f"webhook {self._shown_url}: {exc}",
+                                 permanent=permanent) from exc
+            self._down = None
 
         assert status is not None  # (every way out of the exchange without one raised)
         if 200 <= status < 300:
