@@ -477,7 +477,8 @@ def test_alerts_behind_one_that_timed_out_are_not_tried_for_a_while() -> None:
     assert all(isinstance(o, DeliveryError) and not o.permanent for o in outcomes)
     messages = [str(o) for o in outcomes]
     assert sum("timed out after 0.5s" in m and "not tried" not in m for m in messages) == IN_FLIGHT
-    assert sum(m.startswith(f"webhook {url} not tried: timed out") for m in messages) == (
+    assert sum(m.startswith(f"webhook {url} not tried: an attempt")
+               and m.endswith("ago failed (timed out after 0.5s)") for m in messages) == (
         2 * IN_FLIGHT)
     assert tried == IN_FLIGHT + 1                      # the burst's first wave, then "later"
     assert isinstance(later, DeliveryError) and "not tried" not in str(later)

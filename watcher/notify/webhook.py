@@ -147,7 +147,7 @@ class WebhookNotifier:
         self._user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(IN_FLIGHT)  # (made again with the client: per loop)
-        self._down: tuple[float, str] | None = None  # (until when, why) the receiver is skipped
+        self._down: tuple[float, str] | None = None  # (when, why) the receiver last failed
         # strings that must never appear in an error message
         self._sensitive = [secret] if secret else []
         candidates = [parts.password, parts.query, *(v for _, v in parse_qsl(parts.query))]
@@ -179,7 +179,7 @@ class WebhookNotifier:
 
     def _unreachable(self, reason: str) -> DeliveryError:
         """The receiver did not answer (``reason``): note it for the alerts queued behind."""
-        self._down = (asyncio.get_running_loop().time() + self._timeout, reason)
+        self._down = (asyncio.get_running_loop().time(), reason)
         return self._fail(f"webhook {self._shown_url}: {reason}")
 
     async def send(self, alert: OutboxAlert) -> None:
@@ -201,10 +201,12 @@ class WebhookNotifier:
             # While a receiver that just timed out or refused the connection is likely still
             # down, the alerts queued behind fail at once (each is retried after its backoff)
             # instead of waiting their turn to time out, IN_FLIGHT at a time.
-            loop = asyncio.get_running_loop()
-            if self._down is not None and loop.time() < self._down[0]:
-                raise self._fail(f"webhook {self._shown_url} not tried: {self._down[1]} "
-                                 f"less than {self._timeout:g}s ago")
+            if self._down is not None:
+                since, reason = self._down
+                age = asyncio.get_running_loop().time() - since
+                if age < self._timeout:
+                    raise self._fail(f"webhook {self._shown_url} not tried: an attempt "
+                                     f"{age:.1f}s ago failed ({reason})")
             try:
                 # httpx's timeout is per phase; this bounds the whole exchange as well (not
                 # the wait for a slot, which lasts as long as the alerts ahead of this one)
