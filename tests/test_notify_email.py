@@ -7,6 +7,7 @@ import email
 import email.policy
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -251,6 +252,47 @@ def test_silent_server_times_out() -> None:
         err = send_error(notifier, make_alert(make_payload()))
     assert f"SMTP server 127.0.0.1:{port} timed out after 0.3s" in str(err)
     assert not err.permanent
+
+
+def test_sends_behind_one_the_server_did_not_answer_fail_at_once() -> None:
+    """A server that takes connections and never greets: the sends that got a thread time
+    out, the ones queued behind them (more than the default thread pool holds) fail at once,
+    untried and retryable, instead of each waiting to time out in turn."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    accepted: list[socket.socket] = []
+
+    def take() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)   # never greets
+
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(port, query="starttls=false",
+                                                          user=None),
+                             sender=SENDER, to=TO, timeout=0.5)
+    alerts = [make_alert(make_payload(f"q-{i}")) for i in range(40)]
+
+    async def burst() -> list[BaseException | None]:
+        return await asyncio.gather(*(notifier.send(a) for a in alerts), return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(burst())
+        tried = len(accepted)
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()
+    assert all(isinstance(o, DeliveryError) and not o.permanent for o in outcomes)
+    messages = [str(o) for o in outcomes]
+    timed_out = [m for m in messages if m == f"SMTP server 127.0.0.1:{port} timed out after 0.5s"]
+    skipped = [m for m in messages if m.startswith(f"SMTP server 127.0.0.1:{port} not tried: "
+                                                     "an attempt")]
+    assert len(timed_out) == tried and len(skipped) == len(alerts) - tried > 0
 
 
 def test_plain_relay_without_credentials(plain_server: Smtpd) -> None:

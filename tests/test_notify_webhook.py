@@ -482,3 +482,22 @@ def test_alerts_behind_one_that_timed_out_are_not_tried_for_a_while() -> None:
         2 * IN_FLIGHT)
     assert tried == IN_FLIGHT + 1                      # the burst's first wave, then "later"
     assert isinstance(later, DeliveryError) and "not tried" not in str(later)
+
+
+def test_outage_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outage is noted with its reason, skips for its window, ends with an answer."""
+    from watcher.notify import outage
+
+    now = [100.0]
+    monkeypatch.setattr(outage.time, "monotonic", lambda: now[0])
+    down = outage.Outage(window=15)
+    assert down.skip_reason() is None
+    down.failed("timed out after 15s")
+    now[0] = 103.25
+    assert down.skip_reason() == "not tried: an attempt 3.2s ago failed (timed out after 15s)"
+    now[0] = 115.0
+    assert down.skip_reason() is None                      # the window is over
+    down.failed("connection refused")
+    assert down.skip_reason() is not None
+    down.answered()
+    assert down.skip_reason() is None                      # any answer ends it

@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from watcher.errors import ConfigError, DeliveryError
 from watcher.models import OutboxAlert
+from watcher.notify.outage import Outage
 from watcher.notify.render import render_html, render_subject, render_text
 
 __all__ = ["EmailNotifier", "SmtpSettings", "build_message", "message_id_for", "parse_smtp_url"]
@@ -177,7 +178,9 @@ def _address(value: str, what: str, name: str) -> str:
 
 
 class EmailNotifier:
-    """Send alerts by SMTP. Each send opens its own connection (alerts are rare)."""
+    """Send alerts by SMTP. Each send opens its own connection (alerts are rare). Sends queued
+    behind one the server did not answer fail at once for the timeout's length (see
+    :class:`~watcher.notify.outage.Outage`)."""
 
     def __init__(
         self,
@@ -215,6 +218,7 @@ class EmailNotifier:
                 ssl_context.verify_mode = ssl.CERT_NONE
         self._ssl_context = ssl_context
         self._where = f"{self._smtp.host}:{self._smtp.port}"
+        self._outage = Outage(window=self._timeout)
 
     def __repr__(self) -> str:
         return f"EmailNotifier(name={self.name!r}, smtp={self._where!r}, to={self._to!r})"
@@ -246,6 +250,22 @@ class EmailNotifier:
     # --- worker thread ---------------------------------------------------------------------
 
     def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """:meth:`_session` unless the server just failed to answer; notes whether it did
+        (here, in the worker thread, so that the sends queued for a thread see it)."""
+        if (skip := self._outage.skip_reason()) is not None:
+            raise self._fail(f"SMTP server {self._where} {skip}")
+        try:
+            refused = self._session(msg)
+        except (smtplib.SMTPException, OSError) as exc:
+            if (reason := _unanswered(exc, self._timeout)) is not None:
+                self._outage.failed(reason)
+            else:
+                self._outage.answered()
+            raise
+        self._outage.answered()
+        return refused
+
+    def _session(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
         s = self._smtp
         client: smtplib.SMTP
         if s.tls == "implicit":
@@ -329,6 +349,24 @@ class EmailNotifier:
             reason = exc.strerror or str(exc) or exc.__class__.__name__
             return self._fail(f"SMTP server {where}: {reason}")
         return self._fail(f"SMTP error with {where}: {exc.__class__.__name__}: {exc}")
+
+
+def _unanswered(exc: BaseException, timeout: float) -> str | None:
+    """Why the server did not answer at all (None: it answered, if only to refuse)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"timed out after {timeout:g}s" if "timed out" in str(exc) else "disconnected"
+    if isinstance(exc, smtplib.SMTPException | ssl.SSLError):
+        return None
+    if isinstance(exc, TimeoutError):
+        return f"timed out after {timeout:g}s"
+    if isinstance(exc, socket.gaierror):
+        return "host name could not be resolved"
+    if isinstance(exc, ConnectionRefusedError) or (
+            isinstance(exc, OSError) and exc.errno == errno.ECONNREFUSED):
+        return "connection refused"
+    if isinstance(exc, OSError):
+        return exc.strerror or exc.__class__.__name__
+    return None
 
 
 def _reply(code: int, text: bytes | str) -> str:

@@ -37,6 +37,7 @@ import httpx
 import watcher
 from watcher.errors import BlockedAddressError, ConfigError, DeliveryError, WatcherError
 from watcher.models import OutboxAlert
+from watcher.notify.outage import Outage
 
 __all__ = ["WebhookNotifier", "encode_body", "redact_url", "sign_body"]
 
@@ -147,7 +148,7 @@ class WebhookNotifier:
         self._user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(IN_FLIGHT)  # (made again with the client: per loop)
-        self._down: tuple[float, str] | None = None  # (when, why) the receiver last failed
+        self._outage = Outage(window=self._timeout)
         # strings that must never appear in an error message
         self._sensitive = [secret] if secret else []
         candidates = [parts.password, parts.query, *(v for _, v in parse_qsl(parts.query))]
@@ -158,7 +159,7 @@ class WebhookNotifier:
 
     def _client_for_send(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._slots, self._down = asyncio.Semaphore(IN_FLIGHT), None
+            self._slots = asyncio.Semaphore(IN_FLIGHT)
             self._client = httpx.AsyncClient(
                 transport=self._transport,
                 timeout=httpx.Timeout(self._timeout),
@@ -178,8 +179,8 @@ class WebhookNotifier:
         return DeliveryError(self._scrub(message), permanent=permanent)
 
     def _unreachable(self, reason: str) -> DeliveryError:
-        """The receiver did not answer (``reason``): note it for the alerts queued behind."""
-        self._down = (asyncio.get_running_loop().time(), reason)
+        """The receiver did not answer (``reason``): noted for the alerts queued behind."""
+        self._outage.failed(reason)
         return self._fail(f"webhook {self._shown_url}: {reason}")
 
     async def send(self, alert: OutboxAlert) -> None:
@@ -198,15 +199,9 @@ class WebhookNotifier:
         status: int | None = None
         answer = b""
         async with slots:
-            # While a receiver that just timed out or refused the connection is likely still
-            # down, the alerts queued behind fail at once (each is retried after its backoff)
-            # instead of waiting their turn to time out, IN_FLIGHT at a time.
-            if self._down is not None:
-                since, reason = self._down
-                age = asyncio.get_running_loop().time() - since
-                if age < self._timeout:
-                    raise self._fail(f"webhook {self._shown_url} not tried: an attempt "
-                                     f"{age:.1f}s ago failed ({reason})")
+            # (the alerts queued behind one the receiver did not answer: see Outage)
+            if (skip := self._outage.skip_reason()) is not None:
+                raise self._fail(f"webhook {self._shown_url} {skip}")
             try:
                 # httpx's timeout is per phase; this bounds the whole exchange as well (not
                 # the wait for a slot, which lasts as long as the alerts ahead of this one)
@@ -236,7 +231,7 @@ class WebhookNotifier:
                              or bool(getattr(exc, "permanent", False)))
                 raise self._fail(f"webhook {self._shown_url}: {exc}",
                                  permanent=permanent) from exc
-            self._down = None
+            self._outage.answered()
 
         assert status is not None  # (every way out of the exchange without one raised)
         if 200 <= status < 300:
