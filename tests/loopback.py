@@ -20,6 +20,7 @@ highest number of requests it was handling at once (``max_active``).
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
 import threading
 import time
@@ -202,3 +203,34 @@ def serve(routes: Mapping[str, Handler] | Handler, *,
     server = LoopbackServer(routes, host=host)
     with server:
         yield server
+
+
+class Silent:
+    """A TCP server on loopback that takes every connection and never says a word (a hung
+    receiver): ``port``, and ``accepted`` (how many connections it took). ``with`` it."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port: int = self._listener.getsockname()[1]
+        self._conns: list[socket.socket] = []
+        threading.Thread(target=self._take, daemon=True).start()
+
+    @property
+    def accepted(self) -> int:
+        return len(self._conns)
+
+    def _take(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:   # closed
+                return
+            self._conns.append(conn)
+
+    def __enter__(self) -> Silent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._listener.close()
+        for conn in self._conns:
+            conn.close()

@@ -7,7 +7,6 @@ import email
 import email.policy
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -18,6 +17,7 @@ from urllib.parse import quote
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from loopback import Silent
 
 from watcher.errors import ConfigError, DeliveryError
 from watcher.models import OutboxAlert
@@ -258,35 +258,17 @@ def test_sends_behind_one_the_server_did_not_answer_fail_at_once() -> None:
     """A server that takes connections and never greets: the sends that got a thread time
     out, the ones queued behind them (more than the default thread pool holds) fail at once,
     untried and retryable, instead of each waiting to time out in turn."""
-    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
-    accepted: list[socket.socket] = []
-
-    def take() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            accepted.append(conn)   # never greets
-
-    thread = threading.Thread(target=take, daemon=True)
-    thread.start()
-    port = listener.getsockname()[1]
-    notifier = EmailNotifier("email:0", smtp_url=smtp_url(port, query="starttls=false",
-                                                          user=None),
-                             sender=SENDER, to=TO, timeout=0.5)
     alerts = [make_alert(make_payload(f"q-{i}")) for i in range(40)]
 
-    async def burst() -> list[BaseException | None]:
+    async def burst(notifier: EmailNotifier) -> list[BaseException | None]:
         return await asyncio.gather(*(notifier.send(a) for a in alerts), return_exceptions=True)
 
-    try:
-        outcomes = asyncio.run(burst())
-        tried = len(accepted)
-    finally:
-        listener.close()
-        for conn in accepted:
-            conn.close()
+    with Silent() as server:
+        port = server.port
+        outcomes = asyncio.run(burst(EmailNotifier(
+            "email:0", smtp_url=smtp_url(port, query="starttls=false", user=None),
+            sender=SENDER, to=TO, timeout=0.5)))
+        tried = server.accepted
     assert all(isinstance(o, DeliveryError) and not o.permanent for o in outcomes)
     messages = [str(o) for o in outcomes]
     timed_out = [m for m in messages if m == f"SMTP server 127.0.0.1:{port} timed out after 0.5s"]

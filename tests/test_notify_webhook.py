@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from loopback import Reply, Request, drip, serve
+from loopback import Reply, Request, Silent, drip, serve
 
 import watcher
 from watcher.errors import BlockedAddressError, ConfigError, DeliveryError
@@ -435,22 +435,8 @@ def test_alerts_behind_one_that_timed_out_are_not_tried_for_a_while() -> None:
     out, the ones queued behind fail at once (not tried: each is retried after its backoff)
     rather than wait their turn to time out too; a later alert, after the timeout's length,
     is tried again."""
-    import socket
-
-    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
-    accepted: list[socket.socket] = []
-
-    def take() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            accepted.append(conn)   # read nothing, answer nothing
-
-    thread = threading.Thread(target=take, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+    server = Silent()
+    url = f"http://127.0.0.1:{server.port}/hook"
     notifier = WebhookNotifier("hook", url, timeout=0.5)
     alerts = [make_alert(make_payload(f"q-{i}")) for i in range(IN_FLIGHT * 3)]
 
@@ -467,13 +453,9 @@ def test_alerts_behind_one_that_timed_out_are_not_tried_for_a_while() -> None:
         finally:
             await notifier.aclose()
 
-    try:
+    with server:
         outcomes, later = asyncio.run(burst_then_one_later())
-        tried = len(accepted)
-    finally:
-        listener.close()
-        for conn in accepted:
-            conn.close()
+        tried = server.accepted
     assert all(isinstance(o, DeliveryError) and not o.permanent for o in outcomes)
     messages = [str(o) for o in outcomes]
     assert sum("timed out after 0.5s" in m and "not tried" not in m for m in messages) == IN_FLIGHT
