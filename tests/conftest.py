@@ -10,6 +10,7 @@ With ``WATCHER_REQUIRE_POSTGRES=1`` (CI) a skipped PostgreSQL test fails the ses
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -65,6 +66,18 @@ def _pg_schema_url(base: str) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """The CLI (and tests of its logging) set the root logger up with a handler on the stream
+    of the moment: pytest's capture, or CliRunner's, closed after the test. Put the root
+    logger back, or a later test's library logging ("Logging error ... closed file") fails."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
