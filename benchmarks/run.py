@@ -254,8 +254,9 @@ def nginx(binary: str, root: Path, workdir: Path) -> Iterator[str]:
 
 class Hooks:
     """The webhook receiver: the feeds' nginx answers ``POST /hook`` with 204 and writes each
-    alert's id (its X-Watcher-Alert-Id header) to a log, a line per request. A receiver in
-    Python would take a core-second per thousand alerts from the contender it counts for."""
+    alert's id (its X-Watcher-Alert-Id header) to a log, a line per request. The receiver in
+    Python it replaces took about 0.6 s of CPU per thousand alerts from the two cores the
+    contender runs on."""
 
     def __init__(self, base: str, workdir: Path) -> None:
         """For the nginx serving ``base`` from ``workdir`` (see :func:`nginx`)."""
