@@ -148,10 +148,8 @@ class Fetcher:
             if status in _REDIRECTS:
                 if response.next_request is None:
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-                await _drain(response)
                 return status, response.next_request
             if status == 304:
-                await _drain(response)
                 return FetchResult(
                     url=str(response.url), status=304, content=None,
                     etag=response.headers.get("etag") or feed.etag,
@@ -159,7 +157,6 @@ class Fetcher:
                     content_type=response.headers.get("content-type"),
                 )
             if not 200 <= status < 300:
-                await _drain(response)
                 raise _http_error(response)
             content = await self._read_body(response)
             return FetchResult(
@@ -169,6 +166,8 @@ class Fetcher:
                 content_type=response.headers.get("content-type"),
             )
         finally:
+            if not 200 <= response.status_code < 300:  # a body not used: 304, redirect, error
+                await _drain(response)
             await response.aclose()
 
     async def _read_body(self, response: httpx.Response) -> bytes:
