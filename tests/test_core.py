@@ -4,6 +4,7 @@ surprise never stopping the others. Storage is real (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,6 +230,31 @@ def test_workers_parse_and_match_and_this_process_helps_when_they_are_behind(
     assert report.feeds == n and report.new_items == 2 * n and not report.errors
     assert report.hits == n                      # one matching item per feed, each analysed once
     assert 0 < here < n                          # both this process and the worker parsed
+    assert storage.unanalysed_items(T0 + timedelta(days=1), 10) == []
+
+
+class _KillsItsWorker(RuleSet):
+    """Rules whose copy ends the worker process that receives it at once, as a crash in a C
+    extension would (no exception, no traceback: the process is gone)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return os._exit, (70,)
+
+
+def test_when_the_parse_workers_die_this_process_parses_every_feed(
+        storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
+    n = 2 * core.PARSE_POOL_MIN_FEEDS
+    engine = Engine(storage=storage, rules=_KillsItsWorker(nk_rules().rules),
+                    fetcher=many_feeds(storage, n), notifiers=[], extractor=get_extractor(),
+                    clock=lambda: T0, parse_workers=1)
+    try:
+        report = asyncio.run(engine.poll())
+    finally:
+        engine.close()
+    assert report.feeds == n and report.new_items == 2 * n and not report.errors
+    assert report.hits == n
+    assert engine.parse_workers == 0 and engine._parse_pool is None
+    assert "parse worker processes failed (BrokenProcessPool" in caplog.text
     assert storage.unanalysed_items(T0 + timedelta(days=1), 10) == []
 
 

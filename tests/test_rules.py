@@ -27,6 +27,7 @@ from watcher.rules import (
     normalise,
     parse_rule,
 )
+from watcher.rules import _text as rules_text
 
 
 def rule(text: str, path: str = "rules/test.yaml") -> Rule:
@@ -191,6 +192,16 @@ def test_normalise_is_shared_by_terms_and_text() -> None:
     assert normalise("Kim Jong-un’s “Troops”") == "kim jong un s troops"
     assert normalise("U.S.-led (NATO) talks") == "u . s . led . nato . talks"
     assert normalise("  ") == ""
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+@settings(max_examples=500)
+def test_normalise_ascii_fast_path_agrees_with_the_unicode_classes(text: str) -> None:
+    # ASCII text skips the large Unicode class; the result must be the same as through it
+    s = text.casefold()
+    for ch in rules_text._SOFT:
+        s = s.replace(ch, " ")
+    assert normalise(text) == " ".join(rules_text._hard().sub(" . ", s).split())
 
 
 def test_rule_fields_from_file() -> None:

@@ -29,6 +29,11 @@ _SOFT = (
     "_"
 )
 BARRIER = "."
+_SOFT_ASCII = "".join(ch for ch in _SOFT if ch.isascii())
+
+# Most feed text is ASCII once casefolded: for it, the barrier class below with its ASCII
+# members spelled out (str.isspace() and re's \s also count \x1c-\x1f as white space).
+_HARD_ASCII = re.compile(f"[^a-z0-9_ \\t\\n\\r\\f\\v\\x1c-\\x1f{re.escape(_SOFT_ASCII)}]+")
 
 _hard_re: re.Pattern[str] | None = None
 
@@ -58,10 +63,11 @@ def _hard() -> re.Pattern[str]:
 def normalise(text: str) -> str:
     """Return ``text`` as space-separated casefolded tokens (see the module docstring)."""
     s = unicodedata.normalize("NFKC", text).casefold()
-    for ch in _SOFT:
+    ascii_only = s.isascii()
+    for ch in _SOFT_ASCII if ascii_only else _SOFT:
         if ch in s:
             s = s.replace(ch, " ")
-    s = _hard().sub(" . ", s)
+    s = (_HARD_ASCII if ascii_only else _hard()).sub(" . ", s)
     return " ".join(s.split())
 
 
