@@ -77,7 +77,9 @@ def fill(storage: Storage, batches: list[tuple[str, tuple[ParsedItem, ...]]],
         ids = {r[0]: r[1] for r in conn.execute(text("SELECT name, id FROM feeds"))}
     t0 = time.perf_counter()
     for name, items in batches:
-        storage.store_items(ids[name], items, now)
+        # as at the end of a cycle: every item analysed (the engine stores those no rule
+        # matches as analysed, and marks the others once their hits are recorded)
+        storage.store_items(ids[name], items, now, needs_analysis=lambda _item: False)
     return time.perf_counter() - t0
 
 

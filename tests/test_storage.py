@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -140,11 +141,95 @@ def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str)
         with engine.connect() as conn:
             assert list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
                         ) == [HEAD_REVISION]
-            indexes = {i["name"] for t in ("figures", "actors")
+            indexes = {i["name"] for t in ("figures", "actors", "items")
                        for i in inspect(conn).get_indexes(t)}
-        assert {"ix_figures_rule_id", "ix_actors_rule_id"} <= indexes
+            unanalysed = _index_sql(conn, "ix_items_unanalysed")
+        assert {"ix_figures_rule_id", "ix_actors_rule_id", "ix_items_unanalysed"} <= indexes
+        assert "ix_items_analysed" not in indexes  # (0003: replaced by the partial index)
+        assert re.search(r"WHERE \(?analysed IS (0|false)", unanalysed, re.I), unanalysed
     finally:
         engine.dispose()
+
+
+# Tables that grow with every poll; a query reading one of them whole gets slower each day.
+GROWING = ("items", "hits", "figures", "actors", "outbox")
+
+
+def test_what_a_cycle_asks_of_a_growing_table_is_answered_through_an_index(
+        storage: Storage) -> None:
+    """Every statement a poll cycle, its analysis, its delivery and retention run through
+    SQLAlchemy, explained by the database itself: none reads a growing table in full
+    (PostgreSQL is told to avoid sequential scans, so that on these tiny tables its plan
+    shows whether an index could serve, not whether a scan is cheaper today)."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                executemany: bool) -> None:
+        if not executemany and statement.lstrip()[:6].upper() in ("SELECT", "UPDATE",
+                                                                   "DELETE", "INSERT"):
+            statements.append((statement, parameters))
+
+    engine = storage._engine
+    fid = feed_ids(storage, "kh", "ky")["kh"]
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        storage.sync_feeds([FeedConfig("kh", "https://example.org/kh.xml", 600)], T0)
+        claimed = storage.claim_due_feeds(at(10_000), 10, 600)
+        storage.record_feed_successes([(f.id, at(10_000), PollSuccess(at(10_600), None, None))
+                                       for f in claimed])
+        (first, second) = storage.store_items(fid, [item("a"), item("b")], T0)
+        storage.unanalysed_items(at(60), 10)
+        storage.knowledge(["nk"])
+        storage.record_hit("nk", first, ["x"], [fig(1500)], [Actor("North Korea", "country")],
+                           AlertBuilder(), ["webhook:0"], T0)
+        storage.mark_analysed([first.id, second.id])
+        alerts = storage.claim_due_alerts(at(10), 10, 300)
+        storage.mark_alerts_sent([a.id for a in alerts], at(20))
+        storage.pending_alert_count()
+        storage.prune_items(at(-100))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert len(statements) >= 10
+
+    full_reads: list[str] = []
+    with engine.connect() as conn:
+        pg = storage.dialect == "postgresql"
+        if pg:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in statements:
+            if pg:
+                [[plan]] = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters)
+                reads = _pg_full_reads(plan[0]["Plan"])
+            else:  # "SCAN t" reads all of t, also "SCAN t USING INDEX i" (all of i, in order)
+                reads = [str(row[-1]) for row in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, parameters)
+                    if re.match(rf"SCAN ({'|'.join(GROWING)})\b", str(row[-1]))]
+            if reads:
+                full_reads.append(f"{' '.join(statement.split())[:200]}: {reads}")
+    assert full_reads == []
+
+
+def _pg_full_reads(node: dict[str, Any]) -> list[str]:
+    """The nodes of a PostgreSQL plan that read a growing table in full: a sequential scan,
+    or an index scan with no condition on the index (all of it, in its order)."""
+    found = []
+    if node.get("Relation Name") in GROWING and (
+            node["Node Type"] == "Seq Scan"
+            or (node["Node Type"] in ("Index Scan", "Index Only Scan")
+                and "Index Cond" not in node)):
+        found.append(f"{node['Node Type']} on {node['Relation Name']}")
+    for child in node.get("Plans", ()):
+        found += _pg_full_reads(child)
+    return found
+
+
+def _index_sql(conn: Any, name: str) -> str:
+    """The definition of index ``name`` as the database holds it."""
+    if conn.dialect.name == "postgresql":
+        query = "SELECT indexdef FROM pg_indexes WHERE indexname = :n AND schemaname = current_schema()"
+    else:
+        query = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n"
+    return str(conn.execute(text(query), {"n": name}).scalar_one())
 
 
 def test_head_revision_constant_is_alembics_head() -> None:

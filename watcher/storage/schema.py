@@ -148,9 +148,15 @@ items = Table(
     _ts("updated_at"),
     # False until every rule has been applied to this version of the item: a crash or a lost
     # database between storing and matching leaves it False, and the next cycle analyses it.
-    Column("analysed", Boolean, nullable=False, default=False, index=True),
+    Column("analysed", Boolean, nullable=False, default=False),
     UniqueConstraint("feed_id", "key_hash"),
 )
+# The items still awaiting analysis, in the order recovery reads them. Partial (migration 0003
+# adds "WHERE analysed IS false"): it holds the few items between storing and matching (one no
+# rule matches is stored as analysed), not every item ever stored. The condition is not
+# repeated here: SQLAlchemy takes it per dialect, and naming PostgreSQL's would load that
+# dialect at every start, also on SQLite.
+Index("ix_items_unanalysed", items.c.updated_at, items.c.id)
 
 hits = Table(
     "hits",
