@@ -97,20 +97,15 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def cert(tls_cert: tuple[Path, Path]) -> tuple[Path, Path]:
-    return tls_cert
-
-
-@pytest.fixture
-def server_tls(cert: tuple[Path, Path]) -> ssl.SSLContext:
+def server_tls(tls_cert: tuple[Path, Path]) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(*cert)
+    ctx.load_cert_chain(*tls_cert)
     return ctx
 
 
 @pytest.fixture
-def client_tls(cert: tuple[Path, Path]) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=str(cert[0]))
+def client_tls(tls_cert: tuple[Path, Path]) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(tls_cert[0]))
 
 
 def _run(recorder: Recorder, **kwargs: Any) -> Iterator[Smtpd]:
@@ -243,10 +238,8 @@ def test_server_down_is_delivery_error() -> None:
 
 
 def test_silent_server_times_out() -> None:
-    with socket.socket() as listener:  # accepts connections (backlog) but never greets
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        port = listener.getsockname()[1]
+    with Silent() as server:  # takes the connection but never greets
+        port = server.port
         notifier = EmailNotifier("email:0", smtp_url=smtp_url(port), sender=SENDER, to=TO,
                                  timeout=0.3)
         err = send_error(notifier, make_alert(make_payload()))
