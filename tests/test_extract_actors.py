@@ -240,6 +240,49 @@ def test_organisation_shapes(text: str, name: str) -> None:
     assert a is not None and a.kind == "organisation", actors(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "not_actors"),
+    [
+        # a describing compound is no part of the name, and its place is no actor of the story
+        ("The Washington-based Institute for the Study of War said the troops could be used.",
+         "Institute for the Study of War", {"Washington-based Institute for the Study of War",
+                                            "United States"}),
+        ("The Seoul-based Asan Institute for Policy Studies published a survey.",
+         "Asan Institute for Policy Studies", {"Seoul-based Asan Institute for Policy Studies"}),
+        ("The Kremlin-backed Wagner Group recruited prisoners.", "Wagner Group",
+         {"Kremlin-backed Wagner Group"}),
+    ],
+)
+def test_describing_compounds_are_not_part_of_an_organisation(text: str, name: str,
+                                                               not_actors: set[str]) -> None:
+    found = actors(text)
+    assert name in found and found[name].kind == "organisation", found
+    assert not_actors.isdisjoint(found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("N. Korea sends 1,500 special forces to Russia", "North Korea"),
+     ("N.Korea's Kim visits the front", "North Korea"),
+     ("S. Korea to consider arming Ukraine", "South Korea"),
+     ("3,000 N. Korean soldiers killed in Kursk", "North Korea"),
+     ("NK troops in Russia now number 12,000", "North Korea"),
+     ("S. Africa abstains at the UN", "South Africa")],
+)
+def test_headline_abbreviations_of_countries(text: str, name: str) -> None:
+    found = actors(text)
+    assert name in found and found[name].kind == "country", found
+    if name == "North Korea":
+        assert "South Korea" not in found, found  # "N. Korea" is no mention of "Korea"
+
+
+def test_a_title_is_not_an_organisation() -> None:
+    found = actors("Japan's Chief Cabinet Secretary Yoshimasa Hayashi expressed grave concern.")
+    assert set(found) == {"Japan", "Yoshimasa Hayashi"}, found
+    # a longer name that starts with such a word is still one
+    assert "Chief Intelligence Directorate" in actors("Ukraine's Chief Intelligence Directorate said so.")
+
+
 def test_unit_ordinal_is_not_a_figure_and_plain_ordinals_are_not_units() -> None:
     x = get_extractor().extract("The 47th Mechanized Brigade said 30 fighters were wounded on the 15th day.")
     assert [f.value for f in x.figures] == [30]

@@ -23,11 +23,34 @@ def one(text: str) -> Figure:
     ("raw", "value"),
     [("1,500", 1500), ("8 million", 8e6), ("2.5 billion", 2.5e9), ("$2.5bn", 2.5e9), ("11,000", 11000),
      ("3.5%", 3.5), ("3.5 percent", 3.5), ("seven", 7), ("twenty-five", 25), ("a dozen", 12),
-     ("three hundred thousand", 300000), ("€40m", 40e6)],
+     ("three hundred thousand", 300000), ("€40m", 40e6),
+     # fractions of a scale word are read whole ("half a million" is not "a million")
+     ("half a million", 5e5), ("a quarter of a million", 2.5e5), ("a half-million", 5e5),
+     ("Half a million", 5e5), ("two and a half million", 2.5e6), ("half a dozen", 6),
+     # "m" and "k" glued to a count of something plural (British and headline style)
+     ("1.5m", 1.5e6), ("12k", 12000), ("12K", 12000)],
 )
 def test_number_values(raw: str, value: float) -> None:
     found = find_numbers(f"about {raw} things")
     assert [n.value for n in found] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1.5m displaced people", 1.5e6), ("3m artillery shells", 3e6), ("5m Ukrainians", 5e6),
+     ("12k North Korean troops", 12000),
+     # a length or a race: the "m" or "k" is no scale, whatever follows
+     ("a 10m wall around the base", 10), ("the 400m hurdles", 400), ("stationed 200m from the "
+      "villages", 200), ("the 10k run", 10), ("a 10m-high wall", 10), ("5 m tall", 5)],
+)
+def test_glued_m_and_k_scale_only_a_count(text: str, value: float) -> None:
+    assert [n.value for n in find_numbers(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["half of the troops", "in the second half", "a quarter of the vote",
+                                  "a quarter-century ago"])
+def test_fractions_without_a_scale_word_are_not_numbers(text: str) -> None:
+    assert find_numbers(text) == []
 
 
 def test_vague_amounts_are_not_numbers() -> None:
@@ -68,6 +91,58 @@ def test_keys(text: str, value: float, key: str) -> None:
 )
 def test_qualifiers(text: str, qualifier: str | None) -> None:
     assert one(f"Officials reported {text} on the border.").qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "key"),
+    [
+        # abbreviations with dots inside the noun phrase
+        ("About 1,000 U.S. troops were deployed to Poland.", 1000, "troops"),
+        ("Kyiv: 3,000 N. Korean soldiers killed, wounded in Kursk", 3000, "casualties"),
+        # a headline's present tense after the counted subject
+        ("North Korean casualties top 4,000, says Seoul's spy agency", 4000, "casualties"),
+        ("NK troops in Russia now number about 12,000, Seoul says", 12000, "troops"),
+        ("Troops from the North reach 15,000 in Russia", 15000, "troops"),
+    ],
+)
+def test_headline_shapes(text: str, value: float, key: str) -> None:
+    assert (value, key) in {(f.value, f.key) for f in figures(text)}, figures(text)
+
+
+def test_a_fraction_of_a_million_keeps_its_value_and_qualifier() -> None:
+    f = one("Nearly half a million rounds of ammunition were delivered.")
+    assert (f.value, f.key, f.qualifier) == (500000, "ammunition", "nearly")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kyiv says 1 in 3 of them were wounded.", "One in five soldiers was wounded, the report said.",
+     "Two in every ten North Korean soldiers have been injured."],
+)
+def test_ratios_are_not_counts(text: str) -> None:
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("North Korea sent 3,000 troops in two batches.", (3000, "troops")),
+     ("Russia lost 1,500 soldiers in 10 days.", (1500, "troops"))],
+)
+def test_a_count_followed_by_in_and_a_number_is_still_a_count(text: str, expected: tuple[float, str]) -> None:
+    assert expected in {(f.value, f.key) for f in figures(text)}
+
+
+def test_the_number_of_named_troops_says_what_a_change_counts() -> None:
+    found = figures("The number of North Korean troops rose to 12,000 from 10,000, the NIS said.")
+    assert sorted((f.value, f.key) for f in found) == [(10000, "troops"), (12000, "troops")]
+
+
+def test_what_a_part_suffered_is_not_what_the_whole_counts() -> None:
+    found = figures("Several hundred of the 12,000 North Korean troops have been killed or wounded.")
+    assert [(f.value, f.key) for f in found] == [(12000, "troops")]
+    # the part itself still takes the verb
+    assert [(f.value, f.key) for f in figures("300 of the North Korean soldiers were killed.")] \
+        == [(300, "deaths")]
 
 
 def test_ranges_give_two_figures_with_the_same_key() -> None:
@@ -247,6 +322,21 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("Morocco will spend $11 billion on rebuilding, the royal palace said.", 11e9, "Morocco"),
         # "X estimated/expects ...": forecasting verbs report
         ("The Pentagon expects the contingent to reach 10,000 troops by December.", 10000, "Pentagon"),
+        # a capital after a comma, speaking: its government, not a place in a list with the one
+        # before, and not a joint source with it
+        ("North Korea sent 12,000 troops to Russia, Seoul says", 12000, "South Korea"),
+        ("North Korea sent 12,000 troops to Russia, Seoul said.", 12000, "South Korea"),
+        ("Troop deaths near 1,000 in Kursk, Kyiv says", 1000, "Ukraine"),
+        ("Seoul, Tokyo and Washington said 10,000 troops were in Russia.", 10000, None),
+        # an inverted attribution closing the sentence credits the speaker after the verb
+        ("12,000 troops were sent to Russia, says Seoul.", 12000, "South Korea"),
+        ("Casualties top 4,000 in Kursk, says Seoul's spy agency", 4000, "South Korea"),
+        ("About 3,000 troops are in Kursk, said the NIS on Friday.", 3000, "National Intelligence Service"),
+        ("North Korea sent 12,000 troops, said Ukraine's military intelligence chief Kyrylo Budanov.",
+         12000, "Kyrylo Budanov"),
+        # ... but a verb after a comma that goes on to report is no inversion
+        ("Kim Byung-kee, a member of the intelligence committee, said after a briefing by Russian "
+         "officials that 1,500 troops had left.", 1500, "Kim Byung-kee"),
     ],
 )
 def test_said_by_patterns(text: str, value: float, said_by: str | None) -> None:

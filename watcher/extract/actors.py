@@ -236,6 +236,11 @@ _CITY_AFTER_RE = re.compile(
     r"restaurants?|hotels?|stadium|apartment)\b"
 )
 _ADDRESS_BEFORE_RE = re.compile(r"\b(?:in|near|at|from|of|to)\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s$")
+# a capital that speaks is its government, also after a comma: "... to Russia, Seoul says"
+_SPEAKS_AFTER_RE = re.compile(
+    r"\s+(?:said|says|say|told|tells|claimed|claims|estimated|estimates|confirmed|confirms|reported|"
+    r"reports|announced|announces|warned|warns|believes|believed|added|adds|denied|denies|accused|"
+    r"accuses|insisted|insists)\b")
 # A dateline: an all-caps place at the start of a line, maybe with its region or country and a
 # date, before a dash or the end of the line: "SEOUL —", "KAZAN, Russia —", "TOKYO, Oct. 28, 2024"
 _DATELINE_RE = re.compile(
@@ -290,6 +295,12 @@ _LEADING_FUNCTION = words(
 _CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "&"})
 # capitalised descriptions before an organisation's name: "Opposition Democratic Party"
 _ORG_DESCRIPTORS = words("Opposition Ruling Governing Main Rival Former")
+# a compound describing an organisation, not naming it: "Washington-based Institute for the
+# Study of War", "Kremlin-backed Wagner Group"
+_ORG_DESCRIBING_SUFFIXES = ("-based", "-backed", "-led", "-linked", "-affiliated", "-funded", "-owned",
+                            "-run", "-aligned", "-allied", "-controlled", "-appointed", "-installed")
+# a title's first word before a one-word head: "Chief Cabinet Secretary" is no "Chief Cabinet"
+_TITLE_WORDS = words("Chief Deputy Vice Acting Senior Assistant Associate Executive")
 # Family names each borne by several percent of a large population (Korea, China, Vietnam, Japan,
 # the English-speaking world): alone they do not identify a person, so they are never aliases.
 _COMMON_FAMILY_NAMES = words(
@@ -515,7 +526,7 @@ class ActorFinder:
         if _LOCATIVE_BEFORE_RE.search(text, before_start, start) or _CITY_AFTER_RE.match(after):
             return True
         # an address: "in Everett, Washington"
-        return bool(_ADDRESS_BEFORE_RE.search(text, before_start, start)) and not after.startswith(" said")
+        return bool(_ADDRESS_BEFORE_RE.search(text, before_start, start)) and not _SPEAKS_AFTER_RE.match(after)
 
     def _org_shapes(self, text: str, masked: str, gaz: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
@@ -536,10 +547,16 @@ class ActorFinder:
             while words and (words[0] in _LEADING_FUNCTION or (words[0] in _ORG_DESCRIPTORS and len(words) > 2)):
                 start += len(words[0]) + 1
                 words = words[1:]
+            # nor is a describing compound, though the mention still covers it (the place in
+            # "Washington-based" is where the organisation sits, not an actor of the story)
+            span_start = start
+            while words and words[0].endswith(_ORG_DESCRIBING_SUFFIXES):
+                start += len(words[0]) + 1
+                words = words[1:]
             while words and words[-1] in _CONNECTORS:
                 words = words[:-1]
                 end = start + len(" ".join(words))
-            if len(words) < 2:
+            if len(words) < 2 or (len(words) == 2 and words[0] in _TITLE_WORDS):
                 continue
             # absorb a country name written right before ("Korea Meteorological Administration"),
             # but not a demonym or an acronym ("US State Department")
@@ -551,7 +568,8 @@ class ActorFinder:
                     start = prev.start
             name = text[start:end]
             known = self._by_name.get(fold(name))
-            out.append(Mention(start, end, name, known.name if known else name, "organisation"))
+            out.append(Mention(min(start, span_start), end, name, known.name if known else name,
+                               "organisation"))
         return out
 
     def _people(self, text: str, masked: str) -> list[Mention]:

@@ -77,7 +77,8 @@ _PHONE_RE = re.compile(
 )
 # every phone number holds "+" or this; most texts hold neither, so _PHONE_RE rarely runs
 _PHONE_GATE_RE = re.compile(r"[.\-]\d{3}")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z’'\-]*|\d[\d,.]*|[^\sA-Za-z\d]")
+# a word (an abbreviation with its dots: "U.S. troops", "N. Korean soldiers"), a number, a sign
+_WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ ]?[A-Z])|[A-Za-z][A-Za-z’'\-]*|\d[\d,.]*|[^\sA-Za-z\d]")
 
 _QUALIFIERS = frozenset((
     "at least", "more than", "fewer than", "less than", "up to", "as many as", "as much as", "at most",
@@ -278,7 +279,44 @@ def canonical_key(head: str) -> str:
 _UNITS = words("km kg mm cm mph kmh mw gw kwh mwh ha bpd tonnes tons barrels")
 _TIME_UNITS = frozenset({"years", "decades", "quarters", "months", "centuries", "weeks"})
 _TIME_REF_BEFORE_RE = re.compile(r"\b(?:in|first\s+in|past|last|than|within|for\s+the\s+first\s+time\s+in)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?$", re.I)
-_NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)\s+(?:\w+\s+){0,3}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)\s+(?:\w+\s+)?$")
+# "the number of troops rose to 12,000": what the number counts comes before it; with names
+# before the noun ("the number of North Korean troops") only a noun known to count is taken
+_NUMBER_OF_TAIL = r"\s+(?:\w+\s+){0,3}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)\s+(?:\w+\s+)?$"
+_NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
+_NUMBER_OF_NAMED_BEFORE_RE = re.compile(
+    r"\bnumber\s+of\s+(?:[A-Z][\w’'\-]*\s+){1,3}(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
+# a whole that a part is taken of: "several hundred of the 12,000 troops killed": what the part
+# suffered does not say what the whole counts
+_PARTITIVE_BEFORE_RE = re.compile(
+    r"(?:\d|\b(?:hundred|thousand|dozens?|hundreds|thousands|several|some|many|most|half|part))"
+    r"['’\"”]?\s+of\s+(?:(?:the|its|their|his|her|our|these|those|[\w\-]+['’]s)\s+)?$")
+# a ratio, "one in three", "1 in 5 of them", "two in every ten": neither number is a count
+_RATIO_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "a hundred": 100, "a thousand": 1000}
+_RATIO_TERM = r"\d{1,3}(?:,\d{3})*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|a\s+thousand"
+_RATIO_AFTER_RE = re.compile(
+    rf"^\s+in\s+(?:every\s+)?(?P<d>{_RATIO_TERM})\b(?![,.]\d)"
+    r"(?!\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)", re.I)
+_RATIO_BEFORE_RE = re.compile(rf"(?:^|[^\w,.])(?P<n>{_RATIO_TERM})\s+in\s+(?:every\s+)?$", re.I)
+
+
+def _ratio_term(term: str) -> float:
+    t = " ".join(term.lower().split())
+    return float(_RATIO_TERMS[t]) if t in _RATIO_TERMS else float(t.replace(",", ""))
+
+
+def _in_ratio(text: str, n: NumberMatch) -> bool:
+    """Whether ``n`` is a term of a ratio: "1 in 3", "one in five soldiers" (the first term
+    smaller than the second; "3,000 in two batches" is a count)."""
+    if n.percent or n.currency or " in " not in text[max(0, n.start - 16):n.end + 16]:
+        return False
+    a = _RATIO_AFTER_RE.match(text[n.end:n.end + 40])
+    if a is not None and n.value < _ratio_term(a.group("d")):
+        return True
+    b = _RATIO_BEFORE_RE.search(text, max(0, n.start - 24), n.start)
+    return b is not None and _ratio_term(b.group("n")) < n.value
+
+
 _TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,4}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
 _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
 
@@ -309,7 +347,13 @@ _VOTE_WORD_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bballots?\b|\b(?:passed|app
 _SUBJECT_REACHED_RE = re.compile(
     r"\b(?P<w>[A-Za-z]+)(?:\s+(?:among|of|in|from|on)\s+[^,.;]{1,40}?)?\s+(?:has\s+|have\s+|had\s+)?(?:now\s+)?"
     r"(?:reached|rose\s+to|risen\s+to|climbed\s+to|jumped\s+to|stood\s+at|stands\s+at|totall?ed|topped|"
-    r"exceeded|passed|surpassed|hit)\s+(?:[a-z]+\s+){0,2}$")
+    r"exceeded|passed|surpassed|hit|numbered|"
+    # a headline's present tense: "casualties top 4,000", "troops now number about 12,000"
+    r"reach(?:es)?|tops?|exceeds?|pass(?:es)?|surpass(?:es)?|hits|nears?|numbers?|totals?|"
+    r"(?:rises?|climbs?|jumps?)\s+to|stand\s+at)\s+(?:[a-z]+\s+){0,2}$")
+# what _SUBJECT_REACHED_RE needs in the text before a number (most texts hold none of them)
+_REACHED_CUES = ("ed ", " to ", " at ", " top", " reach", " exceed", " pass", " surpass", " hits ", " near",
+                 " number", " total")
 # a number with no noun after it, heading its own phrase: followed by a verb or the end of a clause
 # ("about 10,000 have been sent", "puts their total at around 11,000.")
 _ELLIPTIC_AFTER_RE = re.compile(  # used with match(text, pos): no "^"
@@ -325,7 +369,9 @@ _MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude[-\s]*$", re.I)
 _LAWMAKERS_RE = re.compile(r"\b(?:lawmakers|deputies|legislators|mps|senators|members)$")
 _VOTING_RE = re.compile(r"\b(?:vot\w*|in\s+favou?r|backed|approved|supported|against)\b")
 _CLAUSE_BREAK_RE = re.compile(r"[.;:“”\"]")
-_CASUALTIES_AFTER_RE = re.compile(r"\bkilled,?\s+(?:or|and)\s+(?:wounded|injured)\b|\bdead\s+(?:or|and)\s+wounded\b|\bcasualt")
+# (matched against words joined by spaces: "killed , wounded" is the headline's "killed, wounded")
+_CASUALTIES_AFTER_RE = re.compile(
+    r"\b(?:killed|dead)\s*(?:,\s*(?:(?:or|and)\s+)?|\s(?:or|and)\s+)(?:wounded|injured)\b|\bcasualt")
 _DEATHS_AFTER_RE = re.compile(r"\b(?:killed|died|dead|perished|lost\s+their\s+lives|deaths?)\b")
 _DEATHS_BEFORE_RE = re.compile(
     r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
@@ -459,7 +505,7 @@ class FigureFinder:
         after = text[n.end:n.end + 24]
         if n.spelled:
             # "one of", "no one", "one another", "the two sides": not counts
-            return bool(_SPELLED_NOT_COUNT_AFTER_RE.match(after)) \
+            return bool(_SPELLED_NOT_COUNT_AFTER_RE.match(after)) or _in_ratio(text, n) \
                 or bool(_SPELLED_NOT_COUNT_BEFORE_RE.search(before)) \
                 or bool(_AGE_AFTER_RE.match(after)) \
                 or bool(_ANAPHORIC_AFTER_RE.match(after) and _ANAPHORIC_BEFORE_RE.search(before))
@@ -488,6 +534,8 @@ class FigureFinder:
         if n.value < 120 and after.startswith(",") and _NAME_COMMA_BEFORE_RE.search(before):
             return True
         if _AGES_LIST_BEFORE_RE.search(before):
+            return True
+        if _in_ratio(text, n):
             return True
         if _ORDINAL_AFTER_RE.match(after):
             return True
@@ -590,15 +638,21 @@ class FigureFinder:
             cut = _CLAUSE_END_RE.search(seg)
             ctx = _WORD_RE.findall(seg[:cut.start()] if cut else seg)
             key = _context_key("", [w.lower() for w in ctx[:8]], before)
+            # the clause before the number, for what it names as counted
+            wide = text[max(0, n.start - 90):n.start]
+            stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
             if not key:
                 # "Casualties among the North's forces have reached about 4,700"
-                wide = text[max(0, n.start - 90):n.start]
-                stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
-                sr = _SUBJECT_REACHED_RE.search(wide, stop + 1) if "ed " in wide or " to " in wide or " at " in wide else None
+                sr = _SUBJECT_REACHED_RE.search(wide, stop + 1) if any(
+                    cue in wide for cue in _REACHED_CUES) else None
                 if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
                     key = canonical_key(sr.group("w"))
             if not key:
                 m = _NUMBER_OF_BEFORE_RE.search(before)
+                if m is None and "umber of" in wide:
+                    m = _NUMBER_OF_NAMED_BEFORE_RE.search(wide, stop + 1)
+                    if m is not None and canonical_key(m.group("w")) not in _COUNTED_KEYS:
+                        m = None
                 cm = _COUNT_BEFORE_RE.search(before)
                 if m:
                     key = canonical_key(m.group("w"))
@@ -661,14 +715,14 @@ class FigureFinder:
                     own = [m for m in in_sent if m.end == c.start()]
                     speaker = own[0].name if own else None
                 else:
-                    speaker = self._subject(text, ss, c.start(), c.end(), in_sent, mentions, last_person)
+                    speaker = self._subject(text, ss, se, c.start(), c.end(), in_sent, mentions, last_person)
                 fwd, back = True, True
                 if c.group("acc"):
                     # "According to X, ..." opens the sentence; "..., according to X" closes it
                     fwd = not text[ss:c.start()].strip(" \n\"“‘'")
                 elif c.group("verb") is not None and c.group("verb") not in ("citing", "cited"):
                     # "X said 3,000 ..." reports what follows; "..., X said." what came before
-                    back = not _has_complement(text, c.end(), se)
+                    back = not _has_complement(text, c.end(), se) or _inverted(text, ss, se, c.start(), c.end())
                 closing = back and c.group("verb") is not None and c.group("verb") not in ("citing", "cited") \
                     and "," in text[max(ss, c.start() - 80):c.start()]
                 out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing))
@@ -682,10 +736,18 @@ class FigureFinder:
                 last_person = persons[0].name
         return out
 
-    def _subject(self, text: str, ss: int, cs: int, ce: int, in_sent: list[Mention],
+    def _subject(self, text: str, ss: int, se: int, cs: int, ce: int, in_sent: list[Mention],
                  mentions: Sequence[Mention], last_person: str | None) -> str | None:
-        """Who is the subject of the speech verb at ``cs``."""
+        """Who is the subject of the speech verb at ``cs`` (in the sentence ``ss:se``)."""
         head = text[max(ss, cs - 40):cs]
+        if _inverted(text, ss, se, cs, ce):
+            # "..., says Seoul's spy agency", "..., said the NIS.", "..., said Ukraine's military
+            # intelligence chief Kyrylo Budanov."
+            rest = _INVERTED_REST_RE.match(text, ce, se)
+            stop = rest.end() if rest is not None else ce + 25
+            after = [m for m in in_sent if ce <= m.start < stop]
+            if after:
+                return _most_specific(text, after, forward=True)
         pron = _PRONOUN_BEFORE_RE.search(head)
         if pron and pron.group("p").lower() in ("he", "she"):
             return last_person
@@ -722,8 +784,11 @@ class FigureFinder:
         # a demonym names a speaker only right before the verb ("Ukrainian officials said")
         prev = [m for m in prev if not m.demonym or len(text[m.end:cs].split()) <= 2]
         if len(prev) > 1 and prev[-2].name != prev[-1].name and prev[-1].kind == prev[-2].kind \
-                and _JOINT_SOURCES_RE.fullmatch(text, prev[-2].end, prev[-1].start) and not text[prev[-1].end:cs].strip(" ,"):
-            return None  # "Seoul and Washington said": several sources
+                and _JOINT_SOURCES_RE.fullmatch(text, prev[-2].end, prev[-1].start) and not text[prev[-1].end:cs].strip(" ,") \
+                and text[prev[-2].end:prev[-1].start].strip() != ",":
+            # "Seoul and Washington said", "Seoul, Tokyo and Washington said": several sources
+            # (but "... sent troops to Russia, Seoul said": the comma ends a clause)
+            return None
         if prev:
             people = [m for m in prev if m.kind == "person" and cs - m.end < 120]
             if people and prev[-1].kind != "person" and "," in text[people[-1].end:cs]:
@@ -752,15 +817,31 @@ class FigureFinder:
 
 # --- helpers ---------------------------------------------------------------------------------
 
+# "on Friday", "in a statement" closing an inverted attribution ("..., said the NIS on Friday.")
+_WHEN = r"(?:\s+(?:on|late\s+on|early\s+on)\s+[A-Z][a-z]+|\s+in\s+a\s+statement)?"
 # what may follow a speech verb that ends its clause: "..., the ministry said on Friday in a
 # statement.", "..., Kim said, adding ..."
 _NO_COMPLEMENT_RE = re.compile(
     r"(?:\s*(?:[.,;:!?)\]”\"’']|$)"
     r"|\s+(?:on|in|at|after|before|during|late|early|earlier|later|last|this|yesterday|today|tonight|citing|adding|"
     r"noting|while|when|as|via|without|following|according|through|from|but|and|without)\b"
-    r"|\s+(?:[A-Z][\w\-]*\s+){0,4}?[A-Z][\w\-]*\s*[.,;]"  # inverted: "..., said Kim Jong Un."
-    r"|\s+(?:the|its|his|her|their)\s+(?:(?![\w\-]*ed\b)[\w\-]+\s+)?(?![\w\-]*ed\b)[\w\-]+\s*[.,;])"  # "..., said the agency."
+    r"|\s+(?:[A-Z][\w\-]*\s+){0,4}?[A-Z][\w\-]*" + _WHEN + r"\s*(?:[.,;]|$)"  # inverted: "..., said Kim Jong Un."
+    r"|\s+(?:the|its|his|her|their)\s+(?:(?![\w\-]*ed\b)[\w\-]+\s+)?(?![\w\-]*ed\b)[\w\-]+" + _WHEN + r"\s*[.,;])"  # "..., said the agency."
 )
+# the rest of a clause that an inverted attribution closes: "..., says Seoul's spy agency",
+# "..., said the NIS on Friday." (a few words naming the speaker, no verb of their own)
+_INVERTED_REST_RE = re.compile(
+    r"\s+(?:the\s+)?[A-Z][\w\-’'.]*(?:\s+(?!(?:would|will|had|has|have|is|was|were|are|that|to|"
+    r"could|may|might|be|been|after|before|with|about)\b)(?:[A-Z][\w\-’'.]*|[a-z\-]+)){0,6}?"
+    + _WHEN + r"\s*(?:[.,;]|$)")
+
+
+def _inverted(text: str, ss: int, se: int, cs: int, ce: int) -> bool:
+    """Whether the speech verb at ``cs:ce`` opens an inverted attribution closing its sentence
+    or clause: after a comma, its subject right after it and nothing else."""
+    return text[max(ss, cs - 3):cs].rstrip().endswith(",") and bool(_INVERTED_REST_RE.match(text, ce, se))
+
+
 _TOLD_OBJECT_RE = re.compile(r"\s+(?:[A-Za-z\-]+\s+){0,2}?(?:reporters|journalists|lawmakers|parliament|staff|employees|"
                              r"workers|members|officials|investors|students|audience|crowd|him|her|them|us|me|it)\b")
 # a clause of the writer's own after a reported one: ", sending the Nikkei up 1.2%", ", even though ..."
@@ -862,6 +943,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         return ""
     window = " ".join(after)
     bwin = before.lower()
+    if _PARTITIVE_BEFORE_RE.search(bwin):
+        return ""
     if _TAKEN_BEFORE_RE.search(bwin) and _PRISONER_WORD_AFTER_RE.match(window):
         return "prisoners"  # "have taken two soldiers prisoner"
     if _CASUALTIES_AFTER_RE.search(window):

@@ -1,4 +1,5 @@
-"""Find numbers in text and read their values: 1,500 · 8 million · $2.5bn · 3.5% · seven · a dozen.
+"""Find numbers in text and read their values: 1,500 · 8 million · $2.5bn · 1.5m people · 12k
+troops · 3.5% · seven · a dozen · half a million · two and a half million.
 
 Number words are converted by ``text2num`` (``text_to_num.text2num``); this module only finds the
 spans. Vague amounts ("dozens", "hundreds", "tens of thousands") are not read as numbers: they
@@ -26,6 +27,15 @@ _UNITS = "zero|one|two|three|four|five|six|seven|eight|nine"
 _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _NUMWORD = rf"(?:(?:{_TENS})(?:-(?:{_UNITS}))?|{_TEENS}|{_UNITS}|hundred|thousand|million|billion|trillion)"
+# A fraction of a scale word: "half a million", "a quarter of a million", "a half-million",
+# "two and a half million", "half a dozen". (Read whole: "half a million" is not "a million".)
+_FRACTION = (rf"(?:(?:{_UNITS}|{_TEENS})\s+and\s+)?(?:a\s+|one\s+)?(?:half|quarter)(?:\s+of)?"
+             r"(?:\s+an?\s+|[ \t]*[-‐][ \t]*|\s+)(?:dozen|hundred|thousand|million|billion)")
+_FRACTION_RE = re.compile(
+    rf"(?:(?P<whole>{_UNITS}|{_TEENS})\s+and\s+)?(?:a\s+|one\s+)?(?P<part>half|quarter)\D*?"
+    r"(?P<scale>dozen|hundred|thousand|million|billion)", re.IGNORECASE)
+_FRACTIONS = {"half": 0.5, "quarter": 0.25}
+_SCALE_WORDS = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 # Digits, with scale/percent after. The pattern starts with a digit (the "not after a word,
 # '.' or ','" test is a lookbehind placed after it) so the regex engine can skip ahead to the
@@ -39,16 +49,28 @@ _DIGITS_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# What follows a bare "m" or "k" glued to its digits when it means million or thousand: a plural
+# noun ("1.5m people", "12k troops", "3m tonnes"). Anything else ("a 10m wall", "200m from the
+# border", "the 10k run") is a length or a race, and the number is left unscaled (and, glued to a
+# letter, not taken as a figure by its callers).
+_GLUED_SCALE_NEXT_RE = re.compile(
+    r"[ \t]+(?:[A-Z][\w’'\-]*[ \t]+){0,3}(?:(?!(?:from|to|of|in|on|at|by|for|the|a|an|and|or|"
+    r"away|high|long|deep|wide|tall|above|below|under|over|off)\b)[a-z]+[ \t]+)?"
+    r"(?P<noun>people|[A-Z]?[a-z]{2,}(?<![su]s)(?<!is)s)\b")
+# words ending in "s" that are no plural noun, and the races run over metres ("400m hurdles")
+_NOT_PLURALS = frozenset(("towards", "afterwards", "upwards", "downwards", "backwards", "forwards",
+                          "onwards", "sideways", "always", "perhaps", "whereas", "besides", "was",
+                          "has", "does", "hurdles", "metres", "meters"))
 _CURRENCY_BEFORE_RE = re.compile(r"(?P<cur>US\$|\$|€|£|¥|₩|₽|₴)[ \t\n\r\f\v]?$")
 # Number words, tried only where a word that can start one stands (a per-position regex scan
 # over every word of the text would cost more than the rest of the extraction).
 _WORDS_RE = re.compile(
-    rf"(?P<words>(?:(?:a|one)\s+dozen|dozen|a\s+(?:hundred|thousand|million|billion)|{_NUMWORD}(?:(?:\s+and)?[\s-]+{_NUMWORD})*)\b)"
+    rf"(?P<words>{_FRACTION}|(?:(?:a|one)\s+dozen|dozen|a\s+(?:hundred|thousand|million|billion)|{_NUMWORD}(?:(?:\s+and)?[\s-]+{_NUMWORD})*)\b)"
     r"(?:[ \t]?(?P<wpct>percent\b|per[ \t]cent\b))?",
     re.IGNORECASE,
 )
 _STARTERS = frozenset(
-    f"{_UNITS}|{_TEENS}|{_TENS}|dozen|a".split("|")
+    f"{_UNITS}|{_TEENS}|{_TENS}|dozen|half|quarter|a".split("|")
 )
 # Words that can start a spelled-out number, lower case or capitalised, as a trie (a
 # case-sensitive trie is scanned several times faster than a case-insensitive word list); "a"
@@ -56,12 +78,13 @@ _STARTERS = frozenset(
 _STARTER_RE = re.compile(
     r"\b(?:"
     + trie_pattern(w for s in _STARTERS - {"a"} for w in (s, s.capitalize()))
-    + r"|[Aa](?=\s+(?:dozen|hundred|thousand|million|billion)\b))\b"
+    + r"|[Aa](?=\s+(?:dozen|hundred|thousand|million|billion|half|quarter)\b))\b"
 )
 _STARTER_GATE = LiteralGate(
     _STARTER_RE,
     [*(w for s in _STARTERS - {"a"} for w in (s, s.capitalize())),
-     *(f"{a} {scale}" for a in "aA" for scale in ("dozen", "hundred", "thousand", "million", "billion"))],
+     *(f"{a} {scale}" for a in "aA"
+       for scale in ("dozen", "hundred", "thousand", "million", "billion", "half", "quarter"))],
     word_start=True,
 )
 NUMBER_RE = _DIGITS_RE  # kept for callers that only want digit forms
@@ -82,6 +105,12 @@ class NumberMatch:
 
 
 def _word_value(words: str) -> float | None:
+    fraction = _FRACTION_RE.fullmatch(words)
+    if fraction is not None:
+        whole = _word_value(fraction["whole"]) if fraction["whole"] else 0.0
+        if whole is None:
+            return None
+        return (whole + _FRACTIONS[fraction["part"].lower()]) * _SCALE_WORDS[fraction["scale"].lower()]
     w = " ".join(words.lower().split())
     if w.endswith("dozen"):
         return 12.0
@@ -91,6 +120,12 @@ def _word_value(words: str) -> float | None:
         return float(text2num(w, "en"))
     except ValueError:
         return None
+
+
+def _glued_scale(text: str, end: int) -> bool:
+    """Whether a plural noun (a count's, not a length's) follows a glued "m" or "k" at ``end``."""
+    nxt = _GLUED_SCALE_NEXT_RE.match(text, end, end + 40)
+    return nxt is not None and nxt.group("noun") not in _NOT_PLURALS
 
 
 def find_numbers(text: str) -> list[NumberMatch]:
@@ -105,8 +140,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
         scaled = False
         if scale:
             s = scale.lower()
-            # bare "m"/"b"/"k" only scale money ("$5m"), not "5 m" of anything else
-            if len(s) > 1 or cur:
+            # bare "m"/"b"/"k" scale money ("$5m"), and "m"/"k" glued to a count of a plural
+            # noun ("1.5m people", "12k troops"); not "5 m" or "a 10m wall"
+            if len(s) > 1 or cur or (s in ("m", "k") and m.start("scale") == m.end("digits")
+                                     and _glued_scale(text, m.end())):
                 value *= _SCALES[s]
                 scaled = True
         end = m.end() if (scaled or m.group("pct")) else m.end("digits")
