@@ -109,6 +109,27 @@ def test_headline_shapes(text: str, value: float, key: str) -> None:
     assert (value, key) in {(f.value, f.key) for f in figures(text)}, figures(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "key"),
+    [
+        # "N-strong": a force, a crowd, or (small, before a quake) a magnitude
+        ("A 10,000-strong contingent of North Korean troops has arrived in Kursk.", 10000, "troops"),
+        ("North Korea's 1.2 million-strong armed forces are among the largest.", 1.2e6, "troops"),
+        ("A 5,000-strong crowd protested in the capital.", 5000, "people"),
+        ("A 6.8-strong quake struck the coast.", 6.8, "magnitude"),
+        # a head that names what happened keeps it, whatever follows
+        ("The North has suffered about 4,700 casualties, including 300 deaths.", 4700, "casualties"),
+    ],
+)
+def test_what_a_number_counts(text: str, value: float, key: str) -> None:
+    assert (value, key) in {(f.value, f.key) for f in figures(text)}, figures(text)
+
+
+def test_the_end_of_a_date_range_is_no_count_of_what_came_before() -> None:
+    found = figures("Around 1,500 North Korean special forces were moved between Oct 8 and 13.")
+    assert [(f.value, f.key) for f in found] == [(1500, "troops")]
+
+
 def test_a_fraction_of_a_million_keeps_its_value_and_qualifier() -> None:
     f = one("Nearly half a million rounds of ammunition were delivered.")
     assert (f.value, f.key, f.qualifier) == (500000, "ammunition", "nearly")
@@ -334,6 +355,8 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("About 3,000 troops are in Kursk, said the NIS on Friday.", 3000, "National Intelligence Service"),
         ("North Korea sent 12,000 troops, said Ukraine's military intelligence chief Kyrylo Budanov.",
          12000, "Kyrylo Budanov"),
+        # a name right before the verb is its subject, not a person named earlier
+        ("Kim Jong Un's regime received $20 billion for the deployment, Yonhap reported.", 20e9, "Yonhap"),
         # ... but a verb after a comma that goes on to report is no inversion
         ("Kim Byung-kee, a member of the intelligence committee, said after a briefing by Russian "
          "officials that 1,500 troops had left.", 1500, "Kim Byung-kee"),

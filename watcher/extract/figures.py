@@ -172,7 +172,9 @@ _NP_STOP = words(
 )
 _AUX = words("had has have was were is are be been being already also reportedly allegedly now still "
                  "since would will could may might")
-_PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "casualties", ""})
+# counts of people that what happened to them can key ("350,000 people killed or wounded" ->
+# casualties); "casualties" itself stays casualties ("4,700 casualties, including 300 deaths")
+_PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", ""})
 _SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
     "reported reports stated states added adds announced announces confirmed confirms commented "
@@ -324,7 +326,7 @@ _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)
 _RANGE_BETWEEN_RE = re.compile(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*")
 _SPELLED_NOT_COUNT_AFTER_RE = re.compile(r"^\s+(?:of|another|or|and|by|day|time|way|side)\b", re.I)
 _SPELLED_NOT_COUNT_BEFORE_RE = re.compile(r"\b(?:no|every|any|each)\s+$", re.I)
-_DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*")
+_DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*|\s+(?:and|to|through|or)\s+")  # "Oct 8-13", "Oct 8 and 13"
 _NAME_COMMA_BEFORE_RE = re.compile(r"[A-Z][\w\-]+,\s$")
 _AGES_LIST_BEFORE_RE = re.compile(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", re.I)
 _HYPHEN_UNIT_AFTER_RE = re.compile(
@@ -365,6 +367,12 @@ _YEAR_BEFORE_RE = re.compile(r"\b(?:the|in|since|of|from|by|until|for|a|an|its|t
 _HYPHEN_UNIT_RE = re.compile(
     r"^[-‐](magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
     r"year(?=[ ](?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
+_QUAKE_WORDS = words("quake quakes earthquake earthquakes tremor tremors aftershock aftershocks")
+# what "an N-strong ..." may be when it is a military force
+_FORCE_WORDS = words(
+    "contingent contingents force forces army armies unit units brigade brigades division divisions "
+    "battalion battalions corps deployment garrison militia detachment regiment troops troop "
+    "expeditionary mission fleet squad squads")
 _MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude[-\s]*$", re.I)
 _LAWMAKERS_RE = re.compile(r"\b(?:lawmakers|deputies|legislators|mps|senators|members)$")
 _VOTING_RE = re.compile(r"\b(?:vot\w*|in\s+favou?r|backed|approved|supported|against)\b")
@@ -560,8 +568,18 @@ class FigureFinder:
         hyph = _HYPHEN_UNIT_RE.match(tail)
         if hyph:
             word = hyph.group(1)
-            key = "magnitude" if word in ("magnitude", "strong") else ("countries" if word in ("nation", "country") else word + "s")
             rest = _WORD_RE.findall(tail[hyph.end():hyph.end() + 60])[:3]
+            if word == "strong":
+                # "a 6.8-strong quake" is a magnitude; "a 10,000-strong contingent" a force
+                nouns = {w.lower() for w in rest[:2] if w.isalpha()}  # "-strong armed forces"
+                if n.value < 10 and not n.spelled and nouns & _QUAKE_WORDS:
+                    key = "magnitude"
+                elif nouns & _FORCE_WORDS:
+                    key = "troops"
+                else:
+                    key = "people"
+                return key, " ".join([f"{word}", *[w for w in rest if w.isalpha()][:2]]).strip(), False
+            key = "magnitude" if word == "magnitude" else ("countries" if word in ("nation", "country") else word + "s")
             return key, " ".join([f"{word}", *[w for w in rest if w.isalpha()][:2]]).strip(), False
         before = text[max(0, n.start - 40):n.start]
         if ("agnitude" in before or "AGNITUDE" in before) and _MAGNITUDE_BEFORE_RE.search(before):
@@ -791,7 +809,9 @@ class FigureFinder:
             return None
         if prev:
             people = [m for m in prev if m.kind == "person" and cs - m.end < 120]
-            if people and prev[-1].kind != "person" and "," in text[people[-1].end:cs]:
+            # (a name right before the verb is its subject: "..., Yonhap reported")
+            if people and prev[-1].kind != "person" and "," in text[people[-1].end:cs] \
+                    and text[prev[-1].end:cs].strip():
                 return people[-1].name  # "Park, a Democratic Party lawmaker on ..., said"
             return _most_specific(text, prev, forward=False)
         nxt = [m for m in in_sent if m.start >= ce and m.start - ce < 25]
