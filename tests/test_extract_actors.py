@@ -276,6 +276,30 @@ def test_headline_abbreviations_of_countries(text: str, name: str) -> None:
         assert "South Korea" not in found, found  # "N. Korea" is no mention of "Korea"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # title case: a headline's verbs and auxiliaries are no given names
+        ("Starmer Denounces Trump's Remarks About NATO Troops", {"Keir Starmer", "Donald Trump",
+                                                                 "North Atlantic Treaty Organization"}),
+        ("Trump Says Colombia Will Accept Deportees", {"Donald Trump", "Colombia"}),
+        ("Could Trump Scrap the Deal? Given Trump's Views, Maybe", {"Donald Trump"}),
+        ("Describing Trump as a threat, the senator left.", {"Donald Trump"}),
+        # words shouted in capitals are no acronyms; a real one beside them still is
+        ("Trump posted MAKE IRAN GREAT AGAIN, and the NIS said nothing.",
+         {"Donald Trump", "National Intelligence Service"}),
+        # a title and a person after an organisation's name are not part of it
+        ("Department of Homeland Security Secretary Kristi Noem said so.",
+         {"Department of Homeland Security", "Kristi Noem"}),
+        ("Ministry of Defence Spokesman John Kirby said so.", {"Ministry of Defence", "John Kirby"}),
+        ("The Chief of the General Staff and the Office of the President met.",
+         {"Chief of the General Staff", "Office of the President"}),
+    ],
+)
+def test_title_case_and_capitals(text: str, expected: set[str]) -> None:
+    assert set(actors(text)) == expected
+
+
 def test_a_title_is_not_an_organisation() -> None:
     found = actors("Japan's Chief Cabinet Secretary Yoshimasa Hayashi expressed grave concern.")
     assert set(found) == {"Japan", "Yoshimasa Hayashi"}, found

@@ -125,6 +125,25 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
     assert (value, key) in {(f.value, f.key) for f in figures(text)}, figures(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a capitalised plural is people only when it names a people
+        ("About 14 North Koreans defected and 200 Israelis left, with 12 Scots.",
+         {(14, "people"), (200, "people"), (12, "people")}),
+        ("The country has hosted four Summer Olympics.", {(4, "olympics")}),
+        ("The 5 Biggest Winners of the Night", {(5, "winners")}),
+        # a subsection and a US phone number count nothing (not even what came before); RMB is
+        # the yuan
+        ("Two judges met. Under section 1(1) of the act, they agreed.", {(2, "judges")}),
+        ("The fee is $4,500; call Compass on (707) 934-5630.", {(4500, "usd")}),
+        ("For less than 2 million RMB buyers get a car.", {(2e6, "cny")}),
+    ],
+)
+def test_what_is_counted_and_what_is_not(text: str, expected: set[tuple[float, str]]) -> None:
+    assert {(f.value, f.key) for f in figures(text)} == expected
+
+
 def test_the_end_of_a_date_range_is_no_count_of_what_came_before() -> None:
     found = figures("Around 1,500 North Korean special forces were moved between Oct 8 and 13.")
     assert [(f.value, f.key) for f in found] == [(1500, "troops")]

@@ -86,6 +86,7 @@ _TITLE_CAPS = frozenset(
     "Unification Security Supreme Acting Former First Army Navy Air Force Chief Staff Senior Junior "
     "Opposition Party Health Labor Labour Energy Justice Economy Economic Grand Crown Prince Lord"
 )
+_TITLE_HEADS_CAPS = frozenset(w.capitalize() for w in _TITLE_HEADS)
 _ROLE_STOP = words(
     "the a an and or but to that with by for from in on at as when while after before he she his her "
     "their its it was is were are has had have who whom which also said says told say not no than then "
@@ -121,10 +122,29 @@ _NOT_NAME = words(
     "Muslim Islamic Christian Jewish Buddhist Hindu Sunni Shia Democrats Republicans Conservatives "
     "Liberals Labour Tories Socialists Communists Mayday Breaking Update Updated Exclusive Analysis "
     "Opinion Editorial Photo Video Watch Read Live Please Click Subscribe Share Follow"
+) | words(
+    # a headline's verbs, capitalised in title case ("Starmer Denounces Trump's Remarks"); not
+    # those that are also given names (Will, Mark, Sue, Win, Ban)
+    "Says Said Saying Tells Told Warns Warned Urges Urged Slams Slammed Blasts Blasted Hails Hailed "
+    "Praises Praised Criticizes Criticises Criticized Criticised Denounces Denounced Denounce "
+    "Condemns Condemned Condemn Accuses Accused Accuse Backs Backed Defends Defended Defend Rejects "
+    "Rejected Reject Denies Denied Deny Confirms Confirmed Confirm Claims Claimed Meets Meet Visits "
+    "Visited Visit Calls Called Vows Vowed Vow Pledges Pledged Pledge Threatens Threatened Threaten "
+    "Sends Sent Send Deploys Deployed Deploy Launches Launched Launch Fires Fired Kills Killed Kill "
+    "Wins Won Loses Lost Lose Beats Beat Seeks Sought Seek Signs Signed Sign Orders Ordered Announces "
+    "Announced Announce Unveils Unveiled Unveil Approves Approved Approve Blocks Blocked Block Bans "
+    "Banned Sues Sued Arrests Arrested Arrest Charges Charged Faces Faced Face Refuses Refused Refuse "
+    "Demands Demanded Demand Expects Expected Expect Joins Joined Join Leaves Left Returns Returned "
+    "Arrives Arrived Arrive Captures Captured Capture Accepts Accepted Accept Insists Insisted Admits "
+    "Admitted Slaps Slapped Eyes Eyed Mulls Mulled Weighs Weighed Vetoes Vetoed Resigns Resigned "
+    "Quits Dies Died Grills Grilled Probes Probed Targets Targeted Ends Ended Halts Halted Pauses "
+    "Paused Cuts Raises Raised Lifts Lifted Extends Extended Agrees Agreed Rules Ruled "
+    # and auxiliaries opening a question ("Could Trump ...", "Given Trump's ...")
+    "Could Would Should Might Must Given Does Did Has Have Had Is Was Were Are Let Lets"
 )
 _ACRONYM_STOP = words(
     "TV CEO CFO COO CTO GDP AM PM OK ID DNA UTC GMT KST EST EDT PST PDT BST CET CEST JST IST COVID AI "
-    "IT HQ VIP ICBM ICBMs SLBM SLBMs IRBM IRBMs MP MPs PR FAQ USD EUR KRW JPY GBP CNY RUB UAH CPI PPI "
+    "IT HQ VIP ICBM ICBMs SLBM SLBMs IRBM IRBMs MP MPs PR FAQ USD EUR KRW JPY GBP CNY RMB RUB UAH CPI PPI "
     "IPO IPOs ETF ETFs LNG NO UAV UAVs ATACMS HIMARS MLRS RPG SAM SAMs POW POWs KIA WIA MIA PDF URL "
     "CCTV SNS SMS GPS VR AR LED LCD IQ NGO NGOs PTSD HIV AIDS SUV SUVs EV EVs AD BC CE BCE II III IV "
     "VI VII VIII IX XI XII XIII XIV XV XX ET PT CT DC NB PS RIP ASAP FYI TBA TBD USB PC PCs APEC2 "
@@ -470,7 +490,8 @@ class ActorFinder:
             elif e.kind == "person" and " " not in surface and start >= 2:
                 # "Oleksiy Kuleba" is not "Kuleba" the well-known one
                 prev = _PREV_NAMEWORD_RE.search(text, max(0, start - 30), start)
-                if prev and prev.group(1) not in _TITLE_CAPS and prev.group(1) not in _NOT_NAME:
+                if prev and prev.group(1) not in _TITLE_CAPS and prev.group(1) not in _NOT_NAME \
+                        and not _gerund(prev.group(1)):
                     out.append(Mention(prev.start(1), end, text[prev.start(1):end], text[prev.start(1):end], "person"))
                 else:
                     out.append(Mention(start, end, surface, e.name, e.kind))
@@ -556,6 +577,14 @@ class ActorFinder:
             while words and words[-1] in _CONNECTORS:
                 words = words[:-1]
                 end = start + len(" ".join(words))
+            # a title (and a person) after the name: "Department of Homeland Security Secretary
+            # Kristi Noem", "Ministry of Defence Spokesman" (but not "Chief of the General Staff")
+            for i in range(2, len(words)):
+                if words[i] in _TITLE_HEADS_CAPS and words[i - 1] not in _CONNECTORS \
+                        and all(w[:1].isupper() and w not in _CONNECTORS for w in words[i + 1:]):
+                    words = words[:i]
+                    end = start + len(" ".join(words))
+                    break
             if len(words) < 2 or (len(words) == 2 and words[0] in _TITLE_WORDS):
                 continue
             # absorb a country name written right before ("Korea Meteorological Administration"),
@@ -595,7 +624,7 @@ class ActorFinder:
             korean_short = words[:1] and words[0] in _SHORT_FAMILY_NAMES and (
                 (len(words) == 3 and all(len(w) <= 5 and "-" not in w for w in words[1:]))
                 or (len(words) == 2 and words[1].count("-") == 1 and len(words[1]) <= 11))
-            while words and words[0] in _NOT_NAME and not korean_short:
+            while words and (words[0] in _NOT_NAME or _gerund(words[0])) and not korean_short:
                 start += len(words[0]) + 1
                 words = words[1:]
             if not words or len(words) > 4 or any(w in _NOT_NAME for w in words[1 if korean_short else 0:]):
@@ -716,7 +745,7 @@ class ActorFinder:
                 letters = _LETTERS_RE.sub("", line)
                 caps = len(letters) > 8 and sum(map(str.isupper, letters)) > 0.6 * len(letters)
                 caps_lines[line_start] = caps
-            if caps:
+            if caps or _in_caps_run(text, m.start(), m.end()):
                 continue
             if _DASH_AFTER_RE.match(text[m.end():m.end() + 3]) and m.start() - line_start < 3:
                 continue
@@ -810,6 +839,29 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
         pos = e
     parts.append(text[pos:])
     return "".join(parts)
+
+
+_CAPS_WORD_BEFORE_RE = re.compile(r"\b[A-Z][A-Z'’]+[ ]$")
+_CAPS_WORD_AFTER_RE = re.compile(r"[ ][A-Z][A-Z'’]+\b")
+
+
+def _in_caps_run(text: str, start: int, end: int) -> bool:
+    """Whether the all-caps word at ``start:end`` is one of three or more in a row: words
+    shouted in capitals ("MAKE IRAN GREAT AGAIN"), not an acronym."""
+    n = 1
+    pos = start
+    while n < 3 and (b := _CAPS_WORD_BEFORE_RE.search(text, max(0, pos - 20), pos)):
+        n, pos = n + 1, b.start()
+    pos = end
+    while n < 3 and (a := _CAPS_WORD_AFTER_RE.match(text, pos)):
+        n, pos = n + 1, a.end()
+    return n >= 3
+
+
+def _gerund(word: str) -> bool:
+    """A capitalised -ing form ("Describing Trump's ..."), which given names hardly ever are (the
+    short Chinese ones, "Ming", "Jing", are left alone)."""
+    return len(word) >= 7 and word.endswith("ing")
 
 
 def _strip_the(s: str) -> str:

@@ -46,6 +46,9 @@ _AGE_AFTER_RE = re.compile(r"^(?:[-‐ ]years?[-‐ ]old|[-‐ ]months?[-‐ ]ol
 _AGE_BEFORE_RE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
 _DESIGNATOR_WORDS = frozenset(_DESIGNATORS[3:-1].split("|"))
+# those also written in lower case mid-sentence ("under section 1 of the act")
+_LOWER_DESIGNATORS = words("article articles section sections clause clauses paragraph chapter annex "
+                           "appendix amendment resolution schedule")
 
 
 def _designation_before(before: str) -> bool:
@@ -67,13 +70,14 @@ def _designation_before(before: str) -> bool:
     i = len(stripped)
     while i > 0 and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):  # the trailing \w+
         i -= 1
-    return i < len(stripped) and stripped[i:] in _DESIGNATOR_WORDS
+    return i < len(stripped) and (stripped[i:] in _DESIGNATOR_WORDS or stripped[i:] in _LOWER_DESIGNATORS)
 
 
 _GLUED_AFTER_RE = re.compile(r"^(?:[A-Za-z]|/\d|\.\d|[-‐]\d{3,}|[-‐][A-Za-z]|\d|\()")
 _PHONE_RE = re.compile(
     r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\b\d{2,4}[.\-]\d{3,4}[.\-]\d{3,4}\b"
     r"|\+\d{1,3}[\s.\-]\d{1,4}[\s.\-]\d{3,4}[\s.\-]?\d{0,4}"
+    r"|\(\d{3}\)[ .\-]?\d{3}[.\-]\d{4}\b"  # "(707) 934-5630"
 )
 # every phone number holds "+" or this; most texts hold neither, so _PHONE_RE rarely runs
 _PHONE_GATE_RE = re.compile(r"[.\-]\d{3}")
@@ -141,7 +145,7 @@ for _key, _words in {
     "jpy": "yen jpy",
     "gbp": "pound sterling gbp",
     "rub": "ruble rouble rub",
-    "cny": "yuan renminbi cny",
+    "cny": "yuan renminbi rmb cny",
     "uah": "hryvnia hryvnias uah",
     "inr": "rupee inr",
     "magnitude": "magnitude",
@@ -400,6 +404,21 @@ _CLAUSE_END_RE = re.compile(r"[.;!?](?:\s|$)")
 _CHANGE_TO_BEFORE_RE = re.compile(r"\b(?:to|from)\s+$")
 
 
+# how the plural of a people's name ends ("Koreans", "Israelis", "Kuwaitis"), and the short ones
+# that end otherwise; a capitalised plural that is neither is a headline's title case ("3 Ways",
+# "four Summer Olympics"), not people
+_DEMONYM_ENDINGS = ("ans", "lis", "nis", "qis", "dis", "his", "tis", "ris", "zis")
+_SHORT_DEMONYMS = words(
+    "britons scots brits swedes danes poles turks czechs finns kurds arabs thais serbs croats slovaks "
+    "greeks uzbeks kazakhs tajiks filipinos jews sikhs hindus muslims uyghurs uighurs tamils houthis "
+    "rohingyas bedouins dutchmen frenchmen englishmen")
+
+
+def _people_plural(lower: str) -> bool:
+    return (len(lower) > 5 and lower.endswith(_DEMONYM_ENDINGS) and not lower.endswith("sis")) \
+        or lower in _SHORT_DEMONYMS
+
+
 def _is_tally(text: str, n: NumberMatch) -> bool:
     """Whether ``n`` is one side of a vote tally: "51-50", "a 215-194 vote"."""
     if not ((text[n.end:n.end + 1] in ("-", "–") and text[n.end + 1:n.end + 2].isdigit())
@@ -549,6 +568,8 @@ class FigureFinder:
             return True
         if _designation_before(before):
             return True
+        if before.endswith("(") and before[-2:-1].isalnum():
+            return True  # a subsection: "section 1(1)"
         if _GLUED_AFTER_RE.match(after) and not _HYPHEN_UNIT_AFTER_RE.match(after) and not _is_tally(text, n):
             return True
         # model names: "737 MAX" (but "33,000 IAM members")
@@ -635,8 +656,7 @@ class FigureFinder:
                     continue
                 break
             lb = bare.lower()
-            if w[0].isupper() and lb.endswith("s") and len(lb) > 4 and not lb.endswith(("ss", "us")) \
-                    and not (i < len(words) and words[i][:1].isupper()):
+            if w[0].isupper() and _people_plural(lb) and not (i < len(words) and words[i][:1].isupper()):
                 # a people's plural name: "14 North Koreans", "three Americans"
                 return "people", " ".join(np), more
             if lb[0].islower() and lb.endswith("s") and not lb.endswith(("ss", "us", "is")) and len(lb) > 3:
