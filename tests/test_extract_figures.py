@@ -138,6 +138,12 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
         ("Two judges met. Under section 1(1) of the act, they agreed.", {(2, "judges")}),
         ("The fee is $4,500; call Compass on (707) 934-5630.", {(4500, "usd")}),
         ("For less than 2 million RMB buyers get a car.", {(2e6, "cny")}),
+        # a list of designations between a count and what it counts
+        ("North Korea has shipped more than 100 KN-23 and KN-24 ballistic missiles.", {(100, "missiles")}),
+        ("Russia sent two KF-16, Su-35 and MiG-29 jets.", {(2, "aircraft")}),
+        # the whole a fraction or a share is taken of keeps its own key
+        ("Roughly one-third of the 11,000 troops have been killed or wounded.", {(11000, "troops")}),
+        ("About 40% of the 11,000 troops have been killed or wounded.", {(40, "percent"), (11000, "troops")}),
     ],
 )
 def test_what_is_counted_and_what_is_not(text: str, expected: set[tuple[float, str]]) -> None:
@@ -374,6 +380,8 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("About 3,000 troops are in Kursk, said the NIS on Friday.", 3000, "National Intelligence Service"),
         ("North Korea sent 12,000 troops, said Ukraine's military intelligence chief Kyrylo Budanov.",
          12000, "Kyrylo Budanov"),
+        ("North Korea deployed around 10,000 troops, per the Pentagon.", 10000, "Pentagon"),
+        ("The fee rose by $20 per day, the ministry said.", 20, None),
         # a name right before the verb is its subject, not a person named earlier
         ("Kim Jong Un's regime received $20 billion for the deployment, Yonhap reported.", 20e9, "Yonhap"),
         # ... but a verb after a comma that goes on to report is no inversion

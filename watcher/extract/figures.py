@@ -196,13 +196,13 @@ _SPEECH_RE = re.compile(
     + r"|(?:[Pp]uts?|[Pp]laced?|[Pp]egged|[Pp]egs|raised|raises|lifted|lifts|lowered|lowers|cut|cuts|revised|revises|"
     r"updated|updates)\s+(?:the|its|their|his|her)\s+(?:[a-z\-]+\s+){0,3}?(?:figure|number|toll|total|tally|count|"
     r"estimate|odds|probability|chances?|forecast|projection|strength|magnitude|size)\b[^.;]{0,40}?\s(?:at|to)\b)\b"
-    r"|(?P<acc>[Aa]ccording\s+to\b)"
+    r"|(?P<acc>[Aa]ccording\s+to\b|per(?=\s+(?:the\s+)?[A-Z]))"
     r"|(?P<poss>['’]s\s+(?:latest\s+|earlier\s+|new\s+|own\s+|official\s+|initial\s+)?(?:confirmation|estimate|estimates|"
     r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis)\b))"
 )
 _SPEECH_GATE = LiteralGate(
     _SPEECH_RE, (*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS, "put", "Put", "place", "Place", "pegged", "Pegged", "pegs", "Pegs", "raise", "lift", "lower",
-                 "cut", "revise", "update", "according", "According",
+                 "cut", "revise", "update", "according", "According", "per",
                  "'s", "’s"))
 # "an/the <verb>" is a noun ("the report"), not a speech verb; so is "<verb> of" ("the median
 # forecast of 2.1%"); "was estimated", "is expected": a passive names no speaker.
@@ -294,7 +294,8 @@ _NUMBER_OF_NAMED_BEFORE_RE = re.compile(
 # a whole that a part is taken of: "several hundred of the 12,000 troops killed": what the part
 # suffered does not say what the whole counts
 _PARTITIVE_BEFORE_RE = re.compile(
-    r"(?:\d|\b(?:hundred|thousand|dozens?|hundreds|thousands|several|some|many|most|half|part))"
+    r"(?:\d%?|%|\b(?:hundred|thousand|dozens?|hundreds|thousands|several|some|many|most|half|part|"
+    r"thirds?|quarters?|fifths?|tenths?|percent|cent))"
     r"['’\"”]?\s+of\s+(?:(?:the|its|their|his|her|our|these|those|[\w\-]+['’]s)\s+)?$")
 # a ratio, "one in three", "1 in 5 of them", "two in every ten": neither number is a count
 _RATIO_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -339,7 +340,10 @@ _HYPHEN_UNIT_AFTER_RE = re.compile(
 _MODEL_AFTER_RE = re.compile(r"^\s[A-Z]{2,}\b(?![-‐]?\d)")
 # a model designation between a count and its noun: "two KF-16 fighter jets", "eight MK-82 bombs",
 # "12 F-16s" (the designation names the type; the count counts what follows)
-_DESIGNATION_NEXT_RE = re.compile(r"^\s+[A-Z][A-Za-z]{0,3}[-‐]?\d{1,4}[A-Za-z]{0,2}\b(?![-‐.,]\d)")
+_DESIGNATION = r"[A-Z][A-Za-z]{0,3}[-‐]?\d{1,4}[A-Za-z]{0,2}\b(?![-‐.,]\d)"
+# ... or several: "100 KN-23 and KN-24 ballistic missiles"
+_DESIGNATION_NEXT_RE = re.compile(
+    rf"^\s+{_DESIGNATION}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+){_DESIGNATION}){{0,3}}")
 # "the two sides", "both countries": the parties already named, not a count
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:the|both|these|those|all)\s+$", re.I)
 _ANAPHORIC_AFTER_RE = re.compile(
