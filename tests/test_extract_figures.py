@@ -138,6 +138,12 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
         ("Two judges met. Under section 1(1) of the act, they agreed.", {(2, "judges")}),
         ("The fee is $4,500; call Compass on (707) 934-5630.", {(4500, "usd")}),
         ("For less than 2 million RMB buyers get a car.", {(2e6, "cny")}),
+        # an age at death, a temperature, and "won" after a noun (a verb, not the currency)
+        ("Jesse Jackson, civil rights leader and 2 times a candidate, dies at 84", {(2, "times")}),
+        ("The singer, who sold 40 million records, died at the age of 91.", {(40e6, "records")}),
+        ("Anyway, 3 people waited because it was -5° outside.", {(3, "people")}),
+        ("The opposition took 300 lower house seats won in the landslide.", {(300, "seats")}),
+        ("Samsung will invest 1.5 trillion won in the plant.", {(1.5e12, "krw")}),
         # a list of designations between a count and what it counts
         ("North Korea has shipped more than 100 KN-23 and KN-24 ballistic missiles.", {(100, "missiles")}),
         ("Russia sent two KF-16, Su-35 and MiG-29 jets.", {(2, "aircraft")}),

@@ -43,7 +43,9 @@ _DATE_BEFORE_RE = re.compile(rf"\b{_MONTHS}\.?\s+(?:\d{{1,2}}\s*[-–]\s*)?$")
 _DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b")
 _TIME_AFTER_RE = re.compile(r"^(?::\d\d|\s*(?:[ap]\.?m\b\.?|o['’]clock|GMT|UTC|KST|JST|EST|EDT|CET|hrs\b|h\b))", re.I)
 _AGE_AFTER_RE = re.compile(r"^(?:[-‐ ]years?[-‐ ]old|[-‐ ]months?[-‐ ]old|[-‐ ]year[-‐]olds?|\s*,\s+(?:is|was|a|an|the|who)\b)")
-_AGE_BEFORE_RE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
+_AGE_BEFORE_RE = re.compile(
+    r"\b(?:aged?|ages|(?:dies|died|dead|passes\s+away|passed\s+away)\s+at(?:\s+the\s+age\s+of)?|at\s+the\s+age\s+of)\s+$",
+    re.I)
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
 _DESIGNATOR_WORDS = frozenset(_DESIGNATORS[3:-1].split("|"))
 # those also written in lower case mid-sentence ("under section 1 of the act")
@@ -73,7 +75,7 @@ def _designation_before(before: str) -> bool:
     return i < len(stripped) and (stripped[i:] in _DESIGNATOR_WORDS or stripped[i:] in _LOWER_DESIGNATORS)
 
 
-_GLUED_AFTER_RE = re.compile(r"^(?:[A-Za-z]|/\d|\.\d|[-‐]\d{3,}|[-‐][A-Za-z]|\d|\()")
+_GLUED_AFTER_RE = re.compile(r"^(?:[A-Za-z]|/\d|\.\d|[-‐]\d{3,}|[-‐][A-Za-z]|\d|\(|°)")  # "-5°"
 _PHONE_RE = re.compile(
     r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\b\d{2,4}[.\-]\d{3,4}[.\-]\d{3,4}\b"
     r"|\+\d{1,3}[\s.\-]\d{1,4}[\s.\-]\d{3,4}[\s.\-]?\d{0,4}"
@@ -649,7 +651,8 @@ class FigureFinder:
                 head = bare
                 # a noun-noun compound ends with its head: "fighter jets", "marine commandos"
                 if bare == w and i < len(words) and words[i][0].isalpha() and words[i].lower() not in _NP_STOP \
-                        and singular(words[i]) in _SYNONYMS and canonical_key(lw) not in _STATUS_KEYS:
+                        and singular(words[i]) in _SYNONYMS and canonical_key(lw) not in _STATUS_KEYS \
+                        and words[i] != "won":  # "300 seats won", not a sum in won
                     continue
                 # adjectives that are also heads: "two wounded soldiers"
                 if lw in ("wounded", "injured", "dead", "killed") and i < len(words) and words[i][0].isalpha() \
