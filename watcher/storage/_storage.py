@@ -224,6 +224,11 @@ class _Statements:
             " ON CONFLICT (rule, name_norm) DO NOTHING RETURNING id, name_norm)"
             " SELECT true AS is_figure, id, key, value, NULL AS name_norm FROM f"
             " UNION ALL SELECT false, id, NULL, NULL, name_norm FROM a")
+        # the same, failing (a unique violation) if the rule knows any of the rows already
+        self.learn_strict_pg = self.learn_pg.replace(
+            " ON CONFLICT (rule, key, value) DO NOTHING", "").replace(
+            " ON CONFLICT (rule, name_norm) DO NOTHING", "")
+        assert self.learn_strict_pg.count("ON CONFLICT") == 0
         # what a rule knows (rows for _known_figure / _known_actor; see Storage.knowledge)
         self.figure_columns = (f.c.id, f.c.key, f.c.value, f.c.quantity, f.c.said_by,
                                func.coalesce(f.c.published, f.c.first_seen_at,
@@ -1162,13 +1167,49 @@ class Storage:
                        ) -> dict[str, Any] | None:
         """:meth:`record_hit` on PostgreSQL: psycopg's pipeline mode, straight to the driver.
         A hit with nothing new is one round trip to the server (BEGIN, the hit, COMMIT); one
-        with news three: BEGIN, the hit taking the rule's lock and the catch-up (its own
+        with news two: BEGIN, the hit taking the rule's lock and the catch-up (its own
         statement, so that it sees what was committed while the lock was awaited); the
-        learning insert; the outbox rows and COMMIT (six round trips before, through
+        learning insert, the outbox rows and COMMIT (six round trips before, through
         SQLAlchemy). With the server on loopback that changes little; on another host each
-        round trip is the network's latency (README: PostgreSQL on another host). Inside a
+        round trip is the network's latency (README: PostgreSQL on another host; at ~1.3 ms,
+        three round trips instead of two cost a cold cycle of 1,000 feeds 12-14 %). Inside a
         :meth:`batch`, a savepoint instead of BEGIN and COMMIT. Sequence values are never
-        given out twice, so the mark also moves past this hit's own rows."""
+        given out twice, so the mark also moves past this hit's own rows.
+
+        Two round trips, not three, because under the rule's lock, once what was learnt past
+        ``mark`` is read back, what the hit teaches the rule is known before the learning
+        insert runs: the insert is sent with the alert and the COMMIT, strict (it fails if
+        the rule knew a row already). It only can when the caller passed as new what it had
+        been told before its mark; then the hit is undone and recorded again the longer way,
+        with what the first try's ``recheck`` left (not asked again: ``build_alert`` may have
+        taught the caller what the failed try took for new), the database deciding."""
+        from psycopg.errors import UniqueViolation
+
+        if mark is not None and (figures or actors):
+            told = (mark.figures, mark.actors)
+            rechecked: list[tuple[Sequence[Figure], Sequence[Actor]]] = []
+            try:
+                return self._record_hit_pg_once(rule, item, matched, figures, actors,
+                                                build_alert, channels, now, mark, recheck,
+                                                strict=rechecked.append)
+            except UniqueViolation:
+                mark.figures, mark.actors = told
+                if rechecked:
+                    figures, actors = rechecked[-1]
+                recheck = None
+                log.debug("rule %s: item %s brought as new something the rule knew before "
+                          "the mark; recorded again", rule, item.id)
+        return self._record_hit_pg_once(rule, item, matched, figures, actors, build_alert,
+                                        channels, now, mark, recheck, strict=None)
+
+    def _record_hit_pg_once(self, rule: str, item: StoredItem, matched: Sequence[str],
+                            figures: Sequence[Figure], actors: Sequence[Actor],
+                            build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
+                            mark: KnowledgeMark | None, recheck: Recheck | None, *,
+                            strict: Callable[[tuple[Sequence[Figure], Sequence[Actor]]], None]
+                            | None) -> dict[str, Any] | None:
+        """One try of :meth:`_record_hit_pg`; ``strict``: send the learning insert strict, and
+        call this with what is taken for new (after ``recheck``)."""
         from psycopg.pq import TransactionStatus
         from psycopg.rows import namedtuple_row
 
@@ -1181,9 +1222,9 @@ class Storage:
             try:
                 with raw.pipeline() if pg_pipeline_supported() else nullcontext():
                     raw.execute("BEGIN" if shared is None else "SAVEPOINT watcher_hit")
-                    payload = self._hit_statements_pg(
+                    payload, learnt = self._hit_statements_pg(
                         raw.cursor(row_factory=namedtuple_row), rule, item, matched, figures,
-                        actors, build_alert, channels, now, mark, recheck)
+                        actors, build_alert, channels, now, mark, recheck, strict=strict)
                     raw.execute("COMMIT" if shared is None else "RELEASE SAVEPOINT watcher_hit")
             except BaseException:
                 self._undo_hit_pg(conn, raw, savepoint=shared is not None)
@@ -1194,6 +1235,8 @@ class Storage:
                         raw.autocommit = False
                     else:  # never pooled again in autocommit (nor mid-transaction)
                         conn.invalidate()
+            if learnt is not None:
+                learnt()  # the rows the strict insert added: the mark moves past them
             return payload
 
     @staticmethod
@@ -1216,16 +1259,18 @@ class Storage:
     def _hit_statements_pg(self, cur: psycopg.Cursor[Any], rule: str, item: StoredItem,
                            matched: Sequence[str], figures: Sequence[Figure], actors: Sequence[Actor],
                            build_alert: AlertBuilder, channels: Sequence[str], now: datetime,
-                           mark: KnowledgeMark | None, recheck: Recheck | None
-                           ) -> dict[str, Any] | None:
+                           mark: KnowledgeMark | None, recheck: Recheck | None, *,
+                           strict: Callable[[tuple[Sequence[Figure], Sequence[Actor]]], None] | None
+                           ) -> tuple[dict[str, Any] | None, Callable[[], object] | None]:
         """The statements of :meth:`_record_hit_pg`, on a cursor in pipeline mode: each
-        fetch is a round trip carrying every statement queued before it."""
+        fetch is a round trip carrying every statement queued before it. Returns the alert's
+        payload and, for a ``strict`` learning insert, what reads its rows once committed."""
         ts = self._q.timestamp
         now_db = ts(now)
         hit = (rule, item.id, json.dumps(list(matched)), now_db, now_db)
         if not (figures or actors):
             cur.execute(self._q.hit_sql, hit)
-            return None
+            return None, None
         # Only a hit with news locks the rule: nothing new against part of what is known is
         # nothing new against all of it.
         cur.execute(self._q.hit_locking_pg, (*hit, rule))
@@ -1234,12 +1279,15 @@ class Storage:
             fresh = self._caught_up(cur.fetchall(), mark)
             if recheck is not None and (fresh[0] or fresh[1]):
                 figures, actors = recheck(*fresh)
+        if strict is not None:
+            strict((figures, actors))
         unique_figures, unique_actors = _figure_rows(figures), _actor_rows(actors)
         if not unique_figures and not unique_actors:
-            return None
+            return None, None
         fig_rows = [fig for _k, fig in sorted(unique_figures.items(), key=lambda kv: kv[0])]
         actor_rows = sorted(unique_actors.items(), key=lambda kv: kv[0])
-        cur.execute(self._q.learn_pg, (
+        learning = cur.connection.cursor()
+        learning.execute(self._q.learn_strict_pg if strict is not None else self._q.learn_pg, (
             rule, item.id, ts(item.item.published), now_db,
             [f.key for f in fig_rows], [float(f.value) for f in fig_rows],
             [f.quantity for f in fig_rows], [f.text for f in fig_rows],
@@ -1249,21 +1297,32 @@ class Storage:
             [a.name for _n, a in actor_rows], [n for n, _a in actor_rows],
             [a.kind for _n, a in actor_rows], [json.dumps(list(a.aliases)) for _n, a in actor_rows],
             [a.role for _n, a in actor_rows]))
-        inserted_figures: set[tuple[str, float]] = set()
-        inserted_names: set[str] = set()
-        for r in cur.fetchall():
-            if r[0]:
-                inserted_figures.add((r[2], float(r[3])))
-                if mark is not None:
-                    mark.figures = max(mark.figures, r[1])
-            else:
-                inserted_names.add(r[4])
-                if mark is not None:
-                    mark.actors = max(mark.actors, r[1])
-        return self._queue_alert(
-            [fig for k, fig in unique_figures.items() if k in inserted_figures],
-            [actor for norm, actor in unique_actors.items() if norm in inserted_names],
-            build_alert, channels, now, lambda rows: cur.executemany(self._q.outbox_sql, rows))
+
+        def learnt() -> tuple[set[tuple[str, float]], set[str]]:
+            """The rows the learning insert added (a round trip if not received yet)."""
+            inserted_figures: set[tuple[str, float]] = set()
+            inserted_names: set[str] = set()
+            for r in learning.fetchall():
+                if r[0]:
+                    inserted_figures.add((r[2], float(r[3])))
+                    if mark is not None:
+                        mark.figures = max(mark.figures, r[1])
+                else:
+                    inserted_names.add(r[4])
+                    if mark is not None:
+                        mark.actors = max(mark.actors, r[1])
+            return inserted_figures, inserted_names
+
+        def queue(new_figures: list[Figure], new_actors: list[Actor]) -> dict[str, Any] | None:
+            return self._queue_alert(new_figures, new_actors, build_alert, channels, now,
+                                     lambda rows: cur.executemany(self._q.outbox_sql, rows))
+
+        if strict is not None:  # every row is inserted, or the transaction fails
+            return queue(list(unique_figures.values()), list(unique_actors.values())), learnt
+        inserted_figures, inserted_names = learnt()
+        return queue([fig for k, fig in unique_figures.items() if k in inserted_figures],
+                     [actor for norm, actor in unique_actors.items() if norm in inserted_names]
+                     ), None
 
     def _catch_up(self, conn: Connection, rule: str, mark: KnowledgeMark
                   ) -> tuple[list[KnownFigure], list[Actor]]:
