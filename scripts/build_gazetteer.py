@@ -195,7 +195,7 @@ PEOPLE: list[tuple[str, list[str]]] = [
     ("Olaf Scholz", ["Scholz"]), ("Keir Starmer", ["Starmer"]), ("Rishi Sunak", ["Sunak"]),
     ("Recep Tayyip Erdogan", ["Erdogan", "Erdoğan"]), ("Narendra Modi", ["Modi"]),
     ("Benjamin Netanyahu", ["Netanyahu"]), ("Antonio Guterres", ["Guterres", "António Guterres"]),
-    ("Kyrylo Budanov", []), ("Oleksandr Syrskyi", ["Syrskyi", "Syrsky"]), ("Rustem Umerov", ["Umerov"]),
+    ("Kyrylo Budanov", ["Budanov"]), ("Oleksandr Syrskyi", ["Syrskyi", "Syrsky"]), ("Rustem Umerov", ["Umerov"]),
     ("Dmytro Kuleba", ["Kuleba"]), ("Andrii Sybiha", ["Sybiha"]), ("Denys Shmyhal", ["Shmyhal"]),
     ("Alexander Lukashenko", ["Lukashenko"]), ("Ursula von der Leyen", ["von der Leyen"]),
     ("Rafael Grossi", ["Grossi"]), ("Choe Son Hui", ["Choe Son-hui"]), ("Jake Sullivan", ["Sullivan"]),
@@ -326,10 +326,10 @@ def build() -> dict[str, Any]:
     for st in gc.get_us_states().values():
         add(st["name"], "place", [], [])
     for cc in ("CA", "AU", "IN", "JP"):
-        for sd in pycountry.subdivisions.get(country_code=cc) or []:
+        for sd in sorted(pycountry.subdivisions.get(country_code=cc) or [], key=lambda sd: sd.code):
             if re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)?", sd.name):
                 add(sd.name, "place", [], [])
-    for sd in pycountry.subdivisions.get(country_code="CN") or []:
+    for sd in sorted(pycountry.subdivisions.get(country_code="CN") or [], key=lambda sd: sd.code):
         n = re.sub(r" (Sheng|Shi|Zizhiqu)$", "", sd.name)
         if re.fullmatch(r"[A-Z][a-z]+", n):
             add(n, "place", [], [])

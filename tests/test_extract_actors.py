@@ -169,6 +169,17 @@ def test_agency_tags_and_page_furniture_are_not_actors(text: str, not_actor: str
     assert not any(not_actor.split()[0] in n for n in found), found
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["(LEAD) N. Korea sends additional troops to Russia", "(2nd LD) N. Korea sends additional troops to Russia",
+     "(URGENT) N. Korea sends additional troops to Russia",
+     "(Yonhap Interview) N. Korea sends additional troops to Russia",
+     "(News Focus) N. Korea sends additional troops to Russia"],
+)
+def test_a_wire_service_label_is_no_actor(title: str) -> None:
+    assert set(actors(title)) == {"North Korea", "Russia"}
+
+
 def test_furniture_label_keeps_the_headline() -> None:
     found = actors("Live updates: Ukrainian drones hit a refinery, Kyiv says\n\nThe fire burned all night.")
     assert find(found, "Ukraine") is not None

@@ -388,6 +388,14 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
          12000, "Kyrylo Budanov"),
         ("North Korea deployed around 10,000 troops, per the Pentagon.", 10000, "Pentagon"),
         ("The fee rose by $20 per day, the ministry said.", 20, None),
+        # a headline's source after a colon: at its end, or (a person, an organisation, a
+        # capital) at its start; a country at the start is a topic
+        ("N. Korea sends additional 3,000 troops to Russia: JCS", 3000, "Joint Chiefs of Staff"),
+        ("N. Korean troops suffer 4,700 casualties: S. Korea's NIS", 4700, "National Intelligence Service"),
+        ("Budanov: up to 12,000 North Korean troops now in Kursk region", 12000, "Kyrylo Budanov"),
+        ("Kyiv: 3,000 N. Korean soldiers killed, wounded in Kursk", 3000, "Ukraine"),
+        ("North Korea: 10,000 troops sent to Russia", 10000, None),
+        ("Talks start at 10:30 with 300 delegates, the NIS said.", 300, "National Intelligence Service"),
         # a name right before the verb is its subject, not a person named earlier
         ("Kim Jong Un's regime received $20 billion for the deployment, Yonhap reported.", 20e9, "Yonhap"),
         # ... but a verb after a comma that goes on to report is no inversion

@@ -773,6 +773,8 @@ class FigureFinder:
                 out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing))
                 if speaker is not None and any(m.name == speaker and m.kind == "person" for m in in_sent):
                     sentence_speaker = speaker
+            if ":" in text[ss:se] and in_sent:
+                out.extend(_colon_cues(text, ss, se, in_sent))
             # "he" in a later sentence: this sentence's speaker, else the first person it names
             persons = [m for m in in_sent if m.kind == "person"]
             if sentence_speaker is not None:
@@ -901,6 +903,31 @@ _SCOPE_END_RE = re.compile(r",\s+(?:even\s+though|although|though|whereas|but|(?
 _ADVERBIAL_RE = re.compile(r"(?:\s+(?:(?:late\s+|early\s+)?on\s+[A-Z]\w+|earlier|later|last\s+week|this\s+week|"
                            r"in\s+a\s+statement|yesterday|today|publicly|separately),?)+")
 _REPORTED_CLAUSE_RE = re.compile(r"\s+(?:that|he|she|they|it|we|I|there)\b")
+
+
+_COLON_GAP_RE = re.compile(r"\s*(?:the\s+)?")
+_SENTENCE_TAIL = " \t\n.\"'”’)"
+
+
+def _colon_cues(text: str, ss: int, se: int, in_sent: list[Mention]) -> list[_Cue]:
+    """A headline's source given with a colon: "... to Russia: JCS" at its end credits what
+    came before, "Budanov: up to 12,000 ..." at its start what follows. At the start only a
+    person, an organisation or a capital standing for its country ("Kyiv: ..."): "North
+    Korea: ..." is more often a topic than a source."""
+    out: list[_Cue] = []
+    end = ss + len(text[ss:se].rstrip(_SENTENCE_TAIL))
+    colon = text.rfind(":", ss, end)
+    after = [m for m in in_sent if m.start > colon]
+    if colon >= 0 and after and after[-1].end == end and len(text[colon + 1:end].split()) <= 6 \
+            and _COLON_GAP_RE.fullmatch(text, colon + 1, after[0].start):
+        out.append(_Cue(colon, end, _most_specific(text, after, forward=True), forward=False,
+                        backward=True, forward_only=False))
+    first = in_sent[0]
+    if text[first.end:first.end + 1] == ":" and not text[ss:first.start].strip(" \t\n\"'“‘(") and (
+            first.kind in ("person", "organisation")
+            or (" " not in first.surface and first.surface != first.name and not first.demonym)):
+        out.append(_Cue(first.start, first.end + 1, first.name, forward=True, backward=False))
+    return out
 
 
 def _has_complement(text: str, end: int, se: int) -> bool:

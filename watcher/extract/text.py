@@ -108,6 +108,12 @@ _FURNITURE_LINE_RE = re.compile(
     r"(?:SEE|See)[ ](?:ALSO|[Aa]lso)|(?:MORE|More)[ ](?:ON|[Oo]n)[ ][^\n:]{1,40}|(?:Sign|SIGN)[ ](?:up|UP)[^\n:]{0,40})[ \t]*:[^\n]*$"
     r"|^[ \t]*(?:Last[ ])?(?:[Uu]pdated|UPDATED|[Pp]ublished|PUBLISHED)[ ](?:at[ ]|on[ ])?[\d:.apmAPMGTUC ,]{3,40}[A-Za-z ]{0,12}$"
 )
+# A wire service's bracketed label before a headline: "(LEAD)", "(2nd LD)", "(URGENT)",
+# "(News Focus)", "(Yonhap Interview)", "(EDITORIAL)", "(ATTN: ...)"
+_BRACKET_LABEL_RE = re.compile(
+    r"(?m)^([ \t]*)\((?:LEAD|URGENT|\d+(?:st|nd|rd|th)[ ]LD|LD|News[ ]Focus|NEWS[ ]FOCUS|[A-Z][a-z]+[ ]Interview|"
+    r"EDITORIAL|Editorial|INTERVIEW|Interview|FEATURE|Feature|ANALYSIS|Analysis|UPDATE|Update|"
+    r"CORRECTED|Corrected|ATTN[^)\n]{0,60}|URGENT[ ]LEAD|[A-Z][a-z]+[ ]Focus)\)[ \t]*")
 # words a furniture label or line starts with (a cheap test on line starts before the regexes run)
 _FURNITURE_STARTS = (
     "LIVE", "Live", "BREAKING", "Breaking", "DEVELOPING", "Developing", "EXCLUSIVE", "Exclusive", "WATCH",
@@ -150,6 +156,8 @@ def clean(text: str) -> str:
         text = _DATELINE_AGENCY_RE.sub(r"\1 ", text)
     if "—" in text or "–" in text:
         text = _SIGNOFF_RE.sub("", text)
+    if "(" in text and any(line.lstrip().startswith("(") for line in text.split("\n")):
+        text = _BRACKET_LABEL_RE.sub(r"\1", text)
     if any(line.lstrip().startswith(_FURNITURE_STARTS) for line in text.split("\n")):
         text = _FURNITURE_LABEL_RE.sub(r"\1", text)
         text = _FURNITURE_LINE_RE.sub("", text)
