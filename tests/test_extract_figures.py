@@ -144,6 +144,13 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
         ("Anyway, 3 people waited because it was -5° outside.", {(3, "people")}),
         ("The opposition took 300 lower house seats won in the landslide.", {(300, "seats")}),
         ("Samsung will invest 1.5 trillion won in the plant.", {(1.5e12, "krw")}),
+        # men, women and children are people, men troops where the text counts soldiers
+        ("About 300 men and women gathered in the square.", {(300, "people")}),
+        ("The corps sent about 10,000 men to reinforce the troops already there.", {(10000, "troops")}),
+        # what happened to each count, across "and"
+        ("The blast killed 14 people and wounded 30.", {(14, "deaths"), (30, "injured")}),
+        ("Two children were killed and 14 women were injured in the strike.",
+         {(2, "deaths"), (14, "injured")}),
         # a list of designations between a count and what it counts
         ("North Korea has shipped more than 100 KN-23 and KN-24 ballistic missiles.", {(100, "missiles")}),
         ("Russia sent two KF-16, Su-35 and MiG-29 jets.", {(2, "aircraft")}),

@@ -180,6 +180,7 @@ _AUX = words("had has have was were is are be been being already also reportedly
                  "since would will could may might")
 # counts of people that what happened to them can key ("350,000 people killed or wounded" ->
 # casualties); "casualties" itself stays casualties ("4,700 casualties, including 300 deaths")
+_PEOPLE_WORDS = frozenset(("men", "women", "children", "man", "woman", "child"))
 _PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", ""})
 _SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
@@ -393,9 +394,9 @@ _CASUALTIES_AFTER_RE = re.compile(
 _DEATHS_AFTER_RE = re.compile(r"\b(?:killed|died|dead|perished|lost\s+their\s+lives|deaths?)\b")
 _DEATHS_BEFORE_RE = re.compile(
     r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
-    r"\s+(?:\w+\s+){0,2}$")
+    r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
-_INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding)\s+(?:\w+\s+){0,2}$")
+_INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures?\s+of)\s+(?:\w+\s+){0,2}$")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
@@ -647,6 +648,9 @@ class FigureFinder:
             bare = w.rstrip("’'").removesuffix("’s").removesuffix("'s")
             np.append(bare)
             i += 1
+            if lw in _PEOPLE_WORDS:  # "10,000 men", "14 women", "two children"
+                head = bare
+                break
             if singular(lw) in _SYNONYMS or lw in _SYNONYMS or lw in _UNITS:
                 head = bare
                 # a noun-noun compound ends with its head: "fighter jets", "marine commandos"
@@ -707,6 +711,9 @@ class FigureFinder:
                     key = "deaths"
             return (key, key, more) if key else ("", "", more)
         key = canonical_key(head)
+        if head.lower() in _PEOPLE_WORDS:
+            # people, or troops where the text counts soldiers ("sent about 10,000 men")
+            key = "troops" if head.lower() == "men" and _salient_key(text) == "troops" else "people"
         hi = np.index(head.rstrip("’'")) if head.rstrip("’'") in np else len(np) - 1
         np = np[: hi + 1]
         after_words = [w.lower() for w in words[i:i + 10]]
