@@ -47,6 +47,17 @@ def test_glued_m_and_k_scale_only_a_count(text: str, value: float) -> None:
     assert [n.value for n in find_numbers(text)] == [value]
 
 
+@pytest.mark.parametrize(
+    ("raw", "currency"),
+    [("$5m", "USD"), ("US$5m", "USD"), ("U.S.$2.76 billion", "USD"), ("A$3.9 billion", "AUD"),
+     ("C$1.2bn", "CAD"), ("HK$500 million", "HKD"), ("NZ$40m", "NZD"), ("S$2 billion", "SGD"),
+     ("NT$10 billion", "TWD"), ("R$10 billion", "BRL"), ("€40m", "EUR"), ("₩1 trillion", "KRW")],
+)
+def test_dollars_of_other_countries(raw: str, currency: str) -> None:
+    [n] = find_numbers(f"It will spend {raw} on the yard.")
+    assert (n.raw, n.currency) == (raw, currency)
+
+
 @pytest.mark.parametrize("text", ["half of the troops", "in the second half", "a quarter of the vote",
                                   "a quarter-century ago"])
 def test_fractions_without_a_scale_word_are_not_numbers(text: str) -> None:

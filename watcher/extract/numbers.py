@@ -21,7 +21,9 @@ _SCALES = {
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
     "trillion": 1e12, "tn": 1e12, "trn": 1e12,
 }
-_CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₽": "RUB", "₴": "UAH"}
+_CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "U.S.$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW",
+                     "₽": "RUB", "₴": "UAH", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD",
+                     "HK$": "HKD", "NZ$": "NZD", "S$": "SGD", "NT$": "TWD", "R$": "BRL", "MX$": "MXN"}
 
 _UNITS = "zero|one|two|three|four|five|six|seven|eight|nine"
 _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
@@ -61,7 +63,10 @@ _GLUED_SCALE_NEXT_RE = re.compile(
 _NOT_PLURALS = frozenset(("towards", "afterwards", "upwards", "downwards", "backwards", "forwards",
                           "onwards", "sideways", "always", "perhaps", "whereas", "besides", "was",
                           "has", "does", "hurdles", "metres", "meters"))
-_CURRENCY_BEFORE_RE = re.compile(r"(?P<cur>US\$|\$|€|£|¥|₩|₽|₴)[ \t\n\r\f\v]?$")
+# (a dollar sign with its country's letters: "A$3.9 billion" is Australian, "U.S.$2.76 billion"
+# American; letters glued to a word before them are no prefix: "NGN$" is not "N$")
+_CURRENCY_BEFORE_RE = re.compile(
+    r"(?P<cur>(?<![A-Za-z.])(?:U\.S\.|US|AU|CA|HK|NZ|NT|MX|A|C|S|R)\$|\$|€|£|¥|₩|₽|₴)[ \t\n\r\f\v]?$")
 # Number words, tried only where a word that can start one stands (a per-position regex scan
 # over every word of the text would cost more than the rest of the extraction).
 _WORDS_RE = re.compile(
@@ -135,7 +140,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
         digits = m.group("digits")
         value = float(digits.replace(",", ""))
         scale = m.group("scale")
-        c = _CURRENCY_BEFORE_RE.search(text, max(0, m.start() - 4), m.start())
+        c = _CURRENCY_BEFORE_RE.search(text, max(0, m.start() - 7), m.start())
         cur = c.group("cur") if c else None
         scaled = False
         if scale:
