@@ -318,7 +318,7 @@ def _ratio_term(term: str) -> float:
 def _in_ratio(text: str, n: NumberMatch) -> bool:
     """Whether ``n`` is a term of a ratio: "1 in 3", "one in five soldiers" (the first term
     smaller than the second; "3,000 in two batches" is a count)."""
-    if n.percent or n.currency or " in " not in text[max(0, n.start - 16):n.end + 16]:
+    if n.percent or n.currency or text.find(" in ", max(0, n.start - 16), n.end + 16) < 0:
         return False
     a = _RATIO_AFTER_RE.match(text[n.end:n.end + 40])
     if a is not None and n.value < _ratio_term(a.group("d")):
