@@ -305,6 +305,11 @@ def test_headline_abbreviations_of_countries(text: str, name: str) -> None:
         ("Ministry of Defence Spokesman John Kirby said so.", {"Ministry of Defence", "John Kirby"}),
         ("The Chief of the General Staff and the Office of the President met.",
          {"Chief of the General Staff", "Office of the President"}),
+        # a person "of" an organisation is no part of its name
+        ("Rep. Park Sun-won of the Democratic Party spoke.", {"Park Sun-won", "Democratic Party"}),
+        ("Kim Byung-kee of the ruling People Power Party spoke.", {"Kim Byung-kee", "People Power Party"}),
+        ("Senator Chuck Schumer of the Democratic Party spoke.", {"Chuck Schumer", "Democratic Party"}),
+        ("The Presidium of the Supreme People's Assembly met.", {"Presidium of the Supreme People's Assembly"}),
     ],
 )
 def test_title_case_and_capitals(text: str, expected: set[str]) -> None:

@@ -165,6 +165,9 @@ _ORG_SUFFIX_WORDS = (
     "Journal|Daily|Press|Television|Broadcasting|Radio|Staff|Federation|Consortium|Cross"
 )
 _ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see trie_pattern)
+_ORG_SUFFIX_SET = frozenset(_ORG_SUFFIX_WORDS.split("|"))
+# a Korean given name as romanised with a hyphen: "Sun-won", "Jae-myung", "Tae-yong"
+_KOREAN_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 # no "and" right after a complete organisation name ("Toyota Motor and Sony Group" is two)
 _ORG_SUFFIX_END = "".join(
     f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd"))
@@ -585,6 +588,22 @@ class ActorFinder:
                     words = words[:i]
                     end = start + len(" ".join(words))
                     break
+            # a person "of" an organisation: "Rep. Park Sun-won of the Democratic Party",
+            # "Lee Jae-myung of the Democratic Party" (a title before, or a Korean given name)
+            if "of" in words[1:-1]:
+                k = words.index("of", 1)
+                person = words[:k]
+                titled = False
+                while person and person[0].rstrip(".") in _TITLE_CAPS:  # "Senator Chuck Schumer"
+                    person, titled = person[1:], True
+                if 2 <= len(person) <= 3 and all(w[:1].isupper() and w not in _ORG_SUFFIX_SET for w in person) \
+                        and (_KOREAN_GIVEN_RE.fullmatch(person[-1]) or titled
+                             or _role_before(masked, start, []) is not None):
+                    rest = words[k + 1:]
+                    if rest[:1] == ["the"]:
+                        rest = rest[1:]
+                    start = span_start = end - len(" ".join(rest))
+                    words = rest
             if len(words) < 2 or (len(words) == 2 and words[0] in _TITLE_WORDS):
                 continue
             # absorb a country name written right before ("Korea Meteorological Administration"),

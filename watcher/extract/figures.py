@@ -806,6 +806,8 @@ class FigureFinder:
         if pron and pron.group("p").lower() in ("he", "she"):
             return last_person
         desc = _DESCRIPTIVE_SUBJECT_RE.search(head)
+        if desc and head[:desc.start()].endswith("of "):
+            desc = None  # "Park Sun-won of the Democratic Party said": the phrase is Park's
         if desc:
             # "the agency said" -> the organisation named last; "the Ukrainian air force said" -> Ukraine
             kinds: tuple[str, ...] = ("organisation",) if desc.group("org") else ("country",)
