@@ -41,7 +41,9 @@ def test_number_values(raw: str, value: float) -> None:
      ("12k North Korean troops", 12000),
      # a length or a race: the "m" or "k" is no scale, whatever follows
      ("a 10m wall around the base", 10), ("the 400m hurdles", 400), ("stationed 200m from the "
-      "villages", 200), ("the 10k run", 10), ("a 10m-high wall", 10), ("5 m tall", 5)],
+      "villages", 200), ("the 10k run", 10), ("a 10m-high wall", 10), ("5 m tall", 5),
+     # words ending in s that are no plural
+     ("a 200m stretch across the border", 200), ("the 5m status quo", 5), ("a 3m analysis", 3)],
 )
 def test_glued_m_and_k_scale_only_a_count(text: str, value: float) -> None:
     assert [n.value for n in find_numbers(text)] == [value]

@@ -58,7 +58,7 @@ _DIGITS_RE = re.compile(
 _GLUED_SCALE_NEXT_RE = re.compile(
     r"[ \t]+(?:[A-Z][\w’'\-]*[ \t]+){0,3}(?:(?!(?:from|to|of|in|on|at|by|for|the|a|an|and|or|"
     r"away|high|long|deep|wide|tall|above|below|under|over|off)\b)[a-z]+[ \t]+)?"
-    r"(?P<noun>people|[A-Z]?[a-z]{2,}(?<![su]s)(?<!is)s)\b")
+    r"(?P<noun>people|[A-Z]?[a-z]{2,}s(?<![su]s)(?<!is))\b")  # not "across", "status", "analysis"
 # words ending in "s" that are no plural noun, and the races run over metres ("400m hurdles")
 _NOT_PLURALS = frozenset(("towards", "afterwards", "upwards", "downwards", "backwards", "forwards",
                           "onwards", "sideways", "always", "perhaps", "whereas", "besides", "was",
