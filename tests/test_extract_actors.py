@@ -310,6 +310,9 @@ def test_headline_abbreviations_of_countries(text: str, name: str) -> None:
         ("Kim Byung-kee of the ruling People Power Party spoke.", {"Kim Byung-kee", "People Power Party"}),
         ("Senator Chuck Schumer of the Democratic Party spoke.", {"Chuck Schumer", "Democratic Party"}),
         ("The Presidium of the Supreme People's Assembly met.", {"Presidium of the Supreme People's Assembly"}),
+        ("Sydney Seiler of the Center for Strategic and International Studies spoke.",
+         {"Sydney Seiler", "Center for Strategic and International Studies"}),
+        ("The Royal Academy of Engineering spoke.", {"Royal Academy of Engineering"}),
     ],
 )
 def test_title_case_and_capitals(text: str, expected: set[str]) -> None:

@@ -417,6 +417,8 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("North Korea: 10,000 troops sent to Russia", 10000, None),
         ("Talks start at 10:30 with 300 delegates, the NIS said.", 300, "National Intelligence Service"),
         ("Rep. Park Sun-won of the Democratic Party said 1,500 troops arrived first.", 1500, "Park Sun-won"),
+        ("Victor Cha of the Center for Strategic and International Studies said 12,000 troops were sent.",
+         12000, "Victor Cha"),
         # a name right before the verb is its subject, not a person named earlier
         ("Kim Jong Un's regime received $20 billion for the deployment, Yonhap reported.", 20e9, "Yonhap"),
         # ... but a verb after a comma that goes on to report is no inversion

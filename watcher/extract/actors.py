@@ -166,6 +166,13 @@ _ORG_SUFFIX_WORDS = (
 )
 _ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see trie_pattern)
 _ORG_SUFFIX_SET = frozenset(_ORG_SUFFIX_WORDS.split("|"))
+# a word of a person's name, plainly written ("Seiler", "Jean-Luc")
+_PLAIN_NAMEWORD_RE = re.compile(r"[A-Z][a-zà-öø-ÿ]+(?:-[A-Z]?[a-zà-öø-ÿ]+)?")
+# words that start institutions' names without being a suffix the organisation pattern knows
+_INSTITUTION_WORDS = words(
+    "College School Hospital Museum Church Embassy Library Club Clinic Laboratory Lab Observatory "
+    "Seminary Cathedral Mosque Temple Gallery Theatre Theater Zoo Park Port Station Prison Camp Base "
+    "Royal Imperial National Federal Central State City County Municipal Provincial Regional")
 # a Korean given name as romanised with a hyphen: "Sun-won", "Jae-myung", "Tae-yong"
 _KOREAN_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 # no "and" right after a complete organisation name ("Toyota Motor and Sony Group" is two)
@@ -598,7 +605,8 @@ class ActorFinder:
                     person, titled = person[1:], True
                 if 2 <= len(person) <= 3 and all(w[:1].isupper() and w not in _ORG_SUFFIX_SET for w in person) \
                         and (_KOREAN_GIVEN_RE.fullmatch(person[-1]) or titled
-                             or _role_before(masked, start, []) is not None):
+                             or _role_before(masked, start, []) is not None
+                             or self._plain_name(person)):
                     rest = words[k + 1:]
                     if rest[:1] == ["the"]:
                         rest = rest[1:]
@@ -619,6 +627,13 @@ class ActorFinder:
             out.append(Mention(min(start, span_start), end, name, known.name if known else name,
                                "organisation"))
         return out
+
+    def _plain_name(self, words: list[str]) -> bool:
+        """Whether two words read as a given name and a family name ("Sydney Seiler" in "Sydney
+        Seiler of the Center for ..."), not as the start of an institution's name."""
+        return len(words) == 2 and all(
+            _PLAIN_NAMEWORD_RE.fullmatch(w) and w not in _NOT_NAME and w not in _INSTITUTION_WORDS
+            and w not in _TITLE_CAPS for w in words) and " ".join(words) not in self._surfaces
 
     def _people(self, text: str, masked: str) -> list[Mention]:
         out: list[Mention] = []
