@@ -296,6 +296,8 @@ def test_headline_abbreviations_of_countries(text: str, name: str) -> None:
         ("Trump Says Colombia Will Accept Deportees", {"Donald Trump", "Colombia"}),
         ("Could Trump Scrap the Deal? Given Trump's Views, Maybe", {"Donald Trump"}),
         ("Describing Trump as a threat, the senator left.", {"Donald Trump"}),
+        # ... but names that are also verbs stay names
+        ("JCS Chairman Gen. Won In-choul said so.", {"Joint Chiefs of Staff", "Won In-choul"}),
         # words shouted in capitals are no acronyms; a real one beside them still is
         ("Trump posted MAKE IRAN GREAT AGAIN, and the NIS said nothing.",
          {"Donald Trump", "National Intelligence Service"}),

@@ -124,14 +124,14 @@ _NOT_NAME = words(
     "Opinion Editorial Photo Video Watch Read Live Please Click Subscribe Share Follow"
 ) | words(
     # a headline's verbs, capitalised in title case ("Starmer Denounces Trump's Remarks"); not
-    # those that are also given names (Will, Mark, Sue, Win, Ban)
-    "Says Said Saying Tells Told Warns Warned Urges Urged Slams Slammed Blasts Blasted Hails Hailed "
+    # those that are also names (Will, Mark, Sue, Win, Ban, Said, Won: "Won Sei-hoon")
+    "Says Saying Tells Told Warns Warned Urges Urged Slams Slammed Blasts Blasted Hails Hailed "
     "Praises Praised Criticizes Criticises Criticized Criticised Denounces Denounced Denounce "
     "Condemns Condemned Condemn Accuses Accused Accuse Backs Backed Defends Defended Defend Rejects "
     "Rejected Reject Denies Denied Deny Confirms Confirmed Confirm Claims Claimed Meets Meet Visits "
     "Visited Visit Calls Called Vows Vowed Vow Pledges Pledged Pledge Threatens Threatened Threaten "
     "Sends Sent Send Deploys Deployed Deploy Launches Launched Launch Fires Fired Kills Killed Kill "
-    "Wins Won Loses Lost Lose Beats Beat Seeks Sought Seek Signs Signed Sign Orders Ordered Announces "
+    "Wins Loses Lost Lose Beats Beat Seeks Sought Seek Signs Signed Sign Orders Ordered Announces "
     "Announced Announce Unveils Unveiled Unveil Approves Approved Approve Blocks Blocked Block Bans "
     "Banned Sues Sued Arrests Arrested Arrest Charges Charged Faces Faced Face Refuses Refused Refuse "
     "Demands Demanded Demand Expects Expected Expect Joins Joined Join Leaves Left Returns Returned "
