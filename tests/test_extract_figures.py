@@ -164,6 +164,10 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
         ("The blast killed 14 people and wounded 30.", {(14, "deaths"), (30, "injured")}),
         ("Two children were killed and 14 women were injured in the strike.",
          {(2, "deaths"), (14, "injured")}),
+        # a population counts people, not what the text counted before
+        ("The town lies 200 miles from the coast. It has a population of 2,400.",
+         {(200, "miles"), (2400, "people")}),
+        ("The population of the city is about 3 million.", {(3e6, "people")}),
         # a list of designations between a count and what it counts
         ("North Korea has shipped more than 100 KN-23 and KN-24 ballistic missiles.", {(100, "missiles")}),
         ("Russia sent two KF-16, Su-35 and MiG-29 jets.", {(2, "aircraft")}),

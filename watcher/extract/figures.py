@@ -328,6 +328,9 @@ def _in_ratio(text: str, n: NumberMatch) -> bool:
 
 
 _TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,4}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
+_POPULATION_BEFORE_RE = re.compile(
+    r"\bpopulation(?:\s+of\s+(?:the\s+)?\w+(?:\s+\w+)?)?\s+(?:of|is|was|stands\s+at|stood\s+at|reached|at)"
+    r"\s+(?:\w+\s+){0,2}$", re.I)
 _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
 
 # patterns used by the methods below (compiled once)
@@ -709,6 +712,8 @@ class FigureFinder:
                     key = canonical_key(cm.group("w") + "s")
                 elif _TOLL_BEFORE_RE.search(before):
                     key = "deaths"
+                elif "opulation" in before and _POPULATION_BEFORE_RE.search(before):
+                    key = "people"  # "a population of 2,400"
             return (key, key, more) if key else ("", "", more)
         key = canonical_key(head)
         if head.lower() in _PEOPLE_WORDS:
