@@ -547,7 +547,9 @@ class FigureFinder:
                 or bool(_AGE_AFTER_RE.match(after)) \
                 or bool(_ANAPHORIC_AFTER_RE.match(after) and _ANAPHORIC_BEFORE_RE.search(before))
         if n.currency or n.percent or n.scaled:
-            return _designation_before(before) and not n.currency and not before.endswith(" ")
+            # (the second half of a range, "1.5m-2m", is no designation like "Su-27")
+            return _designation_before(before) and not n.currency and not before.endswith(" ") \
+                and not (i > 0 and numbers[i - 1].end >= n.start - 1)
         raw = n.raw
         # a leading zero ("0801") or a run of short digit groups ("0801 00 11 22"): a phone
         # number or a code, not a count

@@ -59,6 +59,8 @@ _GLUED_SCALE_NEXT_RE = re.compile(
     r"[ \t]+(?:[A-Z][\w’'\-]*[ \t]+){0,3}(?:(?!(?:from|to|of|in|on|at|by|for|the|a|an|and|or|"
     r"away|high|long|deep|wide|tall|above|below|under|over|off)\b)[a-z]+[ \t]+)?"
     r"(?P<noun>people|[A-Z]?[a-z]{2,}s(?<![su]s)(?<!is))\b")  # not "across", "status", "analysis"
+# the other end of a range, its "m" or "k" glued the same way: "-12k", " to 2m", " and 12k"
+_GLUED_RANGE_RE = re.compile(r"[ \t]*(?:[-–]|to|and|or)[ \t]*\d[\d,.]*[mMkK]\b")
 # words ending in "s" that are no plural noun, and the races run over metres ("400m hurdles")
 _NOT_PLURALS = frozenset(("towards", "afterwards", "upwards", "downwards", "backwards", "forwards",
                           "onwards", "sideways", "always", "perhaps", "whereas", "besides", "was",
@@ -128,7 +130,11 @@ def _word_value(words: str) -> float | None:
 
 
 def _glued_scale(text: str, end: int) -> bool:
-    """Whether a plural noun (a count's, not a length's) follows a glued "m" or "k" at ``end``."""
+    """Whether a plural noun (a count's, not a length's) follows a glued "m" or "k" at ``end``,
+    maybe after the other end of a range written the same way ("10k-12k troops")."""
+    other = _GLUED_RANGE_RE.match(text, end, end + 30)
+    if other is not None:
+        end = other.end()
     nxt = _GLUED_SCALE_NEXT_RE.match(text, end, end + 40)
     return nxt is not None and nxt.group("noun") not in _NOT_PLURALS
 
