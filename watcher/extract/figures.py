@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from watcher.extract.actors import Mention
-from watcher.extract.numbers import NumberMatch, find_numbers
+from watcher.extract.numbers import NumberMatch, find_numbers, word_value
 from watcher.extract.text import LiteralGate, trie_pattern, words
 from watcher.models import Figure
 
@@ -301,8 +301,6 @@ _PARTITIVE_BEFORE_RE = re.compile(
     r"thirds?|quarters?|fifths?|tenths?|percent|cent))"
     r"['’\"”]?\s+of\s+(?:(?:the|its|their|his|her|our|these|those|[\w\-]+['’]s)\s+)?$")
 # a ratio, "one in three", "1 in 5 of them", "two in every ten": neither number is a count
-_RATIO_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "a hundred": 100, "a thousand": 1000}
 _RATIO_TERM = r"\d{1,3}(?:,\d{3})*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|a\s+thousand"
 _RATIO_AFTER_RE = re.compile(
     rf"^\s+in\s+(?:every\s+)?(?P<d>{_RATIO_TERM})\b(?![,.]\d)"
@@ -311,8 +309,9 @@ _RATIO_BEFORE_RE = re.compile(rf"(?:^|[^\w,.])(?P<n>{_RATIO_TERM})\s+in\s+(?:eve
 
 
 def _ratio_term(term: str) -> float:
-    t = " ".join(term.lower().split())
-    return float(_RATIO_TERMS[t]) if t in _RATIO_TERMS else float(t.replace(",", ""))
+    if term[:1].isdigit():
+        return float(term.replace(",", ""))
+    return word_value(term) or 0.0  # every spelled term of _RATIO_TERM has a value
 
 
 def _in_ratio(text: str, n: NumberMatch) -> bool:
@@ -692,15 +691,16 @@ class FigureFinder:
             cut = _CLAUSE_END_RE.search(seg)
             ctx = _WORD_RE.findall(seg[:cut.start()] if cut else seg)
             key = _context_key("", [w.lower() for w in ctx[:8]], before)
-            # the clause before the number, for what it names as counted
+            if key:
+                return key, key, more
+            # the clause before the number, for what it names as counted: "Casualties among the
+            # North's forces have reached about 4,700"
             wide = text[max(0, n.start - 90):n.start]
             stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
-            if not key:
-                # "Casualties among the North's forces have reached about 4,700"
-                sr = _SUBJECT_REACHED_RE.search(wide, stop + 1) if any(
-                    cue in wide for cue in _REACHED_CUES) else None
-                if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
-                    key = canonical_key(sr.group("w"))
+            sr = _SUBJECT_REACHED_RE.search(wide, stop + 1) if any(
+                cue in wide for cue in _REACHED_CUES) else None
+            if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
+                key = canonical_key(sr.group("w"))
             if not key:
                 m = _NUMBER_OF_BEFORE_RE.search(before)
                 if m is None and "umber of" in wide:

@@ -111,10 +111,11 @@ class NumberMatch:
     scaled: bool = False
 
 
-def _word_value(words: str) -> float | None:
+def word_value(words: str) -> float | None:
+    """The value of a spelled-out number ("seven", "a hundred", "half a million"), or None."""
     fraction = _FRACTION_RE.fullmatch(words)
     if fraction is not None:
-        whole = _word_value(fraction["whole"]) if fraction["whole"] else 0.0
+        whole = word_value(fraction["whole"]) if fraction["whole"] else 0.0
         if whole is None:
             return None
         return (whole + _FRACTIONS[fraction["part"].lower()]) * _SCALE_WORDS[fraction["scale"].lower()]
@@ -177,7 +178,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
         w = _WORDS_RE.match(text, t.start())
         if not w:
             continue
-        value_w = _word_value(w.group("words"))
+        value_w = word_value(w.group("words"))
         pos = w.end()
         if value_w is None:
             continue

@@ -156,9 +156,11 @@ def clean(text: str) -> str:
         text = _DATELINE_AGENCY_RE.sub(r"\1 ", text)
     if "—" in text or "–" in text:
         text = _SIGNOFF_RE.sub("", text)
-    if "(" in text and any(line.lstrip().startswith("(") for line in text.split("\n")):
+    heads = [line.lstrip() for line in text.split("\n")]  # the lines' starts, for the labels
+    if "(" in text and any(h.startswith("(") for h in heads):
         text = _BRACKET_LABEL_RE.sub(r"\1", text)
-    if any(line.lstrip().startswith(_FURNITURE_STARTS) for line in text.split("\n")):
+        heads = [line.lstrip() for line in text.split("\n")]  # "(LEAD) LIVE: ..."
+    if any(h.startswith(_FURNITURE_STARTS) for h in heads):
         text = _FURNITURE_LABEL_RE.sub(r"\1", text)
         text = _FURNITURE_LINE_RE.sub("", text)
     if "Getty" in text:
