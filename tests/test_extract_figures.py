@@ -306,6 +306,23 @@ def keyed(text: str) -> set[tuple[float, str]]:
         # spelled counts in a change "to ... from ..."
         ("The Green Party won four seats, while the Left slipped to three from five.",
          {(4, "seats"), (3, "seats"), (5, "seats")}),
+        # the value of a figure, an estimate or a total: what the text counts (here the first
+        # number has no earlier figure to follow)
+        ("Pyongyang has sent soldiers to the front. Officials now put the figure at 2,500, twice "
+         "their estimate of 1,250 in the spring.", {(2500, "troops"), (1250, "troops")}),
+        ("Rebel fighters held the town. The total has reached 800, a monitor said.",
+         {(800, "troops")}),
+        # ... and a number of named things, however many words lie before the verb
+        ("The number of Cuban workers on the island has climbed to 3,400 from 2,900, the union said.",
+         {(3400, "workers"), (2900, "workers")}),
+        ("Monitor raises estimate of Sudanese civilians killed in the city to 4,000",
+         {(4000, "deaths")}),
+        # what is put at a number
+        ("London puts Russian casualties at about 600,000.", {(600000, "casualties")}),
+        ("Analysts put the army's losses at more than 90,000.", {(90000, "losses")}),
+        # "N more": a count of more of the same
+        ("The ministry sent reservists east and could add up to 5,000 more, an aide said.",
+         {(5000, "troops")}),
     ],
 )
 def test_counts_without_a_noun_take_the_key_from_context(text: str, expected: set[tuple[float, str]]) -> None:
@@ -318,6 +335,8 @@ def test_counts_without_a_noun_take_the_key_from_context(text: str, expected: se
         "Officials think about 6,000 have crossed the river so far.",  # nothing counted by name
         "The firm builds the 320 in Toulouse and the 350 in Hamburg.",  # designations, no counted noun
         "Shares of the firm fell 3-1 against the index.",  # a score, not a vote
+        # a number with a unit word after it is no bare value of "a total"
+        "Soldiers guarded the plant, which made a total of 406.9 GW of power in 2025.",
     ],
 )
 def test_bare_numbers_without_context_are_not_figures(text: str) -> None:
@@ -416,6 +435,9 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("North Korea sent 12,000 troops, said Ukraine's military intelligence chief Kyrylo Budanov.",
          12000, "Kyrylo Budanov"),
         ("North Korea deployed around 10,000 troops, per the Pentagon.", 10000, "Pentagon"),
+        # a headline's estimate without an article; what is put at a number
+        ("Pentagon raises estimate of North Korean troops in Kursk to 11,000", 11000, "Pentagon"),
+        ("Kyiv puts North Korean casualties at 3,800", 3800, "Ukraine"),
         ("The fee rose by $20 per day, the ministry said.", 20, None),
         # a headline's source after a colon: at its end, or (a person, an organisation, a
         # capital) at its start; a country at the start is a topic

@@ -197,8 +197,9 @@ _SPEECH_VERBS_CAPS = ("Said", "Says", "Say", "Claims", "Estimates", "Confirms", 
 _SPEECH_RE = re.compile(
     r"\b(?:(?P<verb>" + trie_pattern((*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS))
     + r"|(?:[Pp]uts?|[Pp]laced?|[Pp]egged|[Pp]egs|raised|raises|lifted|lifts|lowered|lowers|cut|cuts|revised|revises|"
-    r"updated|updates)\s+(?:the|its|their|his|her)\s+(?:[a-z\-]+\s+){0,3}?(?:figure|number|toll|total|tally|count|"
-    r"estimate|odds|probability|chances?|forecast|projection|strength|magnitude|size)\b[^.;]{0,40}?\s(?:at|to)\b)\b"
+    r"updated|updates)\s+(?:(?:the|its|their|his|her)\s+)?(?:[\w\-]+\s+){0,3}?(?:figure|number|toll|total|tally|count|"
+    r"estimate|odds|probability|chances?|forecast|projection|strength|magnitude|size|casualties|losses|"
+    r"deaths|dead|troops|forces)\b[^.;]{0,40}?\s(?:at|to)\b)\b"
     r"|(?P<acc>[Aa]ccording\s+to\b|per(?=\s+(?:the\s+)?[A-Z]))"
     r"|(?P<poss>['’]s\s+(?:latest\s+|earlier\s+|new\s+|own\s+|official\s+|initial\s+)?(?:confirmation|estimate|estimates|"
     r"assessment|claim|claims|figures?|data|count|tally|report|statement|announcement|analysis)\b))"
@@ -285,15 +286,31 @@ def canonical_key(head: str) -> str:
     return _SYNONYMS.get(s) or _SYNONYMS.get(head.lower()) or head.lower()
 
 
-_UNITS = words("km kg mm cm mph kmh mw gw kwh mwh ha bpd tonnes tons barrels")
+_UNITS = words("km kg mm cm mph kmh mw gw kwh mwh gwh twh ha bpd tonnes tons barrels")
 _TIME_UNITS = frozenset({"years", "decades", "quarters", "months", "centuries", "weeks"})
 _TIME_REF_BEFORE_RE = re.compile(r"\b(?:in|first\s+in|past|last|than|within|for\s+the\s+first\s+time\s+in)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?$", re.I)
 # "the number of troops rose to 12,000": what the number counts comes before it; with names
 # before the noun ("the number of North Korean troops") only a noun known to count is taken
-_NUMBER_OF_TAIL = r"\s+(?:\w+\s+){0,3}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)\s+(?:\w+\s+)?$"
+# (and the same of a total, count, tally, estimate or figure: "raises its estimate of North Korean
+# troops in Russia to 12,000", "the number of troops in Russia has risen to 12,000 from 10,000")
+_FIGURE_NOUN = r"\b(?:number|total|count|tally|estimate|figure)s?"
+_NUMBER_OF_TAIL = (r"\s+(?:\w+\s+){0,5}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)"
+                   r"\s+(?:\w+\s+){0,2}$")
 _NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
-_NUMBER_OF_NAMED_BEFORE_RE = re.compile(
-    r"\bnumber\s+of\s+(?:[A-Z][\w’'\-]*\s+){1,3}(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
+_FIGURE_OF_BEFORE_RE = re.compile(
+    _FIGURE_NOUN + r"\s+of\s+(?:[A-Z][\w’'\-]*\s+){0,3}(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
+# ... when nothing after the number names a unit ("a total of 406.9 TWh" is no such value)
+_BARE_AFTER_RE = re.compile(r"\s*(?:[,.;:)!?]|$)|\s+(?:in|on|as|from|by|to|and|or|last|this|after|before|"
+                            r"since|according|more|up|down)\b")
+# "Kyiv puts North Korean casualties at 4,000": what is put at the number is what it counts
+_PUT_AT_BEFORE_RE = re.compile(
+    r"\b(?:[Pp]uts?|[Pp]laced?|[Pp]laces|[Pp]egged|[Pp]egs|estimated?|estimates)\s+(?:(?:the|its|their)\s+)?"
+    r"(?:[\w’'\-]+\s+){0,3}?(?P<w>[a-z]+)\s+at\s+(?:\w+\s+){0,2}$")
+# a number that is the value of such a figure and names nothing itself: "Seoul now puts the
+# figure at 3,000", "its earlier estimate of 1,500", "the total has reached 12,000"
+_FIGURE_VALUE_BEFORE_RE = re.compile(
+    _FIGURE_NOUN + r"\s+(?:\w+\s+){0,3}?(?:at|to|of|is|was|as|from|reached|hit|topped|exceeded|"
+    r"passed|near|nears)\s+(?:\w+\s+){0,2}$", re.I)
 # a whole that a part is taken of: "several hundred of the 12,000 troops killed": what the part
 # suffered does not say what the whole counts
 _PARTITIVE_BEFORE_RE = re.compile(
@@ -370,9 +387,11 @@ _SUBJECT_REACHED_RE = re.compile(
 _REACHED_CUES = ("ed ", " to ", " at ", " top", " reach", " exceed", " pass", " surpass", " hits ", " near",
                  " number", " total")
 # a number with no noun after it, heading its own phrase: followed by a verb or the end of a clause
-# ("about 10,000 have been sent", "puts their total at around 11,000.")
+# ("about 10,000 have been sent", "puts their total at around 11,000.", "10,000 more will follow")
 _ELLIPTIC_AFTER_RE = re.compile(  # used with match(text, pos): no "^"
-    r"(?:\s+(?:have|has|had|were|was|are|is|will|would|could|may|might|remain|remained)\b"
+    r"(?:(?:\s+more)?\s+(?:have|has|had|were|was|are|is|will|would|could|may|might|remain|remained)\b"
+    # "as many as 10,000 more, lawmakers were told"
+    r"|\s+more\s*[,.;)]"
     r"|\s+(?:more\s+)?(?:been\s+)?[a-z]+ed\b(?!\s+(?:by|to)\b)|\s*[.;]|,\s+(?:the|a|an|he|she|they|it|according)\b)")
 _SALIENT_KEYS = frozenset({"troops", "people", "workers", "prisoners", "casualties"})
 _DIGIT_GROUPS_RE = re.compile(r"\d{2,4}(?:[ ]\d{2,4}){2,}")
@@ -495,7 +514,10 @@ class FigureFinder:
                 # "fell to 24 from 32", "221 votes to 160", "slipped to eight from ten", "about
                 # 10,000 have been sent": counts what the figure before counted, or else, when
                 # the number heads its own phrase, the thing the text counts most
-                elliptic = not n.spelled and bool(_ELLIPTIC_AFTER_RE.match(text, n.end, n.end + 40))
+                elliptic = not n.spelled and bool(
+                    _ELLIPTIC_AFTER_RE.match(text, n.end, n.end + 40)
+                    or (_FIGURE_VALUE_BEFORE_RE.search(text, max(0, n.start - 50), n.start)
+                        and _BARE_AFTER_RE.match(text, n.end, n.end + 20)))
                 prev = [(f, p) for f, p in zip(out, positions, strict=True) if f.unit != "%" and p < n.start]
                 same = [f for f in out if f.value == n.value]
                 if same:
@@ -703,13 +725,23 @@ class FigureFinder:
                 key = canonical_key(sr.group("w"))
             if not key:
                 m = _NUMBER_OF_BEFORE_RE.search(before)
-                if m is None and "umber of" in wide:
-                    m = _NUMBER_OF_NAMED_BEFORE_RE.search(wide, stop + 1)
+                if m is None and " of " in wide:
+                    m = _FIGURE_OF_BEFORE_RE.search(wide, stop + 1)
                     if m is not None and canonical_key(m.group("w")) not in _COUNTED_KEYS:
+                        m = None
+                if m is None and " at " in before:
+                    # (a plural noun put at a number is what it counts: "Russian losses")
+                    m = _PUT_AT_BEFORE_RE.search(wide, stop + 1)
+                    if m is not None and canonical_key(m.group("w")) not in _COUNTED_KEYS and not (
+                            len(m.group("w")) > 4 and m.group("w").endswith("s")
+                            and not m.group("w").endswith(("ss", "us", "is"))):
                         m = None
                 cm = _COUNT_BEFORE_RE.search(before)
                 if m:
                     key = canonical_key(m.group("w"))
+                    # "the number of civilians killed there rose to 400": deaths
+                    key = _context_key(key, [w.lower() for w in _WORD_RE.findall(
+                        m.string[m.end("w"):])][:8], "") or key
                 elif cm:
                     key = canonical_key(cm.group("w") + "s")
                 elif _TOLL_BEFORE_RE.search(before):
