@@ -320,6 +320,17 @@ def keyed(text: str) -> set[tuple[float, str]]:
         # what is put at a number
         ("London puts Russian casualties at about 600,000.", {(600000, "casualties")}),
         ("Analysts put the army's losses at more than 90,000.", {(90000, "losses")}),
+        # what follows the next number is said of that number
+        ("Rebel casualties have climbed to around 2,400, including 260 dead, the army said.",
+         {(2400, "casualties"), (260, "deaths")}),
+        # the subject of an estimate
+        ("Militia losses were heavy and casualties estimated at 1,700 by the ministry.",
+         {(1700, "casualties")}),
+        # a verb of capture before the count, in a headline's present tense
+        ("Army captures three Wagner fighters near Bakhmut", {(3, "prisoners")}),
+        # a crew is counted like people
+        ("The ferry carried 212 passengers and nine crew; four crew members were killed.",
+         {(212, "passengers"), (9, "crew"), (4, "deaths")}),
         # "N more": a count of more of the same
         ("The ministry sent reservists east and could add up to 5,000 more, an aide said.",
          {(5000, "troops")}),
@@ -444,6 +455,9 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("N. Korea sends additional 3,000 troops to Russia: JCS", 3000, "Joint Chiefs of Staff"),
         ("N. Korean troops suffer 4,700 casualties: S. Korea's NIS", 4700, "National Intelligence Service"),
         ("Budanov: up to 12,000 North Korean troops now in Kursk region", 12000, "Kyrylo Budanov"),
+        # ... which may end in what the source is
+        ("About 2,000 more troops arrive in Kursk: Ukrainian military", 2000, "Ukraine"),
+        ("Ceasefire talks stall: 40 dead in overnight raids", 40, None),
         ("Kyiv: 3,000 N. Korean soldiers killed, wounded in Kursk", 3000, "Ukraine"),
         ("North Korea: 10,000 troops sent to Russia", 10000, None),
         ("Talks start at 10:30 with 300 delegates, the NIS said.", 300, "National Intelligence Service"),

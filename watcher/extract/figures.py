@@ -136,6 +136,7 @@ for _key, _words in {
     "people": "people person resident civilian individual inhabitant citizen national",
     "displaced": "evacuee displaced refugee",
     "workers": "worker employee striker laborer labourer staffer builder",
+    "crew": "crew crewmember crewman crewmen",
     "aircraft": "aircraft jet warplane plane airplane aeroplane bomber fighter-jet",
     "votes": "vote ballot",
     "voters": "voter",
@@ -181,7 +182,7 @@ _AUX = words("had has have was were is are be been being already also reportedly
 # counts of people that what happened to them can key ("350,000 people killed or wounded" ->
 # casualties); "casualties" itself stays casualties ("4,700 casualties, including 300 deaths")
 _PEOPLE_WORDS = frozenset(("men", "women", "children", "man", "woman", "child"))
-_PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", ""})
+_PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "crew", ""})
 _SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
     "reported reports stated states added adds announced announces confirmed confirms commented "
@@ -382,7 +383,9 @@ _SUBJECT_REACHED_RE = re.compile(
     r"exceeded|passed|surpassed|hit|numbered|"
     # a headline's present tense: "casualties top 4,000", "troops now number about 12,000"
     r"reach(?:es)?|tops?|exceeds?|pass(?:es)?|surpass(?:es)?|hits|nears?|numbers?|totals?|"
-    r"(?:rises?|climbs?|jumps?)\s+to|stand\s+at)\s+(?:[a-z]+\s+){0,2}$")
+    r"(?:rises?|climbs?|jumps?)\s+to|stand\s+at|"
+    # ... or of an estimate: "North Korean casualties estimated at 4,000"
+    r"(?:(?:is|are|was|were|now|being)\s+)?(?:estimated|put|pegged|placed|assessed)\s+at)\s+(?:[a-z]+\s+){0,2}$")
 # what _SUBJECT_REACHED_RE needs in the text before a number (most texts hold none of them)
 _REACHED_CUES = ("ed ", " to ", " at ", " top", " reach", " exceed", " pass", " surpass", " hits ", " near",
                  " number", " total")
@@ -419,7 +422,7 @@ _DEATHS_BEFORE_RE = re.compile(
 _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
 _INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
-_PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures?\s+of)\s+(?:\w+\s+){0,2}$")
+_PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
 _TAKEN_BEFORE_RE = re.compile(r"\b(?:taken|took|take|takes|taking)\s+(?:\w+\s+){0,1}$")
 _PRISONER_WORD_AFTER_RE = re.compile(r"^(?:[\w\-]+\s+){0,3}prisoners?\b")
@@ -429,6 +432,7 @@ _STATUS_KEYS = frozenset(("displaced", "injured", "deaths", "casualties", "priso
 _OF_DETERMINERS = frozenset(("the", "its", "their", "them", "his", "her", "our", "these", "those"))
 _COUNTED_KEYS = frozenset(_SYNONYMS.values())
 _CLAUSE_END_RE = re.compile(r"[.;!?](?:\s|$)")
+_CLAUSE_TOKENS = frozenset(".;!?")
 _CHANGE_TO_BEFORE_RE = re.compile(r"\b(?:to|from)\s+$")
 
 
@@ -712,6 +716,8 @@ class FigureFinder:
             seg = text[n.end:n.end + 60]
             cut = _CLAUSE_END_RE.search(seg)
             ctx = _WORD_RE.findall(seg[:cut.start()] if cut else seg)
+            # (what follows the next number is said of it: "3,000, including 300 dead")
+            ctx = list(itertools.takewhile(lambda w: not w[0].isdigit(), ctx))
             key = _context_key("", [w.lower() for w in ctx[:8]], before)
             if key:
                 return key, key, more
@@ -755,7 +761,9 @@ class FigureFinder:
             key = "troops" if head.lower() == "men" and _salient_key(text) == "troops" else "people"
         hi = np.index(head.rstrip("’'")) if head.rstrip("’'") in np else len(np) - 1
         np = np[: hi + 1]
-        after_words = [w.lower() for w in words[i:i + 10]]
+        # (up to the clause's end or the next number, which what follows is said of)
+        after_words = [w.lower() for w in itertools.takewhile(
+            lambda w: w not in _CLAUSE_TOKENS and not w[0].isdigit(), words[i:i + 10])]
         ctx_key = _context_key(key, after_words, before)
         if ctx_key:
             key = ctx_key
@@ -957,6 +965,9 @@ _COLON_GAP_RE = re.compile(r"\s*(?:the\s+)?")
 _SENTENCE_TAIL = " \t\n.\"'”’)"
 
 
+_ROLE_TAIL_RE = re.compile(r"(?:\s+[a-z][a-z\-]*){0,3}")
+
+
 def _colon_cues(text: str, ss: int, se: int, in_sent: list[Mention]) -> list[_Cue]:
     """A headline's source given with a colon: "... to Russia: JCS" at its end credits what
     came before, "Budanov: up to 12,000 ..." at its start what follows. At the start only a
@@ -966,7 +977,9 @@ def _colon_cues(text: str, ss: int, se: int, in_sent: list[Mention]) -> list[_Cu
     end = ss + len(text[ss:se].rstrip(_SENTENCE_TAIL))
     colon = text.rfind(":", ss, end)
     after = [m for m in in_sent if m.start > colon]
-    if colon >= 0 and after and after[-1].end == end and len(text[colon + 1:end].split()) <= 6 \
+    # (the source may end in what it is: "...: South Korean lawmaker", "...: Ukrainian military")
+    if colon >= 0 and after and _ROLE_TAIL_RE.fullmatch(text, after[-1].end, end) \
+            and len(text[colon + 1:end].split()) <= 6 \
             and _COLON_GAP_RE.fullmatch(text, colon + 1, after[0].start):
         out.append(_Cue(colon, end, _most_specific(text, after, forward=True), forward=False,
                         backward=True, forward_only=False))
