@@ -288,6 +288,36 @@ def test_headline_abbreviations_of_countries(text: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        # in writing about Korea, "the North" and "the South" are the two Koreas
+        ("Pyongyang denied sending troops, but the South's spy agency stood by its report.",
+         {"North Korea", "South Korea"}, set()),
+        ("The North has not confirmed the deployment, officials in Seoul said.",
+         {"North Korea", "South Korea"}, set()),
+        # ... but not a sea, an ocean or a region
+        ("Korean ships sailed the South China Sea; the North of the peninsula was quiet.",
+         {"South China Sea"}, {"North Korea"}),
+        # ... nor anywhere else
+        ("The South won the civil war, historians in the North argue.", set(),
+         {"North Korea", "South Korea"}),
+    ],
+)
+def test_the_north_and_the_south_in_korean_news(text: str, expected: set[str], absent: set[str]) -> None:
+    found = actors(text)
+    assert expected <= set(found), found
+    assert not absent & set(found), found
+
+
+def test_a_known_persons_given_name_before_another_spelling_of_the_surname() -> None:
+    found = actors("President Volodymyr Zelenskiy's office said Kyiv would share intelligence.")
+    assert "Volodymyr Zelensky" in found and found["Volodymyr Zelensky"].kind == "person", found
+    assert "Volodymyr Zelenskiy" not in found
+    # another given name is another person
+    assert "Oleksiy Kuleba" in actors("Oleksiy Kuleba, a deputy prime minister, spoke.")
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # title case: a headline's verbs and auxiliaries are no given names

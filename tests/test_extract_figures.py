@@ -458,6 +458,9 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         # ... which may end in what the source is
         ("About 2,000 more troops arrive in Kursk: Ukrainian military", 2000, "Ukraine"),
         ("Ceasefire talks stall: 40 dead in overnight raids", 40, None),
+        # a participle names no speaker ("Russia's troops, estimated at ..."), the verb does
+        ("Russia's reservists, estimated at 40,000, massed near the border.", 40000, None),
+        ("Kyiv estimated at least 40,000 reservists massed near the border.", 40000, "Ukraine"),
         ("Kyiv: 3,000 N. Korean soldiers killed, wounded in Kursk", 3000, "Ukraine"),
         ("North Korea: 10,000 troops sent to Russia", 10000, None),
         ("Talks start at 10:30 with 300 delegates, the NIS said.", 300, "National Intelligence Service"),

@@ -405,6 +405,7 @@ class ActorFinder:
             found.append(g)
         found.extend(people)
         found.extend(self._place_patterns(text, masked))
+        found.extend(_korean_shorthand(text, masked))
         found = self._resolve_people(text, masked, found)
         found = self._expand_place_lists(text, found)
         if datelines:
@@ -500,7 +501,10 @@ class ActorFinder:
             elif e.kind == "person" and " " not in surface and start >= 2:
                 # "Oleksiy Kuleba" is not "Kuleba" the well-known one
                 prev = _PREV_NAMEWORD_RE.search(text, max(0, start - 30), start)
-                if prev and prev.group(1) not in _TITLE_CAPS and prev.group(1) not in _NOT_NAME \
+                if prev and prev.group(1) in _given_names(e):
+                    # "Volodymyr Zelenskiy": the known one, in another spelling of the surname
+                    out.append(Mention(prev.start(1), end, text[prev.start(1):end], e.name, e.kind))
+                elif prev and prev.group(1) not in _TITLE_CAPS and prev.group(1) not in _NOT_NAME \
                         and not _gerund(prev.group(1)):
                     out.append(Mention(prev.start(1), end, text[prev.start(1):end], text[prev.start(1):end], "person"))
                 else:
@@ -896,6 +900,24 @@ def _gerund(word: str) -> bool:
     """A capitalised -ing form ("Describing Trump's ..."), which given names hardly ever are (the
     short Chinese ones, "Ming", "Jing", are left alone)."""
     return len(word) >= 7 and word.endswith("ing")
+
+
+# "the North", "the South": in writing about Korea, the two Koreas ("the North's troops"), not
+# "the North Atlantic", "the South China Sea" or "the South of France"
+_KOREAN_SHORTHAND_RE = re.compile(r"\b[Tt]he (North|South)\b(?![ \-][A-Z]|-| of\b)")
+_KOREA_NAMED_RE = re.compile(r"\bKoreas?\b|\bKorean|\bPyongyang\b|\bSeoul\b")
+
+
+def _korean_shorthand(text: str, masked: str) -> list[Mention]:
+    if ("he North" not in masked and "he South" not in masked) or not _KOREA_NAMED_RE.search(text):
+        return []
+    return [Mention(m.start(1), m.end(1), m.group(1), f"{m.group(1)} Korea", "country")
+            for m in _KOREAN_SHORTHAND_RE.finditer(masked)]
+
+
+def _given_names(entry: _Entry) -> set[str]:
+    """The first words of a known person's names ("Volodymyr" of "Volodymyr Zelensky")."""
+    return {n.split(" ", 1)[0] for n in (entry.name, *entry.aliases) if " " in n}
 
 
 def _strip_the(s: str) -> str:

@@ -219,6 +219,10 @@ _NOUN_SUBJECT_BEFORE_RE = re.compile(
     r"(?:^|\s)(?!(?:he|she|it|also|now|later|then|agency|ministry|company|office|government|military|study|survey|"
     r"group|bank|firm|union|report|commission|committee|court|department|council|army|police|media)\s)[a-z][a-z\-]+\s$")
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
+# a participle: "soldiers, estimated at 11,000,", "believed to be 500" (but "Seoul estimated at
+# least 3,000")
+_PARTICIPLES = frozenset(("estimated", "believed", "expected", "projected", "reported", "forecast"))
+_PARTICIPLE_AFTER_RE = re.compile(r"\s+(?:at\b(?!\s+(?:least|most)\b)|to\s+(?:be|have|number|total)\b)")
 # a verb followed by a number is not speech: "the Kospi added 0.4%"
 _NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:only|about|some|nearly|almost|roughly|just|another|a\s+further|more\s+than)\s+)?"
                               r"(?:[$€£]|US\$)?\d")
@@ -231,6 +235,7 @@ def _speech_cues(text: str, start: int, end: int) -> list[re.Match[str]]:
         if c.group("verb") is not None and (
                 _NOUN_BEFORE_RE.search(text, max(0, i - 5), i) or _NOUN_AFTER_RE.match(text, c.end())
                 or _PASSIVE_BEFORE_RE.search(text, max(0, i - 20), i)
+                or (c.group("verb") in _PARTICIPLES and _PARTICIPLE_AFTER_RE.match(text, c.end()))
                 or (c.group("verb") in ("added", "adds") and _NUMBER_AFTER_RE.match(text, c.end()))
                 or (c.group("verb") in _NOUN_LIKE_VERBS and _NOUN_SUBJECT_BEFORE_RE.search(text, max(0, i - 20), i))):
             continue
@@ -378,7 +383,7 @@ _VOTE_WORD_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bballots?\b|\b(?:passed|app
 # the subject of a verb of reaching names what the number counts: "Casualties among the North's
 # forces have reached about 4,700", "the death toll rose to 2,012"
 _SUBJECT_REACHED_RE = re.compile(
-    r"\b(?P<w>[A-Za-z]+)(?:\s+(?:among|of|in|from|on)\s+[^,.;]{1,40}?)?\s+(?:has\s+|have\s+|had\s+)?(?:now\s+)?"
+    r"\b(?P<w>[A-Za-z]+)(?:\s+(?:among|of|in|from|on)\s+[^,.;]{1,40}?)?,?\s+(?:has\s+|have\s+|had\s+)?(?:now\s+)?"
     r"(?:reached|rose\s+to|risen\s+to|climbed\s+to|jumped\s+to|stood\s+at|stands\s+at|totall?ed|topped|"
     r"exceeded|passed|surpassed|hit|numbered|"
     # a headline's present tense: "casualties top 4,000", "troops now number about 12,000"
