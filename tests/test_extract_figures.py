@@ -224,6 +224,11 @@ def test_what_a_part_suffered_is_not_what_the_whole_counts() -> None:
     # the part itself still takes the verb
     assert [(f.value, f.key) for f in figures("300 of the North Korean soldiers were killed.")] \
         == [(300, "deaths")]
+    # ... also when the whole is counted too
+    assert keyed("Officials think 2,500 of the 9,000 conscripts sent east were killed or wounded.") \
+        == {(2500, "casualties"), (9000, "troops")}
+    assert keyed("Some 600 out of 2,000 reservists have been captured.") \
+        == {(600, "prisoners"), (2000, "troops")}
 
 
 def test_ranges_give_two_figures_with_the_same_key() -> None:
@@ -331,6 +336,12 @@ def keyed(text: str) -> set[tuple[float, str]]:
         # a crew is counted like people
         ("The ferry carried 212 passengers and nine crew; four crew members were killed.",
          {(212, "passengers"), (9, "crew"), (4, "deaths")}),
+        # "killed or wounded" before the count
+        ("Drones killed or wounded about 90 soldiers overnight.", {(90, "casualties")}),
+        ("The strike killed or injured 45 civilians.", {(45, "casualties")}),
+        # what a change brings to the number
+        ("The raid killed 40 more fighters, bringing the militia's total losses to 1,900.",
+         {(40, "deaths"), (1900, "losses")}),
         # "N more": a count of more of the same
         ("The ministry sent reservists east and could add up to 5,000 more, an aide said.",
          {(5000, "troops")}),
@@ -458,6 +469,14 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         # ... which may end in what the source is
         ("About 2,000 more troops arrive in Kursk: Ukrainian military", 2000, "Ukraine"),
         ("Ceasefire talks stall: 40 dead in overnight raids", 40, None),
+        # "it" after an organisation spoke in the sentence before, or in the same one
+        ("The Joint Chiefs of Staff briefed lawmakers on Monday, a spokesman said. It estimated that "
+         "1,300 troops had arrived.", 1300, None),
+        ("The Joint Chiefs of Staff said the North was preparing more units. It estimated that "
+         "1,300 troops had arrived.", 1300, "Joint Chiefs of Staff"),
+        ("The Joint Chiefs of Staff said it had counted 1,300 troops.", 1300, "Joint Chiefs of Staff"),
+        ("Amnesty International said the figure was low. Officials met. It estimated 1,300 troops.",
+         1300, None),
         # a participle names no speaker ("Russia's troops, estimated at ..."), the verb does
         ("Russia's reservists, estimated at 40,000, massed near the border.", 40000, None),
         ("Kyiv estimated at least 40,000 reservists massed near the border.", 40000, "Ukraine"),

@@ -308,10 +308,13 @@ _FIGURE_OF_BEFORE_RE = re.compile(
 # ... when nothing after the number names a unit ("a total of 406.9 TWh" is no such value)
 _BARE_AFTER_RE = re.compile(r"\s*(?:[,.;:)!?]|$)|\s+(?:in|on|as|from|by|to|and|or|last|this|after|before|"
                             r"since|according|more|up|down)\b")
-# "Kyiv puts North Korean casualties at 4,000": what is put at the number is what it counts
+# "Kyiv puts North Korean casualties at 4,000": what is put at the number is what it counts;
+# so is what a change brings to it ("bringing the North's total losses to 4,200")
 _PUT_AT_BEFORE_RE = re.compile(
-    r"\b(?:[Pp]uts?|[Pp]laced?|[Pp]laces|[Pp]egged|[Pp]egs|estimated?|estimates)\s+(?:(?:the|its|their)\s+)?"
-    r"(?:[\w’'\-]+\s+){0,3}?(?P<w>[a-z]+)\s+at\s+(?:\w+\s+){0,2}$")
+    r"\b(?:(?:[Pp]uts?|[Pp]laced?|[Pp]laces|[Pp]egged|[Pp]egs|estimated?|estimates)\s+(?:(?:the|its|their)\s+)?"
+    r"(?:[\w’'\-]+\s+){0,3}?(?P<w>[a-z]+)\s+at"
+    r"|(?:bringing|brings?|brought|raising|raises?|raised|lifting|lifts?|pushing|pushes|pushed|taking|takes)"
+    r"\s+(?:(?:the|its|their)\s+)?(?:[\w’'\-]+\s+){0,3}?(?P<w2>[a-z]+)\s+to)\s+(?:\w+\s+){0,2}$")
 # a number that is the value of such a figure and names nothing itself: "Seoul now puts the
 # figure at 3,000", "its earlier estimate of 1,500", "the total has reached 12,000"
 _FIGURE_VALUE_BEFORE_RE = re.compile(
@@ -322,7 +325,7 @@ _FIGURE_VALUE_BEFORE_RE = re.compile(
 _PARTITIVE_BEFORE_RE = re.compile(
     r"(?:\d%?|%|\b(?:hundred|thousand|dozens?|hundreds|thousands|several|some|many|most|half|part|"
     r"thirds?|quarters?|fifths?|tenths?|percent|cent))"
-    r"['’\"”]?\s+of\s+(?:(?:the|its|their|his|her|our|these|those|[\w\-]+['’]s)\s+)?$")
+    r"['’\"”]?\s+(?:out\s+)?of\s+(?:(?:the|its|their|his|her|our|these|those|[\w\-]+['’]s)\s+)?$")
 # a ratio, "one in three", "1 in 5 of them", "two in every ten": neither number is a count
 _RATIO_TERM = r"\d{1,3}(?:,\d{3})*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+hundred|a\s+thousand"
 _RATIO_AFTER_RE = re.compile(
@@ -357,6 +360,7 @@ _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)
 
 # patterns used by the methods below (compiled once)
 _RANGE_BETWEEN_RE = re.compile(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*")
+_PART_OF_RE = re.compile(r"\s+(?:of|of\s+the|out\s+of)\s+")
 _SPELLED_NOT_COUNT_AFTER_RE = re.compile(r"^\s+(?:of|another|or|and|by|day|time|way|side)\b", re.I)
 _SPELLED_NOT_COUNT_BEFORE_RE = re.compile(r"\b(?:no|every|any|each)\s+$", re.I)
 _DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*|\s+(?:and|to|through|or)\s+")  # "Oct 8-13", "Oct 8 and 13"
@@ -425,6 +429,9 @@ _DEATHS_BEFORE_RE = re.compile(
     r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
     r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
+_CASUALTIES_BEFORE_RE = re.compile(
+    r"\b(?:killed|killing|kills?)\s*(?:,\s*|\s+(?:or|and)\s+)(?:wounded|injured|wounding|injuring|wounds?|injures?)"
+    r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
@@ -513,6 +520,11 @@ class FigureFinder:
                     nh = self._describe(text, nxt)
                     if nh is not None:
                         key, quantity = nh[0], nh[1]
+                        if _PART_OF_RE.fullmatch(between):
+                            # a part of a whole: what the clause says happened is said of the
+                            # part ("4,000 of the 11,000 soldiers deployed were killed or
+                            # wounded": 4,000 casualties, 11,000 troops)
+                            key = _context_key(key, _clause_words(text, nxt.end, 12), "") or key
                         if n.currency is None and nxt.currency:
                             key = nxt.currency.lower()
                         if nxt.percent:
@@ -740,13 +752,13 @@ class FigureFinder:
                     m = _FIGURE_OF_BEFORE_RE.search(wide, stop + 1)
                     if m is not None and canonical_key(m.group("w")) not in _COUNTED_KEYS:
                         m = None
-                if m is None and " at " in before:
+                if m is None and (" at " in before or " to " in before):
                     # (a plural noun put at a number is what it counts: "Russian losses")
-                    m = _PUT_AT_BEFORE_RE.search(wide, stop + 1)
-                    if m is not None and canonical_key(m.group("w")) not in _COUNTED_KEYS and not (
-                            len(m.group("w")) > 4 and m.group("w").endswith("s")
-                            and not m.group("w").endswith(("ss", "us", "is"))):
-                        m = None
+                    pm = _PUT_AT_BEFORE_RE.search(wide, stop + 1)
+                    w = (pm.group("w") or pm.group("w2")) if pm is not None else ""
+                    if canonical_key(w) in _COUNTED_KEYS or (
+                            len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is"))):
+                        key = canonical_key(w)
                 cm = _COUNT_BEFORE_RE.search(before)
                 if m:
                     key = canonical_key(m.group("w"))
@@ -796,6 +808,8 @@ class FigureFinder:
         speakers = [m for m in mentions if m.kind in ("person", "organisation", "country")]
         out: list[_Cue] = []
         last_person: str | None = None
+        # the organisation that spoke in the sentence before, for "It estimated ..."
+        last_body: str | None = None
         mi = 0
         for ss, se in sentences:
             while mi < len(speakers) and speakers[mi].end <= ss:
@@ -806,6 +820,7 @@ class FigureFinder:
                     break
                 in_sent.append(m)
             sentence_speaker: str | None = None
+            sentence_body: str | None = None
             for c in _speech_cues(text, ss, se):
                 speaker: str | None = None
                 if c.group("acc") or c.group("verb") in ("citing", "cited"):
@@ -819,7 +834,8 @@ class FigureFinder:
                     own = [m for m in in_sent if m.end == c.start()]
                     speaker = own[0].name if own else None
                 else:
-                    speaker = self._subject(text, ss, se, c.start(), c.end(), in_sent, mentions, last_person)
+                    speaker = self._subject(text, ss, se, c.start(), c.end(), in_sent, mentions, last_person,
+                                            sentence_body if sentence_body is not None else last_body)
                 fwd, back = True, True
                 if c.group("acc"):
                     # "According to X, ..." opens the sentence; "..., according to X" closes it
@@ -832,10 +848,13 @@ class FigureFinder:
                 out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing))
                 if speaker is not None and any(m.name == speaker and m.kind == "person" for m in in_sent):
                     sentence_speaker = speaker
+                if speaker is not None and any(m.name == speaker and m.kind == "organisation" for m in in_sent):
+                    sentence_body = speaker
             if ":" in text[ss:se] and in_sent:
                 out.extend(_colon_cues(text, ss, se, in_sent))
             # "he" in a later sentence: this sentence's speaker, else the first person it names
             persons = [m for m in in_sent if m.kind == "person"]
+            last_body = sentence_body
             if sentence_speaker is not None:
                 last_person = sentence_speaker
             elif persons:
@@ -843,7 +862,8 @@ class FigureFinder:
         return out
 
     def _subject(self, text: str, ss: int, se: int, cs: int, ce: int, in_sent: list[Mention],
-                 mentions: Sequence[Mention], last_person: str | None) -> str | None:
+                 mentions: Sequence[Mention], last_person: str | None,
+                 last_body: str | None = None) -> str | None:
         """Who is the subject of the speech verb at ``cs`` (in the sentence ``ss:se``)."""
         head = text[max(ss, cs - 40):cs]
         if _inverted(text, ss, se, cs, ce):
@@ -857,6 +877,9 @@ class FigureFinder:
         pron = _PRONOUN_BEFORE_RE.search(head)
         if pron and pron.group("p").lower() in ("he", "she"):
             return last_person
+        if pron and last_body is not None and pron.group("p").lower() == "it":
+            # "The JCS said ... It estimated that ...", "the agency said it had confirmed ..."
+            return last_body
         desc = _DESCRIPTIVE_SUBJECT_RE.search(head)
         if desc and head[:desc.start()].endswith("of "):
             desc = None  # "Park Sun-won of the Democratic Party said": the phrase is Park's
@@ -1039,6 +1062,15 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, i
     return pos, pos
 
 
+def _clause_words(text: str, pos: int, limit: int) -> list[str]:
+    """The words after ``pos`` (lower case), up to the clause's end or the next number."""
+    seg = text[pos:pos + 160]
+    cut = _CLAUSE_END_RE.search(seg)
+    return [w.lower() for w in itertools.islice(itertools.takewhile(
+        lambda w: not w[0].isdigit() and w not in _CLAUSE_TOKENS,
+        _WORD_RE.findall(seg[:cut.start()] if cut else seg)), limit)]
+
+
 def _phrase(words: list[str], limit: int) -> str:
     out: list[str] = []
     for w in words[:limit]:
@@ -1087,7 +1119,7 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         return ""
     if _TAKEN_BEFORE_RE.search(bwin) and _PRISONER_WORD_AFTER_RE.match(window):
         return "prisoners"  # "have taken two soldiers prisoner"
-    if _CASUALTIES_AFTER_RE.search(window):
+    if _CASUALTIES_AFTER_RE.search(window) or ("kill" in bwin and _CASUALTIES_BEFORE_RE.search(bwin)):
         return "casualties"
     if _DEATHS_AFTER_RE.search(window) or \
             _DEATHS_BEFORE_RE.search(bwin):
