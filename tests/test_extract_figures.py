@@ -372,6 +372,14 @@ def test_bare_numbers_without_context_are_not_figures(text: str) -> None:
         ("Two KF-21 fighter jets dropped six GBU-12 bombs.", {(2, "aircraft"), (6, "bombs")}),
         ("The navy sent 12 Type-054 frigates.", {(12, "ships")}),
         ("He flew an F-16 and later a Su-27 on patrol.", set()),
+        # a calibre names the type too, and is no count itself
+        ("The army fired 400 152mm shells and 30 of its 122-mm rockets.",
+         {(400, "ammunition"), (30, "missiles")}),
+        ("Moscow received 24 240mm launchers.", {(24, "launchers")}),
+        # a weapon's singular before a plural noun modifies it
+        ("Seoul counted five missile tests and 12 rocket launchers; 1 rocket hit a dam.",
+         {(5, "tests"), (12, "launchers"), (1, "missiles")}),
+        ("Two aircraft carriers and 40 aircraft took part.", {(2, "carriers"), (40, "aircraft")}),
     ],
 )
 def test_counts_before_a_designation(text: str, expected: set[tuple[float, str]]) -> None:

@@ -376,6 +376,8 @@ _DESIGNATION = r"[A-Z][A-Za-z]{0,3}[-‐]?\d{1,4}[A-Za-z]{0,2}\b(?![-‐.,]\d)"
 # ... or several: "100 KN-23 and KN-24 ballistic missiles"
 _DESIGNATION_NEXT_RE = re.compile(
     rf"^\s+{_DESIGNATION}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+){_DESIGNATION}){{0,3}}")
+# a calibre between a count and its noun names the type, as a designation does
+_CALIBRE_RE = re.compile(r"(?<=\s)\d{2,3}(?:\.\d+)?[-‐]?mm\b(?=\s)")
 # "the two sides", "both countries": the parties already named, not a count
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:the|both|these|those|all)\s+$", re.I)
 _ANAPHORIC_AFTER_RE = re.compile(
@@ -456,6 +458,15 @@ _SHORT_DEMONYMS = words(
     "britons scots brits swedes danes poles turks czechs finns kurds arabs thais serbs croats slovaks "
     "greeks uzbeks kazakhs tajiks filipinos jews sikhs hindus muslims uyghurs uighurs tamils houthis "
     "rohingyas bedouins dutchmen frenchmen englishmen")
+
+
+_THING_KEYS = frozenset(("missiles", "ships", "aircraft", "ammunition"))
+
+
+def _plural_noun(word: str) -> bool:
+    """A lower-case word that looks like a plural noun ("launchers", "tests")."""
+    return len(word) > 3 and word.isalpha() and word.islower() and word.endswith("s") \
+        and not word.endswith(("ss", "us", "is")) and word not in _NP_STOP
 
 
 def _people_plural(lower: str) -> bool:
@@ -663,6 +674,8 @@ class FigureFinder:
             dm = _DESIGNATION_NEXT_RE.match(tail)
             if dm:
                 tail = tail[dm.end():]  # "two KF-16 fighter jets": the jets are counted
+        if "mm" in tail:
+            tail = _CALIBRE_RE.sub("", tail)  # "20 240mm rocket launchers", "50 of its 170mm guns"
         words = _WORD_RE.findall(tail)
         more = False
         if words and words[0].lower() == "more":
@@ -704,6 +717,11 @@ class FigureFinder:
                 if bare == w and i < len(words) and words[i][0].isalpha() and words[i].lower() not in _NP_STOP \
                         and singular(words[i]) in _SYNONYMS and canonical_key(lw) not in _STATUS_KEYS \
                         and words[i] != "won":  # "300 seats won", not a sum in won
+                    continue
+                # ... and a weapon's singular after a count of several is a modifier: "20 rocket
+                # launchers", "three missile tests", "two aircraft carriers" (but "1 rocket hits")
+                if bare == w and n.value > 1 and singular(lw) == lw and canonical_key(lw) in _THING_KEYS \
+                        and i < len(words) and _plural_noun(words[i]):
                     continue
                 # adjectives that are also heads: "two wounded soldiers"
                 if lw in ("wounded", "injured", "dead", "killed") and i < len(words) and words[i][0].isalpha() \
