@@ -309,6 +309,23 @@ def test_the_north_and_the_south_in_korean_news(text: str, expected: set[str], a
     assert not absent & set(found), found
 
 
+@pytest.mark.parametrize(
+    ("text", "places", "absent"),
+    [
+        ("Fighting flared near Zelenyi Hai and outside Bilopillia overnight.",
+         {"Zelenyi Hai", "Bilopillia"}, set()),
+        # not a title, a month, a possessive or the start of an organisation's name
+        ("He stood near Smith's car in June, outside President Park's office, near Acme Corp.",
+         set(), {"Smith", "President", "Acme"}),
+    ],
+)
+def test_a_name_near_or_outside_which_something_happens_is_a_place(
+        text: str, places: set[str], absent: set[str]) -> None:
+    found = actors(text)
+    assert all(p in found and found[p].kind == "place" for p in places), found
+    assert not absent & set(found), found
+
+
 def test_a_known_persons_given_name_before_another_spelling_of_the_surname() -> None:
     found = actors("President Volodymyr Zelenskiy's office said Kyiv would share intelligence.")
     assert "Volodymyr Zelensky" in found and found["Volodymyr Zelensky"].kind == "person", found

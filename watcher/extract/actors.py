@@ -298,6 +298,8 @@ _PLACE_PATTERN_GATE = LiteralGate(
     word_start=True)
 _PLACE_COUNTRY_RE = re.compile(r"(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?=,\s)")
 _PLACE_PREP_BEFORE_RE = re.compile(r"\b(?:in|near|at|from|to|of)\s+$")
+# "fighting near Sudzha", "outside Kurakhove": a name where something happens is a place
+_NEAR_PLACE_RE = re.compile(r"\b(?:near|outside)\s+(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)\b(?![ \-]?[A-Z\d&]|['’]s\b)")
 # gates for ``_windowed``: no leading \b, so the engine can skip ahead by first letter (the left
 # word boundary is checked in ``_windowed``)
 _ORG_SUFFIX_RE = re.compile(rf"(?:{_ORG_SUFFIXES})\b")
@@ -720,6 +722,11 @@ class ActorFinder:
                 if m.group("kind") and m.group("kind").islower():
                     name = " ".join(words[:-1])  # "Al Haouz province" -> Al Haouz
                 out.append(Mention(start, start + len(name), name, name, "place"))
+        if "near " in masked or "outside " in masked:
+            for m in _NEAR_PLACE_RE.finditer(masked):
+                name = m.group("p")
+                if name not in _NOT_NAME and name not in _WEEKDAYS_MONTHS and name not in _TITLE_CAPS:
+                    out.append(Mention(m.start("p"), m.end("p"), name, name, "place"))
         for m in _PLACE_COUNTRY_RE.finditer(masked):
             if m.start() > 0 and masked[m.start() - 1].isalnum():
                 continue
