@@ -222,6 +222,33 @@ def test_rule_fields_from_file() -> None:
     assert len(rs) == 1 and rs.get("nk-troops") is r and rs.get("other") is None
 
 
+@pytest.mark.parametrize(
+    ("section", "key", "counts"),
+    [
+        ("", "troops", True),
+        ("", "Days", False),                 # durations are left out by default
+        ("", "years", False),
+        ("", "percent", True),
+        ("alert_figures:\n  ignore: []\n", "days", True),
+        ("alert_figures:\n  ignore: [Percent]\n", "percent", False),
+        ("alert_figures:\n  ignore: [percent]\n", "days", True),   # a list replaces the default
+        ("alert_figures:\n  only: [troops, casualties]\n", "troops", True),
+        ("alert_figures:\n  only: [troops, casualties]\n", "usd", False),
+        ("alert_figures:\n  only: [troops, days]\n  ignore: [days]\n", "days", False),
+    ],
+)
+def test_which_figures_count_for_a_rule(section: str, key: str, counts: bool) -> None:
+    assert parse_rule(BASE + section, "r.yaml").counts_figure(key) is counts
+
+
+def test_readme_example_is_a_valid_rule() -> None:
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
+                 if "match:" in b]
+    r = parse_rule(example, "README.md")
+    assert r.counts_figure("troops") and not r.counts_figure("usd")
+
+
 def test_documentation_example_is_a_valid_rule() -> None:
     docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     example = re.search(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
@@ -312,6 +339,12 @@ ERROR_CASES = [
     ("bad date", BASE + "source:\n  published: 2024-13-45\n", 5, "source.published: invalid value"),
     ("unsafe tag", BASE + "description: !!python/object:os.system x\n", 4, "YAML error"),
     ("two documents", "name: x\n---\nname: y\n", 2, "expected a single document"),
+    ("alert_figures typo", BASE + "alert_figures:\n  ignor: [days]\n", 5,
+     "alert_figures: unknown key 'ignor' (did you mean 'ignore'?)"),
+    ("alert_figures not a list", BASE + "alert_figures:\n  only: troops\n", 5,
+     "alert_figures.only: must be a list"),
+    ("alert_figures empty key", BASE + "alert_figures:\n  ignore: [days, '']\n", 5,
+     "alert_figures.ignore[1]"),
 ]
 
 

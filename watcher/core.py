@@ -529,7 +529,10 @@ class Engine:
                 self._load_knowledge(knowledge, [rule.name])
                 known = knowledge[rule.name]
             story = known.story
-            figures = story.new_figures(extraction.figures)
+            # (the figures the rule leaves out of its story, durations by default, are neither
+            # learnt nor alerted)
+            found = [f for f in extraction.figures if rule.counts_figure(f.key)]
+            figures = story.new_figures(found)
             actors = story.new_actors(extraction.actors)
 
             def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
@@ -542,10 +545,10 @@ class Engine:
                 return payload
 
             def recheck(figs: list[KnownFigure], acts: list[Actor],
-                        extraction: Extraction = extraction, story: Story = story
-                        ) -> tuple[list[Figure], list[Actor]]:
+                        extraction: Extraction = extraction, story: Story = story,
+                        found: list[Figure] = found) -> tuple[list[Figure], list[Actor]]:
                 story.learn(figs, acts)   # what other instances learnt meanwhile
-                return story.new_figures(extraction.figures), story.new_actors(extraction.actors)
+                return story.new_figures(found), story.new_actors(extraction.actors)
 
             payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,
                                               build, channels, now, mark=known.mark,

@@ -33,6 +33,7 @@ from watcher.extract.figures import singular
 from watcher.extract.text import clean, words
 from watcher.models import Actor, Extraction, Figure
 from watcher.novelty import normalise_name
+from watcher.rules.matching import DURATIONS
 
 log = logging.getLogger("watcher.seed")
 
@@ -478,6 +479,11 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     lines.append("# An actor's name here also matches its aliases (see known_actors).")
     lines.extend(plan.lines)
     lines.append("")
+    lines.append("# Which new figures alert, by key (an alert's figures carry theirs): by default not durations.")
+    lines.append("# `only: [troops, casualties]` keeps to those keys; `ignore: []` lets every key alert.")
+    lines.append("alert_figures:")
+    lines.append(f"  ignore: {_flow(list(DURATIONS))}")
+    lines.append("")
     lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")
     if actors:
         lines.append("known_actors:")
@@ -492,10 +498,11 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     else:
         lines.append("known_actors: []")
     lines.append("")
-    if extraction.figures:
+    known_figures = _dedupe_figures(f for f in extraction.figures if f.key not in DURATIONS)
+    if known_figures:
         lines.append("# Numbers already reported: (key, value) pairs are not news any more.")
         lines.append("known_figures:")
-        for f in _dedupe_figures(extraction.figures):
+        for f in known_figures:
             lines.append(f"  - value: {_scalar(f.value)}")
             lines.append(f"    key: {_scalar(f.key)}")
             lines.append(f"    quantity: {_scalar(f.quantity or f.key)}")

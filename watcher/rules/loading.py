@@ -33,7 +33,7 @@ from pydantic_core import ErrorDetails
 from watcher.errors import RuleError
 from watcher.models import Actor, KnownFigure
 from watcher.rules._text import normalise
-from watcher.rules.matching import Condition, Entry, Rule, RuleSet, Term
+from watcher.rules.matching import DURATION_KEYS, Condition, Entry, Rule, RuleSet, Term
 
 log = logging.getLogger("watcher.rules")
 
@@ -174,6 +174,11 @@ class _FigureModel(_Model):
     said_by: str | None = None
 
 
+class _AlertFiguresModel(_Model):
+    only: list[_Text] | None = None
+    ignore: list[_Text] | None = None
+
+
 class _RuleModel(_Model):
     name: Annotated[str, AfterValidator(_check_rule_name)]
     description: str | None = None
@@ -181,6 +186,7 @@ class _RuleModel(_Model):
     match: _GroupModel
     known_actors: list[_ActorModel] = Field(default_factory=list)
     known_figures: list[_FigureModel] = Field(default_factory=list)
+    alert_figures: _AlertFiguresModel | None = None
 
 
 def _fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -367,6 +373,8 @@ def _allowed_keys(path: Path_) -> tuple[str, ...]:
         return _fields(_ActorModel)
     if path[0] == "known_figures":
         return _fields(_FigureModel)
+    if path[0] == "alert_figures":
+        return _fields(_AlertFiguresModel)
     return ()
 
 
@@ -535,6 +543,7 @@ def _compile(doc: _Document, model: _RuleModel, path: str) -> Rule:
                     said_by=f.said_by or None)
         for f in model.known_figures
     )
+    wanted = model.alert_figures or _AlertFiguresModel()
     return Rule(
         name=model.name,
         path=path,
@@ -544,6 +553,9 @@ def _compile(doc: _Document, model: _RuleModel, path: str) -> Rule:
         known_actors=tuple(actor_list),
         known_figures=figures,
         name_line=doc.lines.get(("name",), (1, 1))[0],
+        figures_only=None if wanted.only is None else frozenset(k.casefold() for k in wanted.only),
+        figures_ignored=DURATION_KEYS if wanted.ignore is None else frozenset(
+            k.casefold() for k in wanted.ignore),
     )
 
 

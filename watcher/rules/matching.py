@@ -146,6 +146,14 @@ def _required(entry: Entry) -> frozenset[str] | None:
     return entry.required_keys()
 
 
+# The figures a rule ignores unless its file says otherwise (``alert_figures: ignore:``):
+# durations ("a two-day battle", "almost 4 years of war") change with the calendar, not with the
+# story.
+DURATIONS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades",
+             "centuries")
+DURATION_KEYS = frozenset(DURATIONS)
+
+
 @dataclass(frozen=True)
 class Rule:
     """A validated rule file."""
@@ -158,6 +166,16 @@ class Rule:
     known_actors: tuple[Actor, ...] = ()
     known_figures: tuple[KnownFigure, ...] = ()
     name_line: int = field(default=1, compare=False, repr=False)  # where `name:` is written
+    # which figures count for this rule's story (``alert_figures``): only these keys (None:
+    # any key), except these
+    figures_only: frozenset[str] | None = None
+    figures_ignored: frozenset[str] = DURATION_KEYS
+
+    def counts_figure(self, key: str) -> bool:
+        """Whether a figure with this key is part of the rule's story: learnt, and alerted
+        when new (pure)."""
+        k = key.strip().casefold()
+        return (self.figures_only is None or k in self.figures_only) and k not in self.figures_ignored
 
 
 class RuleSet:
