@@ -339,6 +339,14 @@ def keyed(text: str) -> set[tuple[float, str]]:
         # "killed or wounded" before the count
         ("Drones killed or wounded about 90 soldiers overnight.", {(90, "casualties")}),
         ("The strike killed or injured 45 civilians.", {(45, "casualties")}),
+        # "others" are people, counted by what happened to them; a headline's present tense
+        ("Gunman kills 7 people and injures 12 others at a mall", {(7, "deaths"), (12, "injured")}),
+        ("Two climbers died and four others were hurt in the avalanche.",
+         {(2, "deaths"), (4, "injured")}),
+        ("At least 16 protesters were killed and 40 students injured.",
+         {(16, "deaths"), (40, "injured")}),
+        # (not capture: towns are taken too)
+        ("Rebels captured three towns.", {(3, "towns")}),
         # what a change brings to the number
         ("The raid killed 40 more fighters, bringing the militia's total losses to 1,900.",
          {(40, "deaths"), (1900, "losses")}),

@@ -181,7 +181,7 @@ _AUX = words("had has have was were is are be been being already also reportedly
                  "since would will could may might")
 # counts of people that what happened to them can key ("350,000 people killed or wounded" ->
 # casualties); "casualties" itself stays casualties ("4,700 casualties, including 300 deaths")
-_PEOPLE_WORDS = frozenset(("men", "women", "children", "man", "woman", "child"))
+_PEOPLE_WORDS = frozenset(("men", "women", "children", "man", "woman", "child", "others"))
 _PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "crew", ""})
 _SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
@@ -428,13 +428,15 @@ _CASUALTIES_AFTER_RE = re.compile(
     r"\b(?:killed|dead)\s*(?:,\s*(?:(?:or|and)\s+)?|\s(?:or|and)\s+)(?:wounded|injured)\b|\bcasualt")
 _DEATHS_AFTER_RE = re.compile(r"\b(?:killed|died|dead|perished|lost\s+their\s+lives|deaths?)\b")
 _DEATHS_BEFORE_RE = re.compile(
-    r"\b(?:killing|killed|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
+    r"\b(?:killing|killed|kills|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
     r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
+_DIED_AFTER_RE = re.compile(r"(?:(?:have|had|were|was|are|been|being|reportedly)\s+)*(?:died|killed|dead|perished)\b")
+_HURT_AFTER_RE = re.compile(r"(?:(?:have|had|were|was|are|been|being|reportedly)\s+)*(?:injured|wounded|hurt)\b")
 _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
 _CASUALTIES_BEFORE_RE = re.compile(
     r"\b(?:killed|killing|kills?)\s*(?:,\s*|\s+(?:or|and)\s+)(?:wounded|injured|wounding|injuring|wounds?|injures?)"
     r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
-_INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
+_INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
@@ -1130,6 +1132,18 @@ def _trailing(words: list[str]) -> str:
 def _context_key(key: str, after: list[str], before: str) -> str:
     """Casualty words near a person-like count decide the key ("killed or wounded" -> casualties)."""
     if key not in _PERSONLIKE and key not in ("people",):
+        if key in _COUNTED_KEYS or key in _TIME_UNITS or not key.endswith("s") or not after:
+            return ""
+        # another plural noun ("climbers", "passengers") counts people when what happened to
+        # them is death or injury, said right after it ("two climbers died"): not capture, which
+        # befalls towns and ships too
+        window = " ".join(after[:4])
+        if _CASUALTIES_AFTER_RE.search(window):
+            return "casualties"
+        if _DIED_AFTER_RE.match(window):
+            return "deaths"
+        if _HURT_AFTER_RE.match(window):
+            return "injured"
         return ""
     window = " ".join(after)
     bwin = before.lower()
