@@ -343,6 +343,12 @@ def test_a_known_persons_given_name_before_another_spelling_of_the_surname() -> 
         ("Trump Says Colombia Will Accept Deportees", {"Donald Trump", "Colombia"}),
         ("Could Trump Scrap the Deal? Given Trump's Views, Maybe", {"Donald Trump"}),
         ("Describing Trump as a threat, the senator left.", {"Donald Trump"}),
+        ("Zelensky Gives Trump a Map as Protesters Urge Trump to Act",
+         {"Volodymyr Zelensky", "Donald Trump"}),
+        # ... nor part of an organisation's name, nor are a sentence's words
+        ("Agency Failed to Put ICE Detention Center Footage Online", {"ICE Detention Center"}),
+        ("Trump Says He Will Not Use Force Against Allies", {"Donald Trump"}),
+        ("Voters backed the Left Party of Germany.", {"Left Party of Germany"}),
         # ... but names that are also verbs stay names
         ("JCS Chairman Gen. Won In-choul said so.", {"Joint Chiefs of Staff", "Won In-choul"}),
         # words shouted in capitals are no acronyms; a real one beside them still is

@@ -122,7 +122,7 @@ _NOT_NAME = words(
     "Muslim Islamic Christian Jewish Buddhist Hindu Sunni Shia Democrats Republicans Conservatives "
     "Liberals Labour Tories Socialists Communists Mayday Breaking Update Updated Exclusive Analysis "
     "Opinion Editorial Photo Video Watch Read Live Please Click Subscribe Share Follow"
-) | words(
+) | (_HEADLINE_VERBS := words(
     # a headline's verbs, capitalised in title case ("Starmer Denounces Trump's Remarks"); not
     # those that are also names (Will, Mark, Sue, Win, Ban, Said, Won: "Won Sei-hoon")
     "Says Saying Tells Told Warns Warned Urges Urged Slams Slammed Blasts Blasted Hails Hailed "
@@ -139,9 +139,15 @@ _NOT_NAME = words(
     "Admitted Slaps Slapped Eyes Eyed Mulls Mulled Weighs Weighed Vetoes Vetoed Resigns Resigned "
     "Quits Dies Died Grills Grilled Probes Probed Targets Targeted Ends Ended Halts Halted Pauses "
     "Paused Cuts Raises Raised Lifts Lifted Extends Extended Agrees Agreed Rules Ruled "
+    "Gives Gave Give Takes Took Take Makes Made Make Puts Put Gets Got Get Keeps Kept Keep Holds "
+    "Held Hold Shows Showed Finds Found Brings Brought Bring Offers Offered Offer Opens Opened "
+    "Closes Closed Asks Asked Ask Plans Planned Moves Moved Pushes Pushed Pulls Pulled Tries Tried "
+    "Wants Wanted Needs Needed Helps Helped Hits Strikes Struck Seizes Seized Seize Picks Picked "
+    "Taps Tapped Reveals Revealed Reveal Hands Handed Urge Overturns Overturned Suspends Suspended "
+    "Scraps Scrapped Delays Delayed Restores Restored Revokes Revoked Fines Fined Jails Jailed "
     # and auxiliaries opening a question ("Could Trump ...", "Given Trump's ...")
     "Could Would Should Might Must Given Does Did Has Have Had Is Was Were Are Let Lets"
-)
+))
 _ACRONYM_STOP = words(
     "TV CEO CFO COO CTO GDP AM PM OK ID DNA UTC GMT KST EST EDT PST PDT BST CET CEST JST IST COVID AI "
     "IT HQ VIP ICBM ICBMs SLBM SLBMs IRBM IRBMs MP MPs PR FAQ USD EUR KRW JPY GBP CNY RMB RUB UAH CPI PPI "
@@ -325,6 +331,9 @@ _LEADING_FUNCTION = words(
     "Yet Its Their His Her Our Meanwhile However Also"
 )
 _CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "&"})
+# words of a sentence, not of a name
+_NOT_IN_ORG_NAMES = words("Not Will Would Could Should Your My He She We They It Is Was Were Are Has "
+                          "Have Had Does Did Can")
 # capitalised descriptions before an organisation's name: "Opposition Democratic Party"
 _ORG_DESCRIPTORS = words("Opposition Ruling Governing Main Rival Former")
 # a compound describing an organisation, not naming it: "Washington-based Institute for the
@@ -580,10 +589,15 @@ class ActorFinder:
         for m in _windowed(_ORG_RE, _ORG_SUFFIX_RE, masked):
             start, end = m.start(), m.end()
             words = m.group(0).split(" ")
-            # leading "The" and sentence words ("In", "But") are not part of the name
-            while words and (words[0] in _LEADING_FUNCTION or (words[0] in _ORG_DESCRIPTORS and len(words) > 2)):
+            # leading "The" and sentence words ("In", "But", a headline's "Put") are not part of
+            # the name
+            while words and (words[0] in _LEADING_FUNCTION or (
+                    (words[0] in _ORG_DESCRIPTORS or (words[0] in _HEADLINE_VERBS and words[0] != "Left"))
+                    and len(words) > 2)):
                 start += len(words[0]) + 1
                 words = words[1:]
+            if any(w in _NOT_IN_ORG_NAMES for w in words):
+                continue  # a title-case headline: "Trump Says He Will Not Use Force"
             # nor is a describing compound, though the mention still covers it (the place in
             # "Washington-based" is where the organisation sits, not an actor of the story)
             span_start = start
