@@ -180,6 +180,21 @@ def test_a_wire_service_label_is_no_actor(title: str) -> None:
     assert set(actors(title)) == {"North Korea", "Russia"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a credit on the line of the text it stands before: the text is kept
+        "Photo: Lena Varga/Nordwire. North Korea sent more troops to Russia, the agency said on "
+        "Monday after a briefing in the capital.",
+        "A convoy near the border. (Photo: Nordwire) North Korea sent more troops to Russia.",
+    ],
+)
+def test_a_credit_ends_where_the_text_goes_on(text: str) -> None:
+    found = actors(text)
+    assert "North Korea" in found and "Russia" in found, found
+    assert find(found, "Lena Varga") is None and find(found, "Nordwire") is None, found
+
+
 def test_furniture_label_keeps_the_headline() -> None:
     found = actors("Live updates: Ukrainian drones hit a refinery, Kyiv says\n\nThe fire burned all night.")
     assert find(found, "Ukraine") is not None

@@ -82,9 +82,13 @@ class LiteralGate:
 
 # A byline ("By Jane Doe", "By Jane Doe and John Roe, Staff Reporters").
 _BYLINE_RE = re.compile(r"^\s*(?:By|BY|Written by|Reporting by)\s+[A-Z][^\n]{0,80}$", re.MULTILINE)
-# A photo/image credit, from the marker to the end of its line.
+# A photo/image credit, from the marker to the end of its line, or of its sentence when a long
+# text goes on after it on the same line ("Photo: Reuters/Kim Hong-Ji. North Korea sent ...")
+# (in brackets, to the closing one: "(Photo: Yonhap) North Korea sent ...")
+_CREDIT_MARKER = r"(?:PHOTO|Photo|IMAGE|Image|Photograph|PICTURE|Picture|Credit|CREDIT)s?\s*(?:by|credit)?\s*[:/]"
 _CREDIT_RE = re.compile(
-    r"(?:\(|\b)(?:PHOTO|Photo|IMAGE|Image|Photograph|PICTURE|Picture|Credit|CREDIT)s?\s*(?:by|credit)?\s*[:/][^\n]*",
+    rf"\({_CREDIT_MARKER}[^)\n]{{0,120}}\)"
+    rf"|(?:\(|\b){_CREDIT_MARKER}(?:[^\n]{{0,120}}?(?=(?<![A-Z])\.[ \t]+[A-Z][^\n]{{60}})|[^\n]*)",
 )
 _CREDIT_GATE_RE = re.compile(r"(?:PHOTO|Photo(?:graph)?|IMAGE|Image|PICTURE|Picture|Credit|CREDIT)s?\s*(?:by|credit)?\s*[:/]")
 _PAREN_CREDIT_RE = re.compile(r"\((?:AP|AFP|Reuters|Yonhap|EPA|Getty)[^)\n]{0,40}\)")
