@@ -150,6 +150,12 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("Korean Central News Agency", ["KCNA"]), ("Yonhap", ["Yonhap News Agency"]),
     ("Federal Security Service", ["FSB"]), ("Security Service of Ukraine", ["SBU"]),
     ("Main Intelligence Directorate", ["HUR", "GUR"]), ("Wagner Group", ["Wagner"]),
+    ("Korean People's Army", ["KPA", "North Korean People's Army"]),
+    ("Ministry of Unification", ["Unification Ministry"]),
+    ("Institute for the Study of War", ["ISW"]),
+    ("Center for Strategic and International Studies", ["CSIS"]),
+    ("Royal United Services Institute", ["RUSI"]),
+    ("International Institute for Strategic Studies", ["IISS"]), ("RAND Corporation", ["RAND"]),
     ("CNN", []), ("BBC", []), ("Reuters", []), ("Associated Press", ["AP"]),
     ("Agence France-Presse", ["AFP"]), ("Bloomberg", []), ("Al Jazeera", []), ("TASS", []),
     ("RIA Novosti", []), ("New York Times", ["The New York Times"]), ("Wall Street Journal", ["WSJ"]),
@@ -173,7 +179,7 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("Lockheed Martin", []), ("Rheinmetall", []), ("Volkswagen", []), ("LG Electronics", []),
     ("Alibaba", []), ("Tencent", []), ("Huawei", []), ("OpenAI", []), ("CNBC", []), ("Fox News", []),
     ("Samsung Electronics", ["Samsung"]), ("Hyundai Motor", ["Hyundai"]), ("SK Hynix", []),
-    ("Workers' Party of Korea", ["Workers' Party"]), ("People Power Party", ["PPP"]),
+    ("Workers' Party of Korea", ["Workers' Party", "WPK", "Korean Workers' Party"]), ("People Power Party", ["PPP"]),
     ("Republican Party", ["GOP"]),
 ]
 

@@ -331,6 +331,8 @@ _LEADING_FUNCTION = words(
     "Yet Its Their His Her Our Meanwhile However Also"
 )
 _CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "&"})
+_PART_NOUNS = words("Units Members Soldiers Troops Officials Leaders Elements Parts Divisions Employees "
+                    "Workers Fighters Forces Veterans Staffers")
 # words of a sentence, not of a name
 _NOT_IN_ORG_NAMES = words("Not Will Would Could Should Your My He She We They It Is Was Were Are Has "
                           "Have Had Does Did Can")
@@ -506,8 +508,10 @@ class ActorFinder:
                 out.append(Mention(d.start, end, text[d.start:end], text[d.start:end], "organisation"))
                 last_end = end
                 continue
-            if e.kind == "country" and surface in e.capitals and self._city_sense(text, start, end):
-                # "talks in Rome", "a visit to Pyongyang", "the capital Kyiv": the city itself
+            if e.kind == "country" and surface in e.capitals and (
+                    text.startswith("-based", end) or self._city_sense(text, start, end)):
+                # "talks in Rome", "a visit to Pyongyang", "the capital Kyiv", "a Seoul-based
+                # think tank": the city itself
                 out.append(Mention(start, end, surface, surface, "place"))
             elif e.kind == "person" and " " not in surface and start >= 2:
                 # "Oleksiy Kuleba" is not "Kuleba" the well-known one
@@ -598,6 +602,13 @@ class ActorFinder:
                 words = words[1:]
             if any(w in _NOT_IN_ORG_NAMES for w in words):
                 continue  # a title-case headline: "Trump Says He Will Not Use Force"
+            # a title "of" an organisation is a person's, and a part of it no name: "Chief of the
+            # General Staff Valery Gerasimov" and "units of the Foo Army" name the organisation
+            if len(words) > 3 and words[1] == "of" and words[2] not in ("Staff", "State") and (
+                    words[0] in _TITLE_HEADS_CAPS or words[0] in _PART_NOUNS):
+                k = 3 if words[2] == "the" else 2
+                start += len(" ".join(words[:k])) + 1
+                words = words[k:]
             # nor is a describing compound, though the mention still covers it (the place in
             # "Washington-based" is where the organisation sits, not an actor of the story)
             span_start = start
@@ -992,8 +1003,8 @@ def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
             break
         if bare in _ROLE_STOP and bare != "of":
             break
-        if w.islower() and w.endswith(("ing", "ed")) and w not in ("acting", "retired"):
-            break  # a verb: "leaving Prime Minister Shigeru Ishiba scrambling"
+        if w.islower() and (w.endswith(("ing", "ed")) or w in _IRREGULAR_PAST) and w not in ("acting", "retired"):
+            break  # a verb: "leaving Prime Minister Shigeru Ishiba scrambling", "met Minister ..."
         if w[0].isupper() and w.rstrip(".") not in _TITLE_CAPS:
             break
         words.append(w)
@@ -1010,6 +1021,8 @@ def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
     return _clean_role(words)
 
 
+_IRREGULAR_PAST = words("met told said saw sent led won became held made took gave got brought thought "
+                        "found")
 # abbreviated titles: dropped from a longer role ("floor leader Rep." -> floor leader), spelled
 # out when they are the whole role ("Rep." -> representative); courtesy titles say nothing
 _TITLE_ABBREVIATIONS = {
