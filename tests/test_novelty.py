@@ -80,6 +80,31 @@ def test_a_story_learns_and_asking_changes_nothing() -> None:
         (1500, None), (3000, datetime(2024, 10, 22, tzinfo=UTC))]
 
 
+@pytest.mark.parametrize(
+    ("known_name", "found_name", "new"),
+    [
+        ("María Corina Machado", "María Machado", False),    # a shorter form
+        ("María Machado", "María Corina Machado", False),    # a fuller one
+        ("Kim Jong Un", "Kim Jong-un", False),
+        ("George H.W. Bush", "George W. Bush", True),         # neither holds the other
+        ("Kim Jong Un", "Kim Yo Jong", True),                  # other last words
+        ("Kim Jong Un", "Kim Jong Nam", True),
+        ("Lee Jae-myung", "Lee", True),                        # one word says too little
+    ],
+)
+def test_a_person_is_known_by_a_fuller_or_shorter_form_of_the_name(known_name: str, found_name: str,
+                                                                   new: bool) -> None:
+    known_ = [Actor(known_name, "person")]
+    found = [Actor(found_name, "person")]
+    assert bool(new_actors(found, known_)) is new
+    assert bool(Story(actors=known_).new_actors(found)) is new
+    # only people: a place named like a longer place is another place
+    assert new_actors([Actor("New York", "place")], [Actor("New York Harbor", "place")])
+    # ... and within what was found at once
+    assert [a.name for a in new_actors([Actor(known_name, "person"), Actor(found_name, "person")], [])] \
+        == ([known_name, found_name] if new else [known_name])
+
+
 def test_new_actors_diacritics_and_within_found() -> None:
     known_ = [Actor("Recep Tayyip Erdogan", "person", ("Erdogan",))]
     assert new_actors([Actor("Erdoğan", "person")], known_) == []

@@ -5,6 +5,9 @@
 * an actor is new when none of its names (name or aliases), normalised, is a name of a known
   actor. Normalising casefolds, drops diacritics and a leading "the", and treats hyphens as
   spaces: "Kim Jong-un" == "kim jong un", "Zelenskyy" != "Zelensky" unless an alias says so.
+  A person is also known by a fuller or shorter form of a known person's name, with the same
+  first and last words: "María Machado" is "María Corina Machado" (but "George H.W. Bush" is not
+  "George W. Bush": neither name holds the other).
 """
 
 from __future__ import annotations
@@ -50,9 +53,44 @@ def new_figures(found: Sequence[Figure], known: Iterable[KnownFigure | Figure]) 
 def new_actors(found: Sequence[Actor], known: Iterable[Actor]) -> list[Actor]:
     """Actors of ``found`` sharing no name/alias with a known actor (nor with an earlier new one)."""
     seen: set[str] = set()
+    people: _People = {}
     for k in known:
         seen |= actor_names(k)
-    return _new_actors(found, seen)
+        _add_person(people, k)
+    return _new_actors(found, seen, people)
+
+
+# a person's names by their (first word, last word): the words of each
+_People = dict[tuple[str, str], set[tuple[str, ...]]]
+
+
+def _add_person(people: _People, actor: Actor) -> None:
+    if actor.kind != "person":
+        return
+    for name in actor_names(actor):
+        words = tuple(name.split(" "))
+        if len(words) >= 2:
+            people.setdefault((words[0], words[-1]), set()).add(words)
+
+
+def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether ``shorter``'s words appear in ``longer`` in order."""
+    it = iter(longer)
+    return all(w in it for w in shorter)
+
+
+def _known_person(actor: Actor, people: _People) -> bool:
+    """Whether a person is known by a fuller or a shorter form of one of its names."""
+    if actor.kind != "person" or not people:
+        return False
+    for name in actor_names(actor):
+        words = tuple(name.split(" "))
+        if len(words) < 2:
+            continue
+        for other in people.get((words[0], words[-1]), ()):
+            if _holds(other, words) or _holds(words, other):
+                return True
+    return False
 
 
 def _new_figures(found: Sequence[Figure], known: set[tuple[str, float]]) -> list[Figure]:
@@ -67,14 +105,17 @@ def _new_figures(found: Sequence[Figure], known: set[tuple[str, float]]) -> list
     return out
 
 
-def _new_actors(found: Sequence[Actor], known: set[str]) -> list[Actor]:
+def _new_actors(found: Sequence[Actor], known: set[str], people: _People) -> list[Actor]:
     seen: set[str] = set()
+    fresh: _People = {}  # the people new so far in ``found``
     out: list[Actor] = []
     for a in found:
         names = actor_names(a)
-        if not names.isdisjoint(known) or not names.isdisjoint(seen):
+        if not names.isdisjoint(known) or not names.isdisjoint(seen) \
+                or _known_person(a, people) or _known_person(a, fresh):
             continue
         seen |= names
+        _add_person(fresh, a)
         out.append(a)
     return out
 
@@ -88,6 +129,7 @@ class Story:
         self.figures: list[KnownFigure] = []   # oldest first, each (key, value) once
         self._figures: set[tuple[str, float]] = set()
         self._names: set[str] = set()
+        self._people: _People = {}
         self.learn(figures, actors)
 
     def learn(self, figures: Iterable[KnownFigure], actors: Iterable[Actor]) -> None:
@@ -99,12 +141,13 @@ class Story:
                 self.figures.append(f)
         for a in actors:
             self._names |= actor_names(a)
+            _add_person(self._people, a)
 
     def new_figures(self, found: Sequence[Figure]) -> list[Figure]:
         return _new_figures(found, self._figures)
 
     def new_actors(self, found: Sequence[Actor]) -> list[Actor]:
-        return _new_actors(found, self._names)
+        return _new_actors(found, self._names, self._people)
 
 
 def timeline(key: str, known: Iterable[KnownFigure]) -> list[KnownFigure]:
