@@ -28,11 +28,32 @@ def one(text: str) -> Figure:
      ("half a million", 5e5), ("a quarter of a million", 2.5e5), ("a half-million", 5e5),
      ("Half a million", 5e5), ("two and a half million", 2.5e6), ("half a dozen", 6),
      # "m" and "k" glued to a count of something plural (British and headline style)
-     ("1.5m", 1.5e6), ("12k", 12000), ("12K", 12000)],
+     ("1.5m", 1.5e6), ("12k", 12000), ("12K", 12000),
+     # thousands set apart by a space (or a no-break one)
+     ("11 000", 11000), ("11\u00a0000", 11000), ("1 500 000", 1.5e6), ("3\u202f000", 3000)],
 )
 def test_number_values(raw: str, value: float) -> None:
     found = find_numbers(f"about {raw} things")
     assert [n.value for n in found] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # the first end of a range takes the second's scale word, the second the first's currency
+        ("11-12 thousand troops", [(11000, None), (12000, None)]),
+        ("between 10 and 12 million shells", [(1e7, None), (1.2e7, None)]),
+        ("$1-2 billion", [(1e9, "USD"), (2e9, "USD")]),
+        ("from 3 to 4 bn euros", [(3e9, None), (4e9, None)]),
+        # ... when it makes the first end the smaller one
+        ("a score of 20-3 million", [(20, None), (3e6, None)]),
+        # no digit groups run together across a phone number or a year
+        ("call +44 207 123 4567 now", [(44, None), (207, None), (123, None), (4567, None)]),
+        ("in 2024 100 people", [(2024, None), (100, None)]),
+    ],
+)
+def test_ranges_and_digit_groups(text: str, values: list[tuple[float, str | None]]) -> None:
+    assert [(n.value, n.currency) for n in find_numbers(text)] == values
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""Find numbers in text and read their values: 1,500 · 8 million · $2.5bn · 1.5m people · 12k
-troops · 3.5% · seven · a dozen · half a million · two and a half million.
+"""Find numbers in text and read their values: 1,500 · 11 000 · 8 million · $2.5bn · 1.5m people ·
+12k troops · 3.5% · seven · a dozen · half a million · two and a half million.
 
 Number words are converted by ``text2num`` (``text_to_num.text2num``); this module only finds the
 spans. Vague amounts ("dozens", "hundreds", "tens of thousands") are not read as numbers: they
@@ -8,6 +8,7 @@ carry no value that could tell one report from the next.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ _SCALE_WORDS = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, 
 # before is read by ``_CURRENCY_BEFORE_RE``.
 _DIGITS_RE = re.compile(
     r"""
-    (?P<digits>\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|\d*(?:\.\d+)?(?!,\d{3})))
+    (?P<digits>\d(?<![\w.,]\d)(?:\d{0,2}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+(?!\w|[ \t\u00a0\u202f]\d))
+               (?:\.\d+)?(?![\d,]\d)|\d*(?:\.\d+)?(?!,\d{3})))
     (?:[ \t]?(?P<scale>trillion|billion|million|thousand|bn|mn|mln|tn|k|m|b)\b)?
     (?:[ \t]?(?P<pct>%|percent\b|per[ \t]cent\b))?
     """,
@@ -145,7 +147,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
     out: list[NumberMatch] = []
     for m in _DIGITS_RE.finditer(text):
         digits = m.group("digits")
-        value = float(digits.replace(",", ""))
+        value = float(digits.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", ""))
         scale = m.group("scale")
         c = _CURRENCY_BEFORE_RE.search(text, max(0, m.start() - 7), m.start())
         cur = c.group("cur") if c else None
@@ -186,4 +188,26 @@ def find_numbers(text: str) -> list[NumberMatch]:
             w.start("words"), w.end(), value_w, w.group(0), spelled=True, percent=bool(w.group("wpct")),
         ))
     out.sort(key=lambda n: n.start)
-    return out
+    return _range_scaled(text, out)
+
+
+# the first end of a range written with one scale word: "11-12 thousand", "between 10 and 12
+# million", "$1-2 billion" (11,000, 10 million, $1 billion)
+_RANGE_GAP_RE = re.compile(r"[ \t]*[-–—][ \t]*|[ \t]+(?:to|and|or)[ \t]+")
+_WORD_SCALE_RE = re.compile(r"[ \t]?(thousand|million|billion|trillion|bn|mn|mln|tn)$", re.IGNORECASE)
+
+
+def _range_scaled(text: str, numbers: list[NumberMatch]) -> list[NumberMatch]:
+    """Ranges read whole: the first end takes the second's scale word, and the second the
+    first's currency ("$1-2 billion")."""
+    for i in range(len(numbers) - 1):
+        a, b = numbers[i], numbers[i + 1]
+        if a.spelled or a.percent or b.spelled or not _RANGE_GAP_RE.fullmatch(text, a.end, b.start):
+            continue
+        if a.currency and not b.currency:
+            numbers[i + 1] = b = dataclasses.replace(b, currency=a.currency)
+        scale = _WORD_SCALE_RE.search(b.raw) if b.scaled and not a.scaled else None
+        if scale is not None and 0 < a.value * _SCALES[scale.group(1).lower()] <= b.value:
+            numbers[i] = dataclasses.replace(a, value=a.value * _SCALES[scale.group(1).lower()],
+                                             scaled=True, currency=a.currency or b.currency)
+    return numbers
