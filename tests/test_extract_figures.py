@@ -360,6 +360,9 @@ def keyed(text: str) -> set[tuple[float, str]]:
         # "killed or wounded" before the count
         ("Drones killed or wounded about 90 soldiers overnight.", {(90, "casualties")}),
         ("The strike killed or injured 45 civilians.", {(45, "casualties")}),
+        # a people's plural name is counted by what happened to them
+        ("Some 90 Sudanese were killed in the raid.", {(90, "deaths")}),
+        ("Kyiv says its forces captured 2 North Koreans.", {(2, "prisoners")}),
         # "others" are people, counted by what happened to them; a headline's present tense
         ("Gunman kills 7 people and injures 12 others at a mall", {(7, "deaths"), (12, "injured")}),
         ("Two climbers died and four others were hurt in the avalanche.",
@@ -514,6 +517,9 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("The Joint Chiefs of Staff said it had counted 1,300 troops.", 1300, "Joint Chiefs of Staff"),
         ("Amnesty International said the figure was low. Officials met. It estimated 1,300 troops.",
          1300, None),
+        # a verb that is also a noun is the verb when a number follows it
+        ("Ukrainian intelligence estimates 11,000 soldiers are fighting.", 11000, "Ukraine"),
+        ("Ukrainian intelligence estimates suggest 11,000 soldiers.", 11000, None),
         # a participle names no speaker ("Russia's troops, estimated at ..."), the verb does
         ("Russia's reservists, estimated at 40,000, massed near the border.", 40000, None),
         ("Kyiv estimated at least 40,000 reservists massed near the border.", 40000, "Ukraine"),

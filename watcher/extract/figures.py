@@ -237,7 +237,10 @@ def _speech_cues(text: str, start: int, end: int) -> list[re.Match[str]]:
                 or _PASSIVE_BEFORE_RE.search(text, max(0, i - 20), i)
                 or (c.group("verb") in _PARTICIPLES and _PARTICIPLE_AFTER_RE.match(text, c.end()))
                 or (c.group("verb") in ("added", "adds") and _NUMBER_AFTER_RE.match(text, c.end()))
-                or (c.group("verb") in _NOUN_LIKE_VERBS and _NOUN_SUBJECT_BEFORE_RE.search(text, max(0, i - 20), i))):
+                or (c.group("verb") in _NOUN_LIKE_VERBS and _NOUN_SUBJECT_BEFORE_RE.search(text, max(0, i - 20), i)
+                    # (a number right after it makes it the verb: "Ukrainian intelligence
+                    # estimates 11,000 soldiers are fighting")
+                    and not _NUMBER_AFTER_RE.match(text, c.end()))):
             continue
         out.append(c)
     return out
@@ -735,8 +738,10 @@ class FigureFinder:
                 break
             lb = bare.lower()
             if w[0].isupper() and _people_plural(lb) and not (i < len(words) and words[i][:1].isupper()):
-                # a people's plural name: "14 North Koreans", "three Americans"
-                return "people", " ".join(np), more
+                # a people's plural name: "14 North Koreans", "three Americans" (what happened
+                # to them may say more: "200 North Koreans were killed")
+                return (_context_key("people", [x.lower() for x in words[i:i + 10]], before) or "people",
+                        " ".join(np), more)
             if lb[0].islower() and lb.endswith("s") and not lb.endswith(("ss", "us", "is")) and len(lb) > 3:
                 nxt = words[i].lower() if i < len(words) and bare == w else ""
                 if nxt and (singular(nxt) in _SYNONYMS or nxt in _SYNONYMS):
