@@ -5,7 +5,8 @@
 
 REF (a commit, tag or branch) is checked out in a temporary git worktree. Each round runs a
 cold cycle (a new database) and then a warm one (nothing changed) with REF's code, then the
-same with this checkout's, on the same feeds served by nginx (as benchmarks/run.py does), and
+same with this checkout's (the other way round in every second round: whichever runs second is
+a few per cent slower), on the same feeds served by nginx (as benchmarks/run.py does), and
 prints every wall and CPU time, then the means. This machine's kind drifts in speed by 10-20 %
 between two runs of the harness; alternating within one run cancels most of that, which is
 what a change worth 10 % needs. Both sides run with this checkout's Python environment, so a
@@ -103,7 +104,10 @@ def main() -> None:
             print(f"{args.ref} (old) against this checkout (new): {args.feeds:,} feeds, "
                   f"{args.rules} + 1 rules, {args.db}, {args.rounds} rounds", flush=True)
             for k in range(args.rounds):
-                for side, tree in trees.items():
+                # the side that runs second in a round measured ~4 % slower (the same code on
+                # both sides: benchmarks/ab.py HEAD), so each round swaps the order
+                order = list(trees.items()) if k % 2 == 0 else list(reversed(trees.items()))
+                for side, tree in order:
                     with database(args, work / f"{side}-{k}.db", proxy) as url:
                         config = watcher_config(work / f"{side}.yaml", db_url=url,
                                                 rules_dir=rules_dir, urls=urls, hook=hooks.url)
