@@ -123,7 +123,9 @@ def test_keys(text: str, value: float, key: str) -> None:
     [("at least 1,500 troops", "at least"), ("more than 11,000 soldiers", "more than"),
      ("over 8 million shells", "over"), ("about 500 troops", "about"), ("nearly 90 ships", "nearly"),
      ("up to 12,000 troops", "up to"), ("an estimated 10,000 soldiers", "an estimated"),
-     ("1,500 more troops", "more"), ("5,000 troops", None)],
+     ("1,500 more troops", "more"), ("5,000 troops", None),
+     # negated comparisons say the opposite bound
+     ("no fewer than 300 officers", "at least"), ("not more than 2,000 troops", "at most")],
 )
 def test_qualifiers(text: str, qualifier: str | None) -> None:
     assert one(f"Officials reported {text} on the border.").qualifier == qualifier

@@ -92,6 +92,8 @@ _QUALIFIERS = frozenset((
     "an estimated", "some", "over", "about", "around", "nearly", "almost", "roughly", "approximately",
     "approx.", "under", "below", "above", "exceeding", "only", "just", "estimated", "between", "from",
     "a further", "another", "an additional",
+    # negated: "no fewer than 300" is at least 300
+    "no fewer than", "no less than", "not less than", "not fewer than", "no more than", "not more than",
 ))
 _LEADING_NONWORD_RE = re.compile(r"^\W+")
 
@@ -118,7 +120,9 @@ def _qualifier_before(before: str) -> str | None:
     return None
 
 
-_QUALIFIER_CANON = {"approx.": "approximately", "a further": "more", "another": "more", "an additional": "more"}
+_QUALIFIER_CANON = {"approx.": "approximately", "a further": "more", "another": "more", "an additional": "more",
+                    "no fewer than": "at least", "no less than": "at least", "not less than": "at least",
+                    "not fewer than": "at least", "no more than": "at most", "not more than": "at most"}
 
 # head noun (singular, lower case) -> canonical key
 _SYNONYMS: dict[str, str] = {}
