@@ -278,6 +278,11 @@ def test_organisation_shapes(text: str, name: str) -> None:
     assert not any(n != name and name in n for n in actors(text)), actors(text)
 
 
+def test_a_hyphenated_particle_is_part_of_a_name() -> None:
+    found = actors("The army's chief, Gen. Abdel Fattah al-Burhan, said troops had withdrawn.")
+    assert "Abdel Fattah al-Burhan" in found and found["Abdel Fattah al-Burhan"].kind == "person", found
+
+
 def test_a_verb_before_a_title_is_no_part_of_the_role() -> None:
     found = actors("Antony Blinken met Minister of Defence Rustem Umerov in Kyiv.")
     assert found["Rustem Umerov"].role == "Minister of Defence", found

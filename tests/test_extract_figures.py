@@ -519,6 +519,13 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("The Joint Chiefs of Staff said it had counted 1,300 troops.", 1300, "Joint Chiefs of Staff"),
         ("Amnesty International said the figure was low. Officials met. It estimated 1,300 troops.",
          1300, None),
+        # an attribution closing the number's own clause wins over the sentence's closer
+        ("At least 900 civilians were killed, according to a doctors' union, while 14,000 people "
+         "fled, the Red Cross said.", 900, None),
+        ("At least 900 civilians were killed, according to Amnesty International, while 14,000 "
+         "people fled, the Red Cross said.", 900, "Amnesty International"),
+        ("At least 900 civilians were killed, according to Amnesty International, while 14,000 "
+         "people fled, the Red Cross said.", 14000, "Red Cross"),
         # a verb that is also a noun is the verb when a number follows it
         ("Ukrainian intelligence estimates 11,000 soldiers are fighting.", 11000, "Ukraine"),
         ("Ukrainian intelligence estimates suggest 11,000 soldiers.", 11000, None),

@@ -57,6 +57,25 @@ def test_seeded_rule_is_derived_from_the_article() -> None:
     assert all("text" not in f for f in rule["known_figures"])
 
 
+SHORT_ARTICLE = """Militia takes river town of Korvath, UN says
+
+The Blue Lake Militia seized Korvath after a long siege, the United Nations said on Monday. At
+least 300 civilians were killed in the last week of fighting, a local doctors' group said, and
+the town's governor, Ilse Marren, fled to the capital.
+"""
+
+
+def test_a_short_articles_rule_asks_for_more_than_a_common_actor() -> None:
+    """Nothing in a short article comes back often enough to be a topic; its actors alone (the
+    UN among them) would make a hit of much other news, so the rule asks for the event's words."""
+    rules = _rules_module()
+    rule = rules.parse_rule(seed_rule(SHORT_ARTICLE, name="korvath"), "korvath.yaml")
+    ruleset = rules.RuleSet((rule,))
+    assert ruleset.match("UN agencies warn of a funding gap", "The United Nations said its budget fell.") == []
+    assert ruleset.match("Blue Lake Militia shells Korvath",
+                         "Twelve civilians were killed, the United Nations said.") != []
+
+
 def test_rule_never_quotes_the_article() -> None:
     out = seed_rule(ARTICLE, name="port")
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", ARTICLE) if len(s.split()) >= 6]

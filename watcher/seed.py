@@ -251,10 +251,12 @@ def _forms(word: str) -> list[str]:
     return [one, many] if one != many else [one]
 
 
-def _topics(text: str, actors: Sequence[Actor]) -> list[_Topic]:
+def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> list[_Topic]:
     """The article's topics, most salient first. A word counts 3 in the headline, 2 in the lead,
     1 elsewhere; words of one cluster pool their counts and weigh a half more (several words for
-    one thing are a stronger sign than one repeated word)."""
+    one thing are a stronger sign than one repeated word). ``seen_once``: the clusters whose
+    words the article uses at least once, and no lone word (for a short article, where nothing
+    comes back often enough to be a topic)."""
     cleaned = clean(text)
     headline_end, lead_end = _sections(cleaned)
     names = {w.lower() for a in actors for n in (a.name, *a.aliases) for w in re.findall(r"[A-Za-z]+", n)}
@@ -280,7 +282,8 @@ def _topics(text: str, actors: Sequence[Actor]) -> list[_Topic]:
             t.score += weight
         t.count += 1
     # one mention is not a topic; a lone word must come back at least three times
-    ranked = [t for t in topics.values() if t.count >= (2 if t.clustered else 3)]
+    ranked = [t for t in topics.values() if t.clustered] if seen_once else \
+        [t for t in topics.values() if t.count >= (2 if t.clustered else 3)]
     ranked.sort(key=lambda t: -t.score)
     return ranked
 
@@ -351,7 +354,8 @@ class _Plan:
 
 
 def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequence[_Topic],
-                in_headline: set[str], well_known: Callable[[str], bool]) -> _Plan:
+                in_headline: set[str], well_known: Callable[[str], bool],
+                weak: Sequence[_Topic] = ()) -> _Plan:
     """Choose the shape of the match condition from what the article shows:
 
     * one central actor named in the headline (a country at war, a company on strike): the
@@ -394,6 +398,21 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
             return _Plan(lines, ", ".join(a.name for a in central) + ": "
                          + ", ".join(t.key.rstrip("*") for t in own + events))
     lines += ["match:", "  all:"]
+    if not lead and not others:
+        # A short article: no word comes back often enough to be a topic, and its most named
+        # actor may be its source, as common as the UN ("..., UN says"). The story's own actors
+        # (its places, and the others beyond the gazetteer's well-known ones), most named first,
+        # with the words of the event it names even once.
+        own_actors = [a.name for a in sorted(actors, key=lambda a: -counts.get(a.name, 0))
+                      if a.kind == "place" or not well_known(a.name)][:6]
+        if own_actors:
+            lines.append(f"    - any: {_flow(own_actors)}   # the story's own actors")
+        elif central:
+            lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
+        if weak:
+            lines.append(f"    - any: {_flow(_terms(weak[:2]))}   # words of the event")
+        summary = ", ".join(own_actors or [a.name for a in central])
+        return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in weak[:2]) if weak else ""))
     if len(central) == 1:
         lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
     elif central:
@@ -461,7 +480,8 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
         raise WatcherError("cannot seed a rule: the article names no actor and no topic")
     well_known = getattr(ext, "well_known", None)
     plan = _plan_match(actors, counts, topics, _headline_names(ext, text, actors),
-                       well_known if callable(well_known) else (lambda _name: False))
+                       well_known if callable(well_known) else (lambda _name: False),
+                       weak=() if topics else _topics(text, actors, seen_once=True))
 
     lines: list[str] = []
     lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")

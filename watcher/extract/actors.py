@@ -216,7 +216,7 @@ _SHORT_FAMILY_NAMES = words("No O U Ri Ro Yu Ko Jo Ha Im Ok Ma Na So Pak Ju Kye 
 _INITIALS_FIRST_RE = re.compile(r"[A-Z]{2}$")
 _NAME_RUN_RE = re.compile(
     rf"{_NAME_START}(?:(?:O|U)[ ](?=[A-Z][a-z]{{1,4}}[ \-][A-Za-z][a-z]{{1,4}}\b)|[A-Z]{{2}}[ ](?=[A-Z][a-z]{{2,}}\b))?"
-    rf"{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ])?{_NAMEWORD})*"
+    rf"{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ]|(?:al|el|ad|ar|as|ash|at|az)-)?{_NAMEWORD})*"
     r"(?:[ ](?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b)?"
 )
 # "(?<!\w[A-Z])" after the first letter is a leading \b; written so the regex engine can skip

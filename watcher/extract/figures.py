@@ -456,6 +456,7 @@ _OF_DETERMINERS = frozenset(("the", "its", "their", "them", "his", "her", "our",
 _COUNTED_KEYS = frozenset(_SYNONYMS.values())
 _CLAUSE_END_RE = re.compile(r"[.;!?](?:\s|$)")
 _CLAUSE_TOKENS = frozenset(".;!?")
+_CLAUSE_STOP_RE = re.compile(r"[,;:](?:\s|$)")
 _CHANGE_TO_BEFORE_RE = re.compile(r"\b(?:to|from)\s+$")
 
 
@@ -854,7 +855,10 @@ class FigureFinder:
                 speaker: str | None = None
                 if c.group("acc") or c.group("verb") in ("citing", "cited"):
                     # "according to X", "citing X": the source comes after the cue
-                    after = [m for m in in_sent if m.start >= c.end() and m.start - c.end() < 60]
+                    # (up to the end of its clause: "according to a doctors' union, while ...")
+                    stop = _CLAUSE_STOP_RE.search(text, c.end(), min(se, c.end() + 60))
+                    limit = stop.start() if stop else c.end() + 60
+                    after = [m for m in in_sent if c.end() <= m.start < limit]
                     speaker = _most_specific(text, after, forward=True) if after else None
                     if len(after) > 1 and after[1].name != after[0].name \
                             and _JOINT_SOURCES_RE.fullmatch(text, after[0].end, after[1].start):
@@ -974,6 +978,13 @@ class FigureFinder:
             d = pos - c.end if c.end <= pos else (c.pos - pos) + 1 - (1 << 20) * (not c.forward_only)
             if d < best_d:
                 best, best_d = c, d
+        if best is not None and best.pos > pos and not best.forward_only:
+            # ... but not over an attribution that closes the number's own clause before it:
+            # "1,500 were killed, according to the doctors' group, while 26,000 fled, the
+            # agency said" (1,500 is the group's, named or not)
+            inner = [c for c in cues if pos < c.pos < best.pos and c.backward and not c.forward]
+            if inner:
+                best = min(inner, key=lambda c: c.pos)
         return best.speaker if best else None
 
 
