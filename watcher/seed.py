@@ -398,31 +398,27 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
             return _Plan(lines, ", ".join(a.name for a in central) + ": "
                          + ", ".join(t.key.rstrip("*") for t in own + events))
     lines += ["match:", "  all:"]
-    if not lead and not others:
-        # A short article: no word comes back often enough to be a topic, and its most named
-        # actor may be its source, as common as the UN ("..., UN says"). The story's own actors
-        # (its places, and the others beyond the gazetteer's well-known ones), most named first,
-        # with the words of the event it names even once.
-        own_actors = [a.name for a in sorted(actors, key=lambda a: -counts.get(a.name, 0))
-                      if a.kind == "place" or not well_known(a.name)][:6]
-        if own_actors:
-            lines.append(f"    - any: {_flow(own_actors)}   # the story's own actors")
-        elif central:
-            lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
-        if weak:
-            lines.append(f"    - any: {_flow(_terms(weak[:2]))}   # words of the event")
-        summary = ", ".join(own_actors or [a.name for a in central])
-        return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in weak[:2]) if weak else ""))
-    if len(central) == 1:
+    # A short article: no word comes back often enough to be a topic, and its most named actor
+    # may be its source, as common as the UN ("..., UN says"). The story's own actors (its
+    # places, and the others beyond the gazetteer's well-known ones), most named first, with the
+    # words of the event it names even once.
+    short = not lead and not others
+    own_actors = [a.name for a in sorted(actors, key=lambda a: -counts.get(a.name, 0))
+                  if a.kind == "place" or not well_known(a.name)][:6] if short else []
+    if own_actors:
+        lines.append(f"    - any: {_flow(own_actors)}   # the story's own actors")
+    elif len(central) == 1:
         lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
     elif central:
         lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
     if others:
         lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
-    if lead:
-        lines.append(f"    - any: {_flow(_terms(lead))}   # topic terms and synonyms")
-    summary = ", ".join(a.name for a in central + others)
-    return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in lead) if lead else ""))
+    words = lead or (list(weak[:2]) if short else [])
+    if words:
+        what = "topic terms and synonyms" if lead else "words of the event"
+        lines.append(f"    - any: {_flow(_terms(words))}   # {what}")
+    summary = ", ".join(own_actors or [a.name for a in central + others])
+    return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in words) if words else ""))
 
 
 # --- YAML emitting ---------------------------------------------------------------------------
