@@ -44,6 +44,8 @@ def test_number_values(raw: str, value: float) -> None:
         ("11-12 thousand troops", [(11000, None), (12000, None)]),
         ("between 10 and 12 million shells", [(1e7, None), (1.2e7, None)]),
         ("$1-2 billion", [(1e9, "USD"), (2e9, "USD")]),
+        ("$100-200", [(100, "USD"), (200, "USD")]),
+        ("paid $40 and 10 workers", [(40, "USD"), (10, None)]),
         ("from 3 to 4 bn euros", [(3e9, None), (4e9, None)]),
         # ... when it makes the first end the smaller one
         ("a score of 20-3 million", [(20, None), (3e6, None)]),

@@ -367,7 +367,9 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
       "voters");
     * no central actor in the headline, and the central actors hold a small share of all actor
       mentions (a market sell-off across many countries): the story is its topic; its two
-      leading topics must both be present.
+      leading topics must both be present;
+    * a short article with no topic (nothing comes back often enough) and no other core actors:
+      the story's own actors with the words of the event it names even once (``weak``).
     """
     central, others = _central(actors, counts)
     lead = _leading(topics, 3)

@@ -204,7 +204,9 @@ def _range_scaled(text: str, numbers: list[NumberMatch]) -> list[NumberMatch]:
         a, b = numbers[i], numbers[i + 1]
         if a.spelled or a.percent or b.spelled or not _RANGE_GAP_RE.fullmatch(text, a.end, b.start):
             continue
-        if a.currency and not b.currency:
+        if a.currency and not b.currency and (b.scaled or "-" in text[a.end:b.start]
+                                               or "–" in text[a.end:b.start]):
+            # ("$100-200", "$1-2 billion"; not "$40 and 10 workers")
             numbers[i + 1] = b = dataclasses.replace(b, currency=a.currency)
         scale = _WORD_SCALE_RE.search(b.raw) if b.scaled and not a.scaled else None
         if scale is not None and 0 < a.value * _SCALES[scale.group(1).lower()] <= b.value:
