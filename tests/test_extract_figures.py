@@ -127,7 +127,8 @@ def test_keys(text: str, value: float, key: str) -> None:
      ("up to 12,000 troops", "up to"), ("an estimated 10,000 soldiers", "an estimated"),
      ("1,500 more troops", "more"), ("5,000 troops", None),
      # negated comparisons say the opposite bound
-     ("no fewer than 300 officers", "at least"), ("not more than 2,000 troops", "at most")],
+     ("no fewer than 300 officers", "at least"), ("not more than 2,000 troops", "at most"),
+     ("5,000-plus troops", "more than"), ("5,000+ troops", "more than")],
 )
 def test_qualifiers(text: str, qualifier: str | None) -> None:
     assert one(f"Officials reported {text} on the border.").qualifier == qualifier
@@ -378,6 +379,12 @@ def keyed(text: str) -> set[tuple[float, str]]:
         # what a change brings to the number
         ("The raid killed 40 more fighters, bringing the militia's total losses to 1,900.",
          {(40, "deaths"), (1900, "losses")}),
+        # a force of a number, an N-man contingent, an N-person crowd
+        ("Kyiv says a force of about 9,000 crossed the river.", {(9000, "troops")}),
+        ("The militia sent a 2,500-man contingent north.", {(2500, "troops")}),
+        ("A 400-person crowd gathered at the gate.", {(400, "people")}),
+        # "N-plus" and "N+" count what follows, as more than N
+        ("Some 6,000-plus reservists and 200+ tanks moved east.", {(6000, "troops"), (200, "tanks")}),
         # "N more": a count of more of the same
         ("The ministry sent reservists east and could add up to 5,000 more, an aide said.",
          {(5000, "troops")}),

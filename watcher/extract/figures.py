@@ -363,6 +363,9 @@ _TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,4}\s+$|\bkillin
 _POPULATION_BEFORE_RE = re.compile(
     r"\bpopulation(?:\s+of\s+(?:the\s+)?\w+(?:\s+\w+)?)?\s+(?:of|is|was|stands\s+at|stood\s+at|reached|at)"
     r"\s+(?:\w+\s+){0,2}$", re.I)
+_FORCE_OF_BEFORE_RE = re.compile(
+    r"\b(?:force|forces|contingent|army|deployment|garrison|detachment|corps|troop\s+presence)\s+of\s+"
+    r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
 _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
 
 # patterns used by the methods below (compiled once)
@@ -374,7 +377,7 @@ _DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*|\s+(?:and|to|through|or)\
 _NAME_COMMA_BEFORE_RE = re.compile(r"[A-Z][\w\-]+,\s$")
 _AGES_LIST_BEFORE_RE = re.compile(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", re.I)
 _HYPHEN_UNIT_AFTER_RE = re.compile(
-    r"^-(?:magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
+    r"^-(?:magnitude|day|week|month|hour|minute|strong|man|person|plus|seat|member|nation|country|"
     r"year(?= (?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
 _MODEL_AFTER_RE = re.compile(r"^\s[A-Z]{2,}\b(?![-‐]?\d)")
 # a model designation between a count and its noun: "two KF-16 fighter jets", "eight MK-82 bombs",
@@ -418,7 +421,7 @@ _SALIENT_KEYS = frozenset({"troops", "people", "workers", "prisoners", "casualti
 _DIGIT_GROUPS_RE = re.compile(r"\d{2,4}(?:[ ]\d{2,4}){2,}")
 _YEAR_BEFORE_RE = re.compile(r"\b(?:the|in|since|of|from|by|until|for|a|an|its|their|his|her|this|that)\s+$", re.I)
 _HYPHEN_UNIT_RE = re.compile(
-    r"^[-‐](magnitude|day|week|month|hour|minute|strong|seat|member|nation|country|"
+    r"^[-‐](magnitude|day|week|month|hour|minute|strong|man|person|plus|seat|member|nation|country|"
     r"year(?=[ ](?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
 _QUAKE_WORDS = words("quake quakes earthquake earthquakes tremor tremors aftershock aftershocks")
 # what "an N-strong ..." may be when it is a military force
@@ -662,10 +665,15 @@ class FigureFinder:
         """(key, quantity, "more" follows) for a number; key "" when no head noun follows."""
         tail = text[n.end:n.end + 160]
         hyph = _HYPHEN_UNIT_RE.match(tail)
+        if hyph and hyph.group(1) == "plus":
+            tail = tail[hyph.end():]  # "12,000-plus troops": the troops are counted
+            hyph = None
+        elif tail[:1] == "+" and not tail[1:2].isdigit():
+            tail = tail[1:]  # "12,000+ troops"
         if hyph:
             word = hyph.group(1)
             rest = _WORD_RE.findall(tail[hyph.end():hyph.end() + 60])[:3]
-            if word == "strong":
+            if word in ("strong", "man", "person"):  # "an 11,000-man contingent"
                 # "a 6.8-strong quake" is a magnitude; "a 10,000-strong contingent" a force
                 nouns = {w.lower() for w in rest[:2] if w.isalpha()}  # "-strong armed forces"
                 if n.value < 10 and not n.spelled and nouns & _QUAKE_WORDS:
@@ -801,6 +809,8 @@ class FigureFinder:
                     key = "deaths"
                 elif "opulation" in before and _POPULATION_BEFORE_RE.search(before):
                     key = "people"  # "a population of 2,400"
+                elif " of " in before and _FORCE_OF_BEFORE_RE.search(before):
+                    key = "troops"  # "a force of 11,000"
             return (key, key, more) if key else ("", "", more)
         key = canonical_key(head)
         if head.lower() in _PEOPLE_WORDS:
@@ -826,6 +836,8 @@ class FigureFinder:
         return key, quantity, more
 
     def _qualifier(self, text: str, n: NumberMatch, sent: tuple[int, int]) -> str | None:
+        if text.startswith(("-plus", "+"), n.end) and not text[n.end + 1:n.end + 2].isdigit():
+            return "more than"  # "12,000-plus troops", "12,000+ troops"
         before = text[max(sent[0], n.start - 30):n.start]
         q = _qualifier_before(before)
         if q is None or q == "from":
