@@ -212,6 +212,11 @@ PEOPLE: list[tuple[str, list[str]]] = [
     ("Rafael Grossi", ["Grossi"]), ("Choe Son Hui", ["Choe Son-hui"]), ("Jake Sullivan", ["Sullivan"]),
     ("Matthew Miller", []), ("John Kirby", ["Kirby"]), ("Masoud Pezeshkian", ["Pezeshkian"]),
     ("Ali Khamenei", ["Khamenei"]), ("Jerome Powell", ["Powell"]), ("Christine Lagarde", ["Lagarde"]),
+    ("Andriy Yermak", ["Yermak", "Andrii Yermak"]), ("Maria Zakharova", ["Zakharova"]),
+    ("Andriy Yusov", ["Yusov"]), ("Han Duck-soo", ["Han Duck Soo"]), ("Cho Tae-yul", ["Cho Tae Yul"]),
+    ("Kim Yong-hyun", ["Kim Yong Hyun"]), ("Shin Won-sik", ["Shin Won Sik"]),
+    ("No Kwang Chol", ["No Kwang-chol"]), ("Pak Jong Chon", ["Pak Jong-chon"]),
+    ("Christopher Cavoli", ["Cavoli"]), ("Sabrina Singh", []),
 ]
 
 # English names of regions, provinces and areas in the news that the packages lack

@@ -79,6 +79,17 @@ def test_surname_only_mentions_resolve_to_full_name() -> None:
     assert people[0].role == "military intelligence chief"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Umerov and Yermak flew to Washington.", "Andriy Yermak"),
+     ("Peskov and Zakharova declined to comment.", "Maria Zakharova"),
+     ("Yusov said losses were heaviest in open fields.", "Andriy Yusov")],
+)
+def test_officials_of_the_story_by_surname_alone(text: str, name: str) -> None:
+    found = actors(text)
+    assert name in found and found[name].kind == "person", found
+
+
 def test_korean_family_name_first_resolves() -> None:
     found = actors("Floor leader Rep. Choo Kyung-ho spoke first. Choo called for a resolution.")
     persons = [a for a in found.values() if a.kind == "person"]
