@@ -172,6 +172,10 @@ def test_place_lists_extend_from_a_known_place() -> None:
         ("Rescuers reached the valley.\nLast updated 09:12 GMT", "GMT"),
         ("Smoke rises over the port. Lena Varga / Getty Images", "Getty Images"),
         ("Smoke rises over the port. Photo: Tomas Brandt via Nordwire", "Tomas Brandt"),
+        # a publisher after a headline, as news aggregators write it
+        ("Floods close the port of Sines for a week - Harbour Times", "Harbour Times"),
+        ("Floods close the port of Sines for a week | Nordwire News", "Nordwire News"),
+        ("Floods close the port of Sines for a week — The Lisbon Daily", "Lisbon Daily"),
     ],
 )
 def test_agency_tags_and_page_furniture_are_not_actors(text: str, not_actor: str) -> None:

@@ -499,6 +499,7 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         # before, and not a joint source with it
         ("North Korea sent 12,000 troops to Russia, Seoul says", 12000, "South Korea"),
         ("North Korea sent 12,000 troops to Russia, Seoul said.", 12000, "South Korea"),
+        ("North Korea sent 12,000 troops to Russia, Seoul says - Nordwire", 12000, "South Korea"),
         ("Troop deaths near 1,000 in Kursk, Kyiv says", 1000, "Ukraine"),
         ("Seoul, Tokyo and Washington said 10,000 troops were in Russia.", 10000, None),
         # an inverted attribution closing the sentence credits the speaker after the verb

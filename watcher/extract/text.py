@@ -100,6 +100,11 @@ _DATELINE_AGENCY_RE = re.compile(
 )
 # An agency's sign-off after the last sentence: "... in close contact. — Reuters"
 _SIGNOFF_RE = re.compile(r"(?<=[.!?\"”’])[ \t]+[—–][ \t]*[A-Z][\w&.'’\-]*(?:[ ][A-Z][\w&.'’\-]*){0,3}[ \t]*$", re.MULTILINE)
+# A publisher's name after a headline, as news aggregators write it ("..., Seoul says -
+# Reuters", "... | AP News", "... — The Korea Herald"): not an actor of the story, and it hides
+# the headline's own source.
+_PUBLISHER_SUFFIX_RE = re.compile(
+    r"(?m)(?<=\S)[ \t]+[-–—|][ \t]+(?:The[ ])?[A-Z][\w&.'’]*(?:[ ][A-Z][\w&.'’]*){0,3}[ \t]*$")
 # Live-blog and web-page furniture: a label before the headline or section name ("LIVE UPDATES |",
 # "Live updates:", "BREAKING:"), and whole lines that point elsewhere or stamp the page
 # ("Read more: ...", "Related: ...", "Last updated 14:05 GMT").
@@ -150,6 +155,12 @@ _LAST_WORD_RE = re.compile(r"([\w.]+)$")
 _WS_RE = re.compile(r"[ \t]{2,}|\t")
 
 
+def _publisher_suffix(m: re.Match[str]) -> str:
+    """Drop the publisher after a headline of four words or more (not "Seoul - Tokyo")."""
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    return "" if m.string.count(" ", line_start, m.start()) >= 3 else m.group(0)
+
+
 def clean(text: str) -> str:
     """Drop bylines, photo credits, file names and lone name lines; keep the rest's layout."""
     text = unicodedata.normalize("NFC", text)
@@ -160,6 +171,8 @@ def clean(text: str) -> str:
         text = _DATELINE_AGENCY_RE.sub(r"\1 ", text)
     if "—" in text or "–" in text:
         text = _SIGNOFF_RE.sub("", text)
+    if " - " in text or " | " in text or " — " in text or " – " in text:
+        text = _PUBLISHER_SUFFIX_RE.sub(_publisher_suffix, text)
     heads = [line.lstrip() for line in text.split("\n")]  # the lines' starts, for the labels
     if "(" in text and any(h.startswith("(") for h in heads):
         text = _BRACKET_LABEL_RE.sub(r"\1", text)
