@@ -78,11 +78,18 @@ def test_glued_m_and_k_scale_only_a_count(text: str, value: float) -> None:
     ("raw", "currency"),
     [("$5m", "USD"), ("US$5m", "USD"), ("U.S.$2.76 billion", "USD"), ("A$3.9 billion", "AUD"),
      ("C$1.2bn", "CAD"), ("HK$500 million", "HKD"), ("NZ$40m", "NZD"), ("S$2 billion", "SGD"),
-     ("NT$10 billion", "TWD"), ("R$10 billion", "BRL"), ("€40m", "EUR"), ("₩1 trillion", "KRW")],
+     ("NT$10 billion", "TWD"), ("R$10 billion", "BRL"), ("€40m", "EUR"), ("₩1 trillion", "KRW"),
+     # an ISO code before the amount
+     ("USD 500 million", "USD"), ("KRW 1 trillion", "KRW"), ("EUR 3bn", "EUR")],
 )
 def test_dollars_of_other_countries(raw: str, currency: str) -> None:
     [n] = find_numbers(f"It will spend {raw} on the yard.")
     assert (n.raw, n.currency) == (raw, currency)
+
+
+def test_a_sum_whose_currency_starts_like_a_country_is_a_figure() -> None:
+    # "US" of "US$2 billion" is also a name of the United States: the sum is no part of a name
+    assert keyed("Russia paid US$2 billion and U.S.$ 300 million to the North.") == {(2e9, "usd"), (3e8, "usd")}
 
 
 @pytest.mark.parametrize("text", ["half of the troops", "in the second half", "a quarter of the vote",

@@ -522,7 +522,7 @@ class FigureFinder:
         kept: list[tuple[NumberMatch, int]] = []
         dated: set[int] = set()
         for i, n in enumerate(numbers):
-            if any(s <= n.start < e for s, e in phones):
+            if any(s <= n.start and n.end <= e for s, e in phones):  # (not "US" of "US$5m")
                 continue
             if self._not_a_figure(text, n, i, numbers, dated):
                 dated.add(i)

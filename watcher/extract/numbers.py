@@ -24,7 +24,9 @@ _SCALES = {
 }
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "U.S.$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW",
                      "₽": "RUB", "₴": "UAH", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD",
-                     "HK$": "HKD", "NZ$": "NZD", "S$": "SGD", "NT$": "TWD", "R$": "BRL", "MX$": "MXN"}
+                     "HK$": "HKD", "NZ$": "NZD", "S$": "SGD", "NT$": "TWD", "R$": "BRL", "MX$": "MXN",
+                     **{code: code for code in ("USD", "EUR", "GBP", "JPY", "KRW", "CNY", "RUB", "UAH", "INR",
+                                                "CHF", "AUD", "CAD")}}
 
 _UNITS = "zero|one|two|three|four|five|six|seven|eight|nine"
 _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
@@ -70,7 +72,9 @@ _NOT_PLURALS = frozenset(("towards", "afterwards", "upwards", "downwards", "back
 # (a dollar sign with its country's letters: "A$3.9 billion" is Australian, "U.S.$2.76 billion"
 # American; letters glued to a word before them are no prefix: "NGN$" is not "N$")
 _CURRENCY_BEFORE_RE = re.compile(
-    r"(?P<cur>(?<![A-Za-z.])(?:U\.S\.|US|AU|CA|HK|NZ|NT|MX|A|C|S|R)\$|\$|€|£|¥|₩|₽|₴)[ \t\n\r\f\v]?$")
+    r"(?P<cur>(?<![A-Za-z.])(?:U\.S\.|US|AU|CA|HK|NZ|NT|MX|A|C|S|R)\$|\$|€|£|¥|₩|₽|₴"
+    # an ISO code before the amount: "USD 500 million", "KRW 1 trillion"
+    r"|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|KRW|CNY|RUB|UAH|INR|CHF|AUD|CAD)(?=[ \t]))[ \t\n\r\f\v]?$")
 # Number words, tried only where a word that can start one stands (a per-position regex scan
 # over every word of the text would cost more than the rest of the extraction).
 _WORDS_RE = re.compile(
