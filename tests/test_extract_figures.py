@@ -271,6 +271,12 @@ def test_ranges_give_two_figures_with_the_same_key() -> None:
         assert sorted((f.value, f.key) for f in found) == [(10000, "troops"), (12000, "troops")], text
 
 
+def test_a_count_after_a_date_is_no_day_of_it() -> None:
+    assert keyed("Between Oct. 8 and 13, 3,000 troops moved.") == {(3000, "troops")}
+    assert keyed("In the week to Jan. 12, 300 were killed.") == {(300, "deaths")}
+    assert keyed("Strikes on Oct. 8, 9 and 12 hit the port.") == set()
+
+
 @pytest.mark.parametrize(
     "text",
     [

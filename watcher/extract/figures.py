@@ -627,8 +627,10 @@ class FigureFinder:
             return True
         if _DATE_BEFORE_RE.search(before) or _DATE_AFTER_RE.match(after):
             return True
-        # second half of a date range "Oct. 8-13"
-        if i > 0 and (i - 1) in dated and _DATE_RANGE_GAP_RE.fullmatch(text, numbers[i - 1].end, n.start):
+        # second half of a date range "Oct. 8-13" (a day of the month: not "Jan. 12, 300 were
+        # killed")
+        if i > 0 and (i - 1) in dated and n.value <= 31 and "," not in raw \
+                and _DATE_RANGE_GAP_RE.fullmatch(text, numbers[i - 1].end, n.start):
             return True
         if _TIME_AFTER_RE.match(after) or before.endswith(":"):
             return True
