@@ -23,7 +23,13 @@ from watcher.errors import ConfigError, DeliveryError
 from watcher.models import OutboxAlert
 from watcher.notify import EmailNotifier
 from watcher.notify.email import build_message, parse_smtp_url
-from watcher.notify.render import format_number, render_html, render_subject, render_text
+from watcher.notify.render import (
+    format_figure_value,
+    format_number,
+    render_html,
+    render_subject,
+    render_text,
+)
 
 USER = "watcher"
 PASSWORD = "p@ss:w/rd 100%-Secret"  # needs URL-encoding in smtp_url
@@ -403,6 +409,17 @@ def test_render_subject_text_and_html() -> None:
     figures = page[page.index("<h3>New figures</h3>"):]
     assert figures.index("1,500") < figures.index("3,000") < figures.index("<strong>around 8,000</strong>")
     assert "<strong>ammunition shipped</strong>: USD 2.5" in page
+
+
+@pytest.mark.parametrize(
+    ("figure", "text"),
+    [({"value": 8000, "qualifier": "around"}, "around 8,000"),
+     ({"value": 3000, "qualifier": "more"}, "3,000 more"),      # another 3,000, not "more than"
+     ({"value": 2.5e9, "unit": "USD", "qualifier": "more than"}, "more than USD 2.5 billion"),
+     ({"value": 12, "unit": "%"}, "12%")],
+)
+def test_figure_values_read_as_written(figure: dict[str, Any], text: str) -> None:
+    assert format_figure_value(figure) == text
 
 
 def test_render_without_news_or_dates() -> None:

@@ -548,7 +548,9 @@ class FigureFinder:
                             # a part of a whole: what the clause says happened is said of the
                             # part ("4,000 of the 11,000 soldiers deployed were killed or
                             # wounded": 4,000 casualties, 11,000 troops)
-                            key = _context_key(key, _clause_words(text, nxt.end, 12), "") or key
+                            part = _context_key(key, _clause_words(text, nxt.end, 12), "")
+                            if part:
+                                key, quantity = part, f"{part} among {quantity}"
                         if n.currency is None and nxt.currency:
                             key = nxt.currency.lower()
                         if nxt.percent:

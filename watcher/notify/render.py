@@ -94,11 +94,13 @@ def _with_unit(number: str, unit: Any) -> str:
 
 
 def format_figure_value(figure: Mapping[str, Any], *, qualifier: bool = True) -> str:
-    """``"around 8,000"``, ``"USD 2 million"``, ``"12%"``: value with unit and qualifier."""
+    """``"around 8,000"``, ``"USD 2 million"``, ``"12%"``, ``"3,000 more"``: value with unit and
+    qualifier."""
     text = _with_unit(format_number(figure.get("value")), figure.get("unit"))
     q = figure.get("qualifier")
     if qualifier and isinstance(q, str) and q.strip():
-        text = f"{q.strip()} {text}"
+        # "more" is "another": "3,000 more" (not "more 3,000", which reads as "more than")
+        text = f"{text} more" if q.strip() == "more" else f"{q.strip()} {text}"
     return text
 
 
