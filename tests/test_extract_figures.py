@@ -433,6 +433,9 @@ def test_bare_numbers_without_context_are_not_figures(text: str) -> None:
         ("The army fired 400 152mm shells and 30 of its 122-mm rockets.",
          {(400, "ammunition"), (30, "missiles")}),
         ("Moscow received 24 240mm launchers.", {(24, "launchers")}),
+        # ... written apart too, and no count of millimetres itself ("30 mm of rain" is one)
+        ("The North sent 170 mm howitzers and fired 400 152 mm shells.", {(400, "ammunition")}),
+        ("Some 30 mm of rain fell.", {(30, "mm")}),
         # a weapon's singular before a plural noun modifies it
         ("Seoul counted five missile tests and 12 rocket launchers; 1 rocket hit a dam.",
          {(5, "tests"), (12, "launchers"), (1, "missiles")}),

@@ -386,8 +386,9 @@ _DESIGNATION = r"[A-Z][A-Za-z]{0,3}[-‐]?\d{1,4}[A-Za-z]{0,2}\b(?![-‐.,]\d)"
 # ... or several: "100 KN-23 and KN-24 ballistic missiles"
 _DESIGNATION_NEXT_RE = re.compile(
     rf"^\s+{_DESIGNATION}(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+){_DESIGNATION}){{0,3}}")
+_CALIBRE_AFTER_RE = re.compile(r"^[ ]?mm[ ]+(?!of\b|and\b|or\b|to\b|in\b)[a-z]")
 # a calibre between a count and its noun names the type, as a designation does
-_CALIBRE_RE = re.compile(r"(?<=\s)\d{2,3}(?:\.\d+)?[-‐]?mm\b(?=\s)")
+_CALIBRE_RE = re.compile(r"(?<=\s)\d{2,3}(?:\.\d+)?[ \-‐]?mm\b(?=\s)")
 # "the two sides", "both countries": the parties already named, not a count
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:the|both|these|those|all)\s+$", re.I)
 _ANAPHORIC_AFTER_RE = re.compile(
@@ -652,6 +653,8 @@ class FigureFinder:
             return True
         if before.endswith("(") and before[-2:-1].isalnum():
             return True  # a subsection: "section 1(1)"
+        if _CALIBRE_AFTER_RE.match(after):
+            return True  # a calibre before its weapon: "170 mm howitzers" (not "10 mm of rain")
         if _GLUED_AFTER_RE.match(after) and not _HYPHEN_UNIT_AFTER_RE.match(after) and not _is_tally(text, n):
             return True
         # model names: "737 MAX" (but "33,000 IAM members")

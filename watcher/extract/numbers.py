@@ -48,7 +48,7 @@ _SCALE_WORDS = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, 
 # before is read by ``_CURRENCY_BEFORE_RE``.
 _DIGITS_RE = re.compile(
     r"""
-    (?P<digits>\d(?<![\w.,]\d)(?:\d{0,2}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+(?!\w|[ \t\u00a0\u202f]\d))
+    (?P<digits>\d(?<![\w.,]\d)(?:\d{0,2}(?:(?:,\d{3})+|(?:[ \u00a0\u202f]\d{3})+(?!\w|[ \t\u00a0\u202f]\d|[ ]mm\b))
                (?:\.\d+)?(?![\d,]\d)|\d*(?:\.\d+)?(?!,\d{3})))
     (?:[ \t]?(?P<scale>trillion|billion|million|thousand|bn|mn|mln|tn|k|m|b)\b)?
     (?:[ \t]?(?P<pct>%|percent\b|per[ \t]cent\b))?
