@@ -775,12 +775,8 @@ class FigureFinder:
             quantity = " ".join(np)
             return key, quantity, more
         if not head:
-            seg = text[n.end:n.end + 60]
-            cut = _CLAUSE_END_RE.search(seg)
-            ctx = _WORD_RE.findall(seg[:cut.start()] if cut else seg)
             # (what follows the next number is said of it: "3,000, including 300 dead")
-            ctx = list(itertools.takewhile(lambda w: not w[0].isdigit(), ctx))
-            key = _context_key("", [w.lower() for w in ctx[:8]], before)
+            key = _context_key("", _clause_words(text, n.end, 8, span=60), before)
             if key:
                 return key, key, more
             # the clause before the number, for what it names as counted: "Casualties among the
@@ -1121,9 +1117,10 @@ def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, i
     return pos, pos
 
 
-def _clause_words(text: str, pos: int, limit: int) -> list[str]:
-    """The words after ``pos`` (lower case), up to the clause's end or the next number."""
-    seg = text[pos:pos + 160]
+def _clause_words(text: str, pos: int, limit: int, *, span: int = 160) -> list[str]:
+    """The first ``limit`` words (lower case) of the ``span`` characters after ``pos``, up to
+    the clause's end or the next number."""
+    seg = text[pos:pos + span]
     cut = _CLAUSE_END_RE.search(seg)
     return [w.lower() for w in itertools.islice(itertools.takewhile(
         lambda w: not w[0].isdigit() and w not in _CLAUSE_TOKENS,

@@ -213,7 +213,8 @@ def _range_scaled(text: str, numbers: list[NumberMatch]) -> list[NumberMatch]:
             # ("$100-200", "$1-2 billion"; not "$40 and 10 workers")
             numbers[i + 1] = b = dataclasses.replace(b, currency=a.currency)
         scale = _WORD_SCALE_RE.search(b.raw) if b.scaled and not a.scaled else None
-        if scale is not None and 0 < a.value * _SCALES[scale.group(1).lower()] <= b.value:
-            numbers[i] = dataclasses.replace(a, value=a.value * _SCALES[scale.group(1).lower()],
-                                             scaled=True, currency=a.currency or b.currency)
+        value = a.value * _SCALES[scale.group(1).lower()] if scale is not None else 0.0
+        if 0 < value <= b.value:
+            numbers[i] = dataclasses.replace(a, value=value, scaled=True,
+                                             currency=a.currency or b.currency)
     return numbers
