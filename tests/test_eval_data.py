@@ -28,7 +28,7 @@ FIGURE_KEYS = {
     "rescuers", "workers", "members", "jobs", "delegates", "leaders", "candidates", "voters",
     "astronauts", "passengers", "crew", "teams",
     # materiel and things
-    "ammunition", "containers", "ships", "missiles", "drones", "howitzers", "launchers",
+    "ammunition", "containers", "ships", "missiles", "drones", "artillery", "launchers",
     "aircraft", "homes", "schools", "boarding_schools", "dogs", "dams", "bolts", "tonnes",
     "shares", "ports", "countries", "states", "provinces", "communes", "matches", "spectators",
     # money

@@ -464,3 +464,25 @@ def test_short_family_names_are_not_aliases_and_words_are_not_names() -> None:
     # two capitals before a name at a firm, or a country code, are not initials
     assert all(a.kind != "person" for a in actors("Analysts at KB Rowan said the deal was priced in.").values())
     assert {"United States", "Joe Biden"} <= set(actors("US President Joe Biden said so."))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        # a country's official name written in the shape of an organisation's
+        ("The DPRK has deployed troops to the Russian Federation under the treaty.", "Russia", "country"),
+        ("Violence rose in the West Bank on Sunday.", "West Bank", "place"),
+        # a known surname alone is the known person; followed by a Korean given name, another
+        ("In a call, Yoon and NATO's chief agreed to share information.", "Yoon Suk Yeol", "person"),
+        ("Former foreign minister Yoon Young-kwan said the move was risky.", "Yoon Young-kwan", "person"),
+        ("North Korea's Rodong Sinmun carried photos of the ceremony.", "Rodong Sinmun", "organisation"),
+    ],
+)
+def test_names_the_gazetteer_knows_in_other_shapes(text: str, name: str, kind: str) -> None:
+    found = actors(text)
+    assert name in found, found
+    assert found[name].kind == kind
+
+
+def test_a_korean_given_name_after_a_known_surname_is_another_person() -> None:
+    assert "Yoon Suk Yeol" not in actors("Yoon Sang-hyun, a lawmaker, said the vote would go ahead.")

@@ -240,7 +240,7 @@ def test_ratios_are_not_counts(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("North Korea sent 3,000 troops in two batches.", (3000, "troops")),
-     ("Russia lost 1,500 soldiers in 10 days.", (1500, "troops"))],
+     ("Russia lost 1,500 soldiers in 10 days.", (1500, "deaths"))],
 )
 def test_a_count_followed_by_in_and_a_number_is_still_a_count(text: str, expected: tuple[float, str]) -> None:
     assert expected in {(f.value, f.key) for f in figures(text)}
@@ -601,3 +601,29 @@ def test_repeated_title_figure_takes_the_texts_attribution() -> None:
             "Another 1,500 soldiers arrived, lifting the number deployed to roughly 3,000, Park Sun-won, a lawmaker, said.")
     (f,) = [f for f in figures(text) if f.value == 3000]
     assert f.said_by == "Park Sun-won"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # names coordinated before the counted noun
+        ("Kyiv says about 40,000 Russian and North Korean troops have massed in the region.",
+         (40000, "troops")),
+        ("Some 50,000 Russian or Chechen soldiers are fighting there.", (50000, "troops")),
+        # a unit that lost soldiers counts its dead; losing contact with them is no loss
+        ("The regiment lost nine soldiers, whose portraits were placed beside coffins.", (9, "deaths")),
+        ("North Korea is estimated to have lost about 6,000 soldiers.", (6000, "deaths")),
+        ("The unit lost contact with 30 soldiers.", (30, "troops")),
+        # the guns of the artillery are counted as artillery, whatever the text calls them
+        ("Pyongyang sent 50 heavy howitzers to Russia.", (50, "artillery")),
+        ("North Korea transferred 200 long-range artillery pieces to Russia.", (200, "artillery")),
+        ("It shipped some 200 artillery systems.", (200, "artillery")),
+        # ... but artillery that modifies another noun does not count itself
+        ("Russia formed 3 artillery brigades.", (3, "brigades")),
+        ("North Korea sent 2 howitzer batteries.", (2, "batteries")),
+        ("Pyongyang supplied 8 million artillery shells.", (8_000_000, "ammunition")),
+        ("It sent at least 9 million rounds of artillery and rocket ammunition.", (9_000_000, "ammunition")),
+    ],
+)
+def test_what_a_count_counts(text: str, expected: tuple[float, str]) -> None:
+    assert expected in {(f.value, f.key) for f in figures(text)}, figures(text)

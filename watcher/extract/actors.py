@@ -181,6 +181,8 @@ _INSTITUTION_WORDS = words(
     "Royal Imperial National Federal Central State City County Municipal Provincial Regional")
 # a Korean given name as romanised with a hyphen: "Sun-won", "Jae-myung", "Tae-yong"
 _KOREAN_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
+# a Korean given name after a surname ("Yoon Young-kwan" is not Yoon Suk Yeol)
+_KOREAN_GIVEN_AFTER_RE = re.compile(r" ([A-Z][a-z]{1,4}-[a-z]{2,5})\b(?![-’'])")
 # no "and" right after a complete organisation name ("Toyota Motor and Sony Group" is two)
 _ORG_SUFFIX_END = "".join(
     f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd"))
@@ -513,9 +515,16 @@ class ActorFinder:
                 # "talks in Rome", "a visit to Pyongyang", "the capital Kyiv", "a Seoul-based
                 # think tank": the city itself
                 out.append(Mention(start, end, surface, surface, "place"))
-            elif e.kind == "person" and " " not in surface and start >= 2:
-                # "Oleksiy Kuleba" is not "Kuleba" the well-known one
-                prev = _PREV_NAMEWORD_RE.search(text, max(0, start - 30), start)
+            elif e.kind == "person" and " " not in surface and (
+                    start >= 2 or text.startswith(" ", end)):
+                # "Oleksiy Kuleba" is not "Kuleba" the well-known one, nor "Yoon Young-kwan" Yoon
+                prev = _PREV_NAMEWORD_RE.search(text, max(0, start - 30), start) if start >= 2 else None
+                given = _KOREAN_GIVEN_AFTER_RE.match(text, end)
+                if given:
+                    name = text[start:given.end(1)]
+                    out.append(Mention(start, given.end(1), name, name, "person"))
+                    last_end = given.end(1)
+                    continue
                 if prev and prev.group(1) in _given_names(e):
                     # "Volodymyr Zelenskiy": the known one, in another spelling of the surname
                     out.append(Mention(prev.start(1), end, text[prev.start(1):end], e.name, e.kind))
@@ -590,6 +599,7 @@ class ActorFinder:
             if units:
                 masked = _mask(masked, units)
         gaz_by_end = {g.end: g for g in gaz}
+        gaz_spans = {(g.start, g.end) for g in gaz}
         for m in _windowed(_ORG_RE, _ORG_SUFFIX_RE, masked):
             start, end = m.start(), m.end()
             words = m.group(0).split(" ")
@@ -653,6 +663,8 @@ class ActorFinder:
                 if entry and prev.surface not in entry.demonyms and not prev.surface.isupper() \
                         and "." not in prev.surface:
                     start = prev.start
+            if (start, end) in gaz_spans:
+                continue  # the whole name is the gazetteer's: "the Russian Federation" is Russia
             name = text[start:end]
             known = self._by_name.get(fold(name))
             out.append(Mention(min(start, span_start), end, name, known.name if known else name,

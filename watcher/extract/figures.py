@@ -135,6 +135,7 @@ for _key, _words in {
     "injured": "injury injured wounded",
     "prisoners": "prisoner pow captive detainee",
     "ammunition": "ammunition shell round munition artillery-shell",
+    "artillery": "artillery howitzer",
     "ships": "ship vessel warship boat frigate destroyer submarine",
     "missiles": "missile rocket icbm",
     "people": "people person resident civilian individual inhabitant citizen national",
@@ -447,6 +448,8 @@ _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
 _CASUALTIES_BEFORE_RE = re.compile(
     r"\b(?:killed|killing|kills?)\s*(?:,\s*|\s+(?:or|and)\s+)(?:wounded|injured|wounding|injuring|wounds?|injures?)"
     r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
+_LOST_BEFORE_RE = re.compile(
+    r"\b(?:lost|lose|loses|losing)\s+(?:(?!and\b|or\b|but\b|while\b|contact\b|track\b|touch\b|sight\b)\w+\s+){0,2}$")
 _INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
 _PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
@@ -475,6 +478,7 @@ _SHORT_DEMONYMS = words(
 
 
 _THING_KEYS = frozenset(("missiles", "ships", "aircraft", "ammunition"))
+_ARTILLERY_HEADS = frozenset(("pieces", "systems", "guns", "weapons"))
 
 
 def _plural_noun(word: str) -> bool:
@@ -714,8 +718,10 @@ class FigureFinder:
             return n.currency.lower(), phrase or n.currency, more
         # "8 million units of ammunition", "dozens of": skip "units of", "of the"
         i = 0
+        rounds_of = False
         if i < len(words) and words[i].lower() in ("units", "unit", "pieces", "rounds") \
                 and i + 1 < len(words) and words[i + 1].lower() == "of":
+            rounds_of = words[i].lower() == "rounds"  # "rounds of artillery" are ammunition
             i += 2
         np: list[str] = []
         head = ""
@@ -728,6 +734,11 @@ class FigureFinder:
         while i < len(words) and len(np) < 6:
             w = words[i]
             lw = w.lower()
+            if lw in ("and", "or") and 0 < len(np) < 4 and all(x[:1].isupper() for x in np) \
+                    and i + 1 < len(words) and words[i + 1][:1].isupper():
+                np.append(w)  # names coordinated before the noun: "Russian and North Korean troops"
+                i += 1
+                continue
             if not w[0].isalpha() or lw in _NP_STOP:
                 break
             bare = w.rstrip("’'").removesuffix("’s").removesuffix("'s")
@@ -752,6 +763,14 @@ class FigureFinder:
                 if lw in ("wounded", "injured", "dead", "killed") and i < len(words) and words[i][0].isalpha() \
                         and words[i].lower() not in _NP_STOP and not words[i].lower().endswith("ed"):
                     continue
+                # "artillery pieces" (systems, guns) are artillery; "artillery brigades" count
+                # brigades
+                if lw in ("artillery", "howitzer") and i < len(words) and _plural_noun(words[i]):
+                    if words[i] in _ARTILLERY_HEADS:
+                        np.append(words[i])
+                        i += 1
+                    else:
+                        continue
                 # "units of ammunition", "rounds of shells": the thing after "of" counts
                 if i + 1 < len(words) and words[i].lower() == "of" and singular(lw) in ("round", "shell", "unit"):
                     continue
@@ -816,6 +835,8 @@ class FigureFinder:
                     key = "troops"  # "a force of 11,000"
             return (key, key, more) if key else ("", "", more)
         key = canonical_key(head)
+        if rounds_of and key == "artillery":
+            key = "ammunition"
         if head.lower() in _PEOPLE_WORDS:
             # people, or troops where the text counts soldiers ("sent about 10,000 men")
             key = "troops" if head.lower() == "men" and _salient_key(text) == "troops" else "people"
@@ -1192,6 +1213,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
     if _DEATHS_AFTER_RE.search(window) or \
             _DEATHS_BEFORE_RE.search(bwin):
         return "deaths"
+    if "los" in bwin and _LOST_BEFORE_RE.search(bwin):
+        return "deaths"  # "the regiment lost nine soldiers"
     if _INJURED_AFTER_RE.search(window) or _INJURED_BEFORE_RE.search(bwin):
         return "injured"
     if _PRISONERS_AFTER_RE.search(window) or \
