@@ -152,7 +152,7 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("Main Intelligence Directorate", ["HUR", "GUR"]), ("Wagner Group", ["Wagner"]),
     ("Korean People's Army", ["KPA", "North Korean People's Army"]),
     ("Ministry of Unification", ["Unification Ministry"]),
-    ("Institute for the Study of War", ["ISW"]),
+    ("Institute for the Study of War", ["ISW"]), ("Multilateral Sanctions Monitoring Team", ["MSMT"]),
     ("Center for Strategic and International Studies", ["CSIS"]),
     ("Royal United Services Institute", ["RUSI"]),
     ("International Institute for Strategic Studies", ["IISS"]), ("RAND Corporation", ["RAND"]),

@@ -476,6 +476,8 @@ def test_short_family_names_are_not_aliases_and_words_are_not_names() -> None:
         ("In a call, Yoon and NATO's chief agreed to share information.", "Yoon Suk Yeol", "person"),
         ("Former foreign minister Yoon Young-kwan said the move was risky.", "Yoon Young-kwan", "person"),
         ("North Korea's Rodong Sinmun carried photos of the ceremony.", "Rodong Sinmun", "organisation"),
+        ("A total of 14,000 troops were deployed, according to the Multilateral Sanctions Monitoring "
+         "Team.", "Multilateral Sanctions Monitoring Team", "organisation"),
     ],
 )
 def test_names_the_gazetteer_knows_in_other_shapes(text: str, name: str, kind: str) -> None:

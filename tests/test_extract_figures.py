@@ -627,3 +627,38 @@ def test_repeated_title_figure_takes_the_texts_attribution() -> None:
 )
 def test_what_a_count_counts(text: str, expected: tuple[float, str]) -> None:
     assert expected in {(f.value, f.key) for f in figures(text)}, figures(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what befell the counted people, said before the noun
+        ("Officials counted 300 dead soldiers.", (300, "deaths")),
+        ("Kim Jong Un honours 101 fallen soldiers at a ceremony.", (101, "deaths")),
+        ("There were 20 wounded soldiers in the hospital.", (20, "injured")),
+        ("Zelensky met 12 captured soldiers.", (12, "prisoners")),
+        # losses that include the dead are casualties
+        ("The North is believed to have lost around 4,700 troops, including 600 killed.", (4700, "casualties")),
+        # a toll named several words before its number
+        ("N. Korea's death toll in Russia war estimated at 600: NIS", (600, "deaths")),
+    ],
+)
+def test_what_befell_the_counted(text: str, expected: tuple[float, str]) -> None:
+    assert expected in {(f.value, f.key) for f in figures(text)}, figures(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said_by"),
+    [
+        # a descriptive source in a dateline story is the dateline country's
+        ("SEOUL, Nov. 13 (Yonhap) -- North Korean troops sent to Russia have begun fighting, the spy "
+         "agency said, adding that some 10,000 soldiers were seen at the front.", "South Korea"),
+        # without one, an agency among several countries is nobody's in particular
+        ("North Korean troops sent to Russia have begun fighting, the spy agency said, adding that "
+         "some 10,000 soldiers were seen at the front.", None),
+        ("Japan recorded 300 cases, the health ministry said.", "Japan"),
+    ],
+)
+def test_a_descriptive_source_stands_for_its_country_only_when_clear(text: str, said_by: str | None) -> None:
+    (f,) = [f for f in figures(text) if f.value in (10000, 300)]
+    assert f.said_by == said_by

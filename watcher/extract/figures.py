@@ -187,6 +187,8 @@ _AUX = words("had has have was were is are be been being already also reportedly
 # counts of people that what happened to them can key ("350,000 people killed or wounded" ->
 # casualties); "casualties" itself stays casualties ("4,700 casualties, including 300 deaths")
 _PEOPLE_WORDS = frozenset(("men", "women", "children", "man", "woman", "child", "others"))
+_STATUS_ADJECTIVES = {"dead": "deaths", "fallen": "deaths", "slain": "deaths", "killed": "deaths",
+                      "wounded": "injured", "injured": "injured", "captured": "prisoners"}
 _PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "crew", ""})
 _SPEECH_VERBS = tuple(sorted(words(
     "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
@@ -360,7 +362,7 @@ def _in_ratio(text: str, n: NumberMatch) -> bool:
     return b is not None and _ratio_term(b.group("n")) < n.value
 
 
-_TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,4}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
+_TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,6}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
 _POPULATION_BEFORE_RE = re.compile(
     r"\bpopulation(?:\s+of\s+(?:the\s+)?\w+(?:\s+\w+)?)?\s+(?:of|is|was|stands\s+at|stood\s+at|reached|at)"
     r"\s+(?:\w+\s+){0,2}$", re.I)
@@ -848,6 +850,10 @@ class FigureFinder:
         ctx_key = _context_key(key, after_words, before)
         if ctx_key:
             key = ctx_key
+        elif key in _PERSONLIKE and hi > 0:
+            # what befell them, said before the noun: "300 dead soldiers", "101 fallen soldiers"
+            key = next((_STATUS_ADJECTIVES[w.lower()] for w in np[:hi]
+                        if w.lower() in _STATUS_ADJECTIVES), key)
         if _LAWMAKERS_RE.search(key) and _VOTING_RE.search(
                 " ".join(after_words[:6]) + " " + before.lower()):
             key = "votes"
@@ -967,6 +973,11 @@ class FigureFinder:
             # "the internal affairs ministry said" with no agency named: the country stands in,
             # by name if it is named, else by its adjective ("Japanese voters")
             countries = [m for m in mentions if m.end <= cs and m.kind == "country"]
+            dateline = _dateline_country(text, mentions)
+            if dateline is not None and (desc.group("org") or not countries):
+                return dateline  # "SEOUL (Yonhap) -- ..., the spy agency said": Seoul's
+            if desc.group("org") and len({m.name for m in countries}) > 1:
+                return None  # "troops sent to Russia, the spy agency said": whose agency?
             named = [m for m in countries if not m.demonym]
             if named:
                 return named[-1].name
@@ -1043,6 +1054,15 @@ _INVERTED_REST_RE = re.compile(
     r"\s+(?:the\s+)?[A-Z][\w\-’'.]*(?:\s+(?!(?:would|will|had|has|have|is|was|were|are|that|to|"
     r"could|may|might|be|been|after|before|with|about)\b)(?:[A-Z][\w\-’'.]*|[a-z\-]+)){0,6}?"
     + _WHEN + r"\s*(?:[.,;]|$)")
+
+
+def _dateline_country(text: str, mentions: Sequence[Mention]) -> str | None:
+    """The country of a dateline's capital ("SEOUL, Nov. 13 (Yonhap) --"), if the text opens with
+    one."""
+    first = mentions[0] if mentions else None
+    if first is None or first.kind != "country" or first.start > 2 or not text[first.start:first.end].isupper():
+        return None
+    return first.name if text[first.end:first.end + 1] in (",", " ", "\u2014", "-", "(") else None
 
 
 def _inverted(text: str, ss: int, se: int, cs: int, ce: int) -> bool:
@@ -1214,7 +1234,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
             _DEATHS_BEFORE_RE.search(bwin):
         return "deaths"
     if "los" in bwin and _LOST_BEFORE_RE.search(bwin):
-        return "deaths"  # "the regiment lost nine soldiers"
+        # "the regiment lost nine soldiers"; "lost 4,700 troops, including 600 killed"
+        return "casualties" if "including" in window else "deaths"
     if _INJURED_AFTER_RE.search(window) or _INJURED_BEFORE_RE.search(bwin):
         return "injured"
     if _PRISONERS_AFTER_RE.search(window) or \
