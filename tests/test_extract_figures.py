@@ -639,6 +639,9 @@ def test_what_a_count_counts(text: str, expected: tuple[float, str]) -> None:
         ("Zelensky met 12 captured soldiers.", (12, "prisoners")),
         # losses that include the dead are casualties
         ("The North is believed to have lost around 4,700 troops, including 600 killed.", (4700, "casualties")),
+        # a batch (wave, rotation) of a number counts what the text counts
+        ("North Korea has sent more troops to Russia. Pyongyang sent a fresh batch of 1,500 to the "
+         "front in January.", (1500, "troops")),
         # a toll named several words before its number
         ("N. Korea's death toll in Russia war estimated at 600: NIS", (600, "deaths")),
     ],
@@ -662,3 +665,11 @@ def test_what_befell_the_counted(text: str, expected: tuple[float, str]) -> None
 def test_a_descriptive_source_stands_for_its_country_only_when_clear(text: str, said_by: str | None) -> None:
     (f,) = [f for f in figures(text) if f.value in (10000, 300)]
     assert f.said_by == said_by
+
+
+def test_a_figure_put_higher_after_a_comma_counts_what_its_number_of_names() -> None:
+    """Not what the number before it counted: "... 2,700 wounded. HUR put the number of North
+    Korean casualties higher, at about 4,000" is 4,000 casualties."""
+    found = figures("About 300 North Korean soldiers have been killed and 2,700 wounded, the NIS said. "
+                    "The HUR has put the number of North Korean casualties higher, at about 4,000.")
+    assert (4000, "casualties") in {(f.value, f.key) for f in found}, found

@@ -76,6 +76,34 @@ def test_a_short_articles_rule_asks_for_more_than_a_common_actor() -> None:
                          "Twelve civilians were killed, the United Nations said.") != []
 
 
+# (invented: the headline opens with one country, the story is another's soldiers)
+FOREIGN_TROOPS_ARTICLE = """Estonia detains three Belarusian soldiers near Narva
+
+TALLINN, March 3 - Estonian border guards detained three Belarusian soldiers who crossed the
+frontier near Narva, Estonia's interior ministry said on Monday, the first time Belarusian troops
+have been held on Estonian soil.
+
+The Belarusian soldiers were unarmed and told guards they had lost their way during an exercise,
+the ministry said. Estonia has summoned the Belarusian envoy. Belarusian troops have held drills
+near the border for weeks, and Estonia has moved 400 soldiers of its own to the area.
+
+Belarus said the soldiers had strayed by mistake and asked Estonia to return them. Estonian
+officials said the troops would be questioned first.
+"""
+
+
+def test_a_demonym_naming_whose_soldiers_the_story_is_about_counts_fully() -> None:
+    """An adjective counts less than a name ("a Russian training range"), but in "Belarusian
+    soldiers", where soldiers are the story, it names whose: the rule asks for that country too,
+    not for every item about the headline's country and troops."""
+    rules = _rules_module()
+    rule = rules.parse_rule(seed_rule(FOREIGN_TROOPS_ARTICLE, name="by-troops"), "by-troops.yaml")
+    ruleset = rules.RuleSet((rule,))
+    assert ruleset.match("Estonia hosts NATO troops", "Estonian soldiers trained with allies.") == []
+    assert ruleset.match("Estonia frees Belarusian troops",
+                         "Two Belarusian soldiers went home, Estonia said.") != []
+
+
 def test_rule_never_quotes_the_article() -> None:
     out = seed_rule(ARTICLE, name="port")
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", ARTICLE) if len(s.split()) >= 6]

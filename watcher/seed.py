@@ -20,7 +20,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -171,8 +171,11 @@ def _mention_counts(text: str, actors: Sequence[Actor]) -> dict[str, int]:
     return dict(counts)
 
 
-def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor]) -> dict[str, int]:
-    """Mention counts from the extractor itself when it can list mentions (the rule extractor)."""
+def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
+                      topic_words: Collection[str] = ()) -> dict[str, int]:
+    """Mention counts from the extractor itself when it can list mentions (the rule extractor).
+    An adjective counts half, unless it qualifies one of ``topic_words``: in "North Korean
+    soldiers", where soldiers are the story, it names whose they are."""
     mentions = getattr(ext, "mentions", None)
     if mentions is None:
         return {}
@@ -193,12 +196,22 @@ def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor]) -> dic
         if first is None and m.start < headline_end:
             first = name
         # an adjective ("Russian training range") says less about the subject than a name
-        weight = (0.5 if getattr(m, "demonym", False) else 1.0) * (3 if m.start < lead_end else 1)
+        weight = (0.5 if getattr(m, "demonym", False) and not _qualifies(cleaned, m.end, topic_words)
+                  else 1.0) * (3 if m.start < lead_end else 1)
         counts[name] = counts.get(name, 0.0) + weight
     if first is not None and counts:
         # the story's subject usually opens the headline
         counts[first] += 0.5 * max(counts.values())
     return {k: int(v * 2) for k, v in counts.items()}
+
+
+def _qualifies(text: str, end: int, words: Collection[str]) -> bool:
+    """Whether the word right after ``end`` is one of ``words`` (lower-case)."""
+    m = _NEXT_WORD_RE.match(text, end)
+    return m is not None and m.group(1).lower() in words
+
+
+_NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
 
 
 def _sections(text: str) -> tuple[int, int]:
@@ -472,8 +485,9 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     ext = extractor or get_extractor()
     extraction: Extraction = ext.extract(text)
     actors = _distinct(extraction.actors)
-    counts = _extractor_counts(ext, text, actors) or _mention_counts(text, actors)
     topics = _topics(text, actors)
+    counts = _extractor_counts(ext, text, actors, set(_terms(_leading(topics, 3)))) \
+        or _mention_counts(text, actors)
     if not actors and not topics:
         raise WatcherError("cannot seed a rule: the article names no actor and no topic")
     well_known = getattr(ext, "well_known", None)

@@ -306,8 +306,16 @@ _PLACE_PATTERN_GATE = LiteralGate(
     word_start=True)
 _PLACE_COUNTRY_RE = re.compile(r"(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?=,\s)")
 _PLACE_PREP_BEFORE_RE = re.compile(r"\b(?:in|near|at|from|to|of)\s+$")
-# "fighting near Sudzha", "outside Kurakhove": a name where something happens is a place
-_NEAR_PLACE_RE = re.compile(r"\b(?:near|outside)\s+(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)\b(?![ \-]?[A-Z\d&]|['’]s\b)")
+# "fighting near Sudzha", "outside Kurakhove", "around Sudzha", "west of Pokrovsk": a name where
+# something happens is a place
+# "around" meaning "about": after talk, trouble or feeling ("the scandal around X", "built around X")
+_ABOUT_AROUND_RE = re.compile(
+    r"\b(?:scandals?|controvers(?:y|ies)|rows?|questions?|debates?|speculation|uncertainty|concerns?|"
+    r"fears?|rumou?rs?|hype|excitement|buzz|furou?re|outrage|drama|secrecy|mystery|narratives?|"
+    r"discussions?|talks?|criticism|focus|centred|centered|revolves?|revolved|revolving|built|"
+    r"based|coalesced?|rallied|rally|rallying|unite|united|uniting|fuss|anger|frenzy|tensions?|"
+    r"issues?|story|stories|worries|worry|confusion|cult|myths?|legend|consensus|support)\s+$")
+_NEAR_PLACE_RE = re.compile(r"\b(?:near|outside|around|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?P<p>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)\b(?![ \-]?[A-Z\d&]|['’]s\b)")
 # gates for ``_windowed``: no leading \b, so the engine can skip ahead by first letter (the left
 # word boundary is checked in ``_windowed``)
 _ORG_SUFFIX_RE = re.compile(rf"(?:{_ORG_SUFFIXES})\b")
@@ -759,9 +767,13 @@ class ActorFinder:
                 if m.group("kind") and m.group("kind").islower():
                     name = " ".join(words[:-1])  # "Al Haouz province" -> Al Haouz
                 out.append(Mention(start, start + len(name), name, name, "place"))
-        if "near " in masked or "outside " in masked:
+        if "near " in masked or "outside " in masked or "around " in masked or "t of " in masked \
+                or "h of " in masked:
             for m in _NEAR_PLACE_RE.finditer(masked):
                 name = m.group("p")
+                if m.group(0).startswith("around") and _ABOUT_AROUND_RE.search(masked, max(0, m.start() - 30),
+                                                                                m.start()):
+                    continue  # "the scandal around Mandelson" is about him
                 if name not in _NOT_NAME and name not in _WEEKDAYS_MONTHS and name not in _TITLE_CAPS:
                     out.append(Mention(m.start("p"), m.end("p"), name, name, "place"))
         for m in _PLACE_COUNTRY_RE.finditer(masked):

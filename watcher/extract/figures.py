@@ -310,7 +310,7 @@ _TIME_REF_BEFORE_RE = re.compile(r"\b(?:in|first\s+in|past|last|than|within|for\
 # (and the same of a total, count, tally, estimate or figure: "raises its estimate of North Korean
 # troops in Russia to 12,000", "the number of troops in Russia has risen to 12,000 from 10,000")
 _FIGURE_NOUN = r"\b(?:number|total|count|tally|estimate|figure)s?"
-_NUMBER_OF_TAIL = (r"\s+(?:\w+\s+){0,5}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)"
+_NUMBER_OF_TAIL = (r"\s+(?:\w+,?\s+){0,5}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)"
                    r"\s+(?:\w+\s+){0,2}$")
 _NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
 _FIGURE_OF_BEFORE_RE = re.compile(
@@ -368,6 +368,9 @@ _POPULATION_BEFORE_RE = re.compile(
     r"\s+(?:\w+\s+){0,2}$", re.I)
 _FORCE_OF_BEFORE_RE = re.compile(
     r"\b(?:force|forces|contingent|army|deployment|garrison|detachment|corps|troop\s+presence)\s+of\s+"
+    r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
+_BATCH_OF_BEFORE_RE = re.compile(
+    r"\b(?:batch|wave|rotation|group|contingent|unit)\s+of\s+"
     r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
 _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
 
@@ -835,6 +838,8 @@ class FigureFinder:
                     key = "people"  # "a population of 2,400"
                 elif " of " in before and _FORCE_OF_BEFORE_RE.search(before):
                     key = "troops"  # "a force of 11,000"
+                elif " of " in before and _BATCH_OF_BEFORE_RE.search(before):
+                    key = _salient_key(text)  # "a fresh batch of 1,500" of what the text counts
             return (key, key, more) if key else ("", "", more)
         key = canonical_key(head)
         if rounds_of and key == "artillery":
