@@ -254,3 +254,33 @@ def test_most_specific_source_is_credited() -> None:
     rule = load(seed_rule(text, name="probe"))
     figs = {(f["value"], f["key"]): f for f in rule["known_figures"]}
     assert figs[(3000, "troops")]["said_by"] == "National Intelligence Service"
+
+
+def _eval_article_rules(story_id: str) -> Any:
+    story = next(s for s in yaml.safe_load((EVAL / "stories.yaml").read_text(encoding="utf-8"))
+                 if s["id"] == story_id)
+    text = (EVAL / story["article"]).read_text(encoding="utf-8")
+    rules = _rules_module()
+    return rules.RuleSet((rules.parse_rule(seed_rule(text, name=story_id), f"{story_id}.yaml"),))
+
+
+def test_a_seeded_rule_knows_the_other_spellings_of_its_actors() -> None:
+    """Headlines write "N. Korea", "North Koreans", "the Kremlin" where the article did not; the
+    gazetteer's spellings are written into the rule's aliases (but not "Korea" for South Korea:
+    it is part of "North Korea")."""
+    ruleset = _eval_article_rules("nk-troops")
+    assert ruleset.match("N. Korea sends more troops to Russia", "")
+    assert ruleset.match("North Koreans fight in Kursk", "Thousands of soldiers from the North are in Russia.")
+    assert ruleset.match("Kremlin confirms North Korean troops", "")
+    (rule,) = ruleset.rules
+    south = next(a for a in rule.known_actors if a.name == "South Korea")
+    assert "S. Korea" in south.aliases and "Korea" not in south.aliases
+
+
+def test_the_dateline_country_is_where_the_reporter_is_not_a_party() -> None:
+    """An article filed from Seoul names South Korea throughout; as one of the story's parties it
+    would make a hit of every item about the two Koreas and soldiers."""
+    ruleset = _eval_article_rules("nk-troops")
+    assert ruleset.match("North Korean troops in Ukraine war", "")  # the war's parties are
+    assert not ruleset.match("North Korean soldier crosses border to defect",
+                             "Troops fired warning shots, South Korea's military said.")

@@ -172,13 +172,14 @@ def _mention_counts(text: str, actors: Sequence[Actor]) -> dict[str, int]:
 
 
 def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
-                      topic_words: Collection[str] = ()) -> dict[str, int]:
-    """Mention counts from the extractor itself when it can list mentions (the rule extractor).
-    An adjective counts half, unless it qualifies one of ``topic_words``: in "North Korean
-    soldiers", where soldiers are the story, it names whose they are."""
+                      topic_words: Collection[str] = ()) -> tuple[dict[str, int], str | None]:
+    """Mention counts from the extractor itself when it can list mentions (the rule extractor),
+    and the actor the headline names first (None: none, or no such extractor). An adjective
+    counts half, unless it qualifies one of ``topic_words``: in "North Korean soldiers", where
+    soldiers are the story, it names whose they are."""
     mentions = getattr(ext, "mentions", None)
     if mentions is None:
-        return {}
+        return {}, None
     cleaned = clean(text)
     lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", cleaned)]
     headline_end = lines[0] if lines else 0
@@ -199,10 +200,31 @@ def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
         weight = (0.5 if getattr(m, "demonym", False) and not _qualifies(cleaned, m.end, topic_words)
                   else 1.0) * (3 if m.start < lead_end else 1)
         counts[name] = counts.get(name, 0.0) + weight
-    if first is not None and counts:
-        # the story's subject usually opens the headline
-        counts[first] += 0.5 * max(counts.values())
-    return {k: int(v * 2) for k, v in counts.items()}
+    return {k: int(v * 2) for k, v in counts.items()}, first
+
+
+def _dateline_country(ext: Extractor, text: str, actors: Sequence[Actor]) -> str | None:
+    """The country whose capital opens a line in capitals ("SEOUL, Oct. 21 (Yonhap) --"): where
+    the article was filed from."""
+    mentions = getattr(ext, "mentions", None)
+    if mentions is None:
+        return None
+    cleaned = clean(text)
+    names = {normalise_name(n): a.name for a in actors for n in (a.name, *a.aliases)}
+    for m in mentions(text):
+        if m.kind == "country" and (m.start == 0 or cleaned[m.start - 1] == "\n") \
+                and cleaned[m.start:m.end].isupper() and len(cleaned[m.start:m.end]) > 2:
+            return names.get(normalise_name(m.name))
+    return None
+
+
+def _with_headline_bonus(counts: Mapping[str, int], first: str | None) -> dict[str, int]:
+    """``counts`` with the actor the headline names first raised by half the largest count: the
+    story's subject usually opens the headline."""
+    out = dict(counts)
+    if first is not None and out:
+        out[first] += max(out.values()) // 2
+    return out
 
 
 def _qualifies(text: str, end: int, words: Collection[str]) -> bool:
@@ -328,11 +350,16 @@ def topic_terms(text: str, actors: Sequence[Actor], *, limit: int = 3) -> list[s
 _PERSONS_AND_GROUPS = ("country", "organisation", "person")
 
 
-def _central(actors: Sequence[Actor], counts: Mapping[str, int]) -> tuple[list[Actor], list[Actor]]:
+def _central(actors: Sequence[Actor], counts: Mapping[str, int],
+             plain: Mapping[str, int] | None = None,
+             dateline: str | None = None) -> tuple[list[Actor], list[Actor]]:
     """(central actors, other core actors). The central group is the most mentioned country,
     organisation or person plus any of another kind nearly as frequent (a country and its leader,
     a company and its union): either one names the story. Other core actors are the next ones of
-    the same kind mentioned at least half as often (the other parties of a war)."""
+    the same kind mentioned at least half as often as it is in ``plain`` (the counts without the
+    headline's bonus, which says who is central, not how much the others are named): the other
+    parties of a war. The country of the article's dateline (``dateline``) is not one of them:
+    it says where the reporter is ("SEOUL, Oct. 21 --"), and is named in all their news."""
     core = [a for a in actors if a.kind in _PERSONS_AND_GROUPS] or list(actors)
     if not core:
         return [], []
@@ -342,7 +369,9 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int]) -> tuple[list[A
     central = [top] + [a for a in ranked[1:3] if a.kind != top.kind and counts.get(a.name, 0) >= 0.6 * top_n]
     if len(central) > 1:
         return central, []
-    others = [a for a in ranked[1:] if a.kind != "person" and counts.get(a.name, 0) >= max(2, top_n / 2)][:4]
+    top_plain = (plain if plain is not None else counts).get(top.name, 0)
+    others = [a for a in ranked[1:] if a.kind != "person" and a.name != dateline
+              and counts.get(a.name, 0) >= max(2, top_plain / 2)][:4]
     return central, others
 
 
@@ -368,7 +397,8 @@ class _Plan:
 
 def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequence[_Topic],
                 in_headline: set[str], well_known: Callable[[str], bool],
-                weak: Sequence[_Topic] = ()) -> _Plan:
+                weak: Sequence[_Topic] = (), plain: Mapping[str, int] | None = None,
+                dateline: str | None = None) -> _Plan:
     """Choose the shape of the match condition from what the article shows:
 
     * one central actor named in the headline (a country at war, a company on strike): the
@@ -384,7 +414,7 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     * a short article with no topic (nothing comes back often enough) and no other core actors:
       the story's own actors with the words of the event it names even once (``weak``).
     """
-    central, others = _central(actors, counts)
+    central, others = _central(actors, counts, plain, dateline)
     lead = _leading(topics, 3)
     lines: list[str] = []
     total = sum(counts.get(a.name, 0) for a in actors) or 1
@@ -484,16 +514,18 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     rule_name = _slug(name)
     ext = extractor or get_extractor()
     extraction: Extraction = ext.extract(text)
-    actors = _distinct(extraction.actors)
+    actors = _distinct(_with_variants(extraction.actors, ext))
     topics = _topics(text, actors)
-    counts = _extractor_counts(ext, text, actors, set(_terms(_leading(topics, 3)))) \
-        or _mention_counts(text, actors)
+    plain, first = _extractor_counts(ext, text, actors, set(_terms(_leading(topics, 3))))
+    plain = plain or _mention_counts(text, actors)
+    counts = _with_headline_bonus(plain, first)
     if not actors and not topics:
         raise WatcherError("cannot seed a rule: the article names no actor and no topic")
     well_known = getattr(ext, "well_known", None)
     plan = _plan_match(actors, counts, topics, _headline_names(ext, text, actors),
                        well_known if callable(well_known) else (lambda _name: False),
-                       weak=() if topics else _topics(text, actors, seen_once=True))
+                       weak=() if topics else _topics(text, actors, seen_once=True), plain=plain,
+                       dateline=_dateline_country(ext, text, actors))
 
     lines: list[str] = []
     lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")
@@ -546,6 +578,20 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
         lines.append("# Numbers already reported: none found in the seed.")
         lines.append("known_figures: []")
     return "\n".join(lines) + "\n"
+
+
+def _with_variants(actors: Sequence[Actor], ext: Extractor) -> list[Actor]:
+    """The actors with the other spellings the extractor knows of their names as aliases
+    ("N. Korea", "North Koreans", "the Kremlin"): the rule matches items written so, which the
+    article may not be."""
+    variants = getattr(ext, "variants", None)
+    if not callable(variants):
+        return list(actors)
+    out: list[Actor] = []
+    for a in actors:
+        extra = [v for v in variants(a.name) if v not in a.aliases]
+        out.append(Actor(a.name, a.kind, (*a.aliases, *extra), a.role) if extra else a)
+    return out
 
 
 def _distinct(actors: Iterable[Actor]) -> list[Actor]:

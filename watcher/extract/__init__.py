@@ -49,6 +49,11 @@ class RuleExtractor:
         that appear in much news beyond any one story)."""
         return self._actors.well_known(name)
 
+    def variants(self, name: str) -> list[str]:
+        """Other spellings of a gazetteer name ("N. Korea", "North Koreans") that are not part
+        of another known name (empty for names beyond the gazetteer)."""
+        return self._actors.variants(name)
+
     def extract(self, text: str) -> Extraction:
         cleaned = self._clean(text)
         mentions = self._actors.mentions(cleaned)

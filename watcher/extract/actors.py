@@ -388,15 +388,18 @@ class ActorFinder:
         self._surfaces: set[str] = set()
         loaded = _load_entries() if entries is None else list(entries)
         seats = [(_Entry(seat, "place", (), frozenset()), [seat]) for seat in sorted(_INSTITUTION_SEATS)]
+        self._surfaces_of: dict[str, list[str]] = {}
         for entry, surfaces in [*seats, *loaded]:
             idx = len(self._entries)
             self._entries.append(entry)
+            self._surfaces_of.setdefault(fold(entry.name), surfaces)
             for s in surfaces:
                 if s not in self._surfaces:
                     self._surfaces.add(s)
                     self._automaton.add_word(s, (len(s), idx))
         self._automaton.make_automaton()
         self._by_name = {fold(e.name): e for e in self._entries}
+        self._parts: dict[str, str] | None = None
         self._lower_surfaces = {s.upper() for s in self._surfaces}
 
     # -- public ----------------------------------------------------------------------------
@@ -443,6 +446,39 @@ class ActorFinder:
     def well_known(self, name: str) -> bool:
         """Whether ``name`` is the canonical name of a gazetteer entry."""
         return fold(name) in self._by_name
+
+    def variants(self, name: str) -> list[str]:
+        """The other ways of writing a gazetteer entry's name that this finder knows ("N. Korea",
+        "North Koreans", "the Kremlin"), except those another entry's name holds: "Korea" is
+        in "North Korea", so it says nothing of South Korea."""
+        key = fold(name)
+        surfaces = self._surfaces_of.get(key)
+        if not surfaces:
+            return []
+        inside = self._name_parts()
+        out: list[str] = []
+        for s in surfaces:
+            if fold(s) != key and s not in out and inside.get(fold(s), key) == key \
+                    and not s.endswith(_ORG_DESCRIBING_SUFFIXES):  # not "U.S.-led"
+                out.append(s)
+        return out
+
+    def _name_parts(self) -> dict[str, str]:
+        """Every run of words of every entry's name and aliases -> that entry's folded name
+        (one of them where several share it), built on first use."""
+        if self._parts is None:
+            parts: dict[str, str] = {}
+            for e in self._entries:
+                owner = fold(e.name)
+                for n in (e.name, *e.aliases):
+                    toks = n.split()
+                    for i in range(len(toks)):
+                        for j in range(i + 1, len(toks) + 1):
+                            part = fold(" ".join(toks[i:j]))
+                            if parts.setdefault(part, owner) != owner:
+                                parts[part] = ""  # shared by several entries: nobody's own
+            self._parts = parts
+        return self._parts
 
     def actors(self, mentions: Iterable[Mention]) -> tuple[Actor, ...]:
         """Merge mentions into actors (one per entity), most-mentioned first."""
