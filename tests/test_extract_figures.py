@@ -673,3 +673,33 @@ def test_a_figure_put_higher_after_a_comma_counts_what_its_number_of_names() -> 
     found = figures("About 300 North Korean soldiers have been killed and 2,700 wounded, the NIS said. "
                     "The HUR has put the number of North Korean casualties higher, at about 4,000.")
     assert (4000, "casualties") in {(f.value, f.key) for f in found}, found
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # a number with no noun of its own takes the thing an earlier figure counted only when it
+        # stands alone as a count: not one that qualifies a noun, names a rank or a name
+        ("The article had two bylines. The link pointed to a 404 page.", 404),
+        ("The article had two bylines, an editor told 404 Media.", 404),
+        ("Three universities made the list: Oxford (no. 1) and Cambridge (no. 7).", 7),
+        # Unicode hyphens ("43‑year‑old", U+2011) join words as "-" does
+        ("Five firms use it, says the 43\u2011year\u2011old lawyer.", 43),
+    ],
+)
+def test_numbers_that_count_nothing_do_not_borrow_a_key(text: str, absent: float) -> None:
+    assert absent not in {f.value for f in figures(text)}, figures(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Some 8.8 million South Koreans travelled to Japan, and 3.2 million Japanese went the other way.",
+         (3_200_000, "people")),
+        ("U.S. forces have sunk three alleged drug\u2011running boats in the Caribbean.", (3, "ships")),
+        ("The BNP won 212 seats, compared with 77 for the alliance.", (77, "seats")),
+    ],
+)
+def test_numbers_that_stand_for_an_earlier_count_or_join_by_unicode_hyphens(
+        text: str, expected: tuple[float, str]) -> None:
+    assert expected in {(f.value, f.key) for f in figures(text)}, figures(text)

@@ -369,6 +369,9 @@ _POPULATION_BEFORE_RE = re.compile(
 _FORCE_OF_BEFORE_RE = re.compile(
     r"\b(?:force|forces|contingent|army|deployment|garrison|detachment|corps|troop\s+presence)\s+of\s+"
     r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
+# a number that qualifies a noun or names a rank, not a count standing for an earlier one's thing
+_NOT_BARE_RE = re.compile(r"(?:\b(?:an?|[Nn]o\.)|#)\s?$")
+_NAMED_AFTER_RE = re.compile(r" [A-Z][a-z]")
 _BATCH_OF_BEFORE_RE = re.compile(
     r"\b(?:batch|wave|rotation|group|contingent|unit)\s+of\s+"
     r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
@@ -505,6 +508,14 @@ def _is_tally(text: str, n: NumberMatch) -> bool:
     return bool(_VOTE_WORD_RE.search(text, max(0, n.start - 80), n.end + 80))
 
 
+def _stands_alone(text: str, n: NumberMatch, demonyms: set[int]) -> bool:
+    """Whether a number with no noun reads as a count by itself: not "a 404 page", "No. 4" or
+    "told 404 Media" (but "3.2 million Japanese" does: a people named by its adjective)."""
+    if _NOT_BARE_RE.search(text, max(0, n.start - 5), n.start):
+        return False
+    return not _NAMED_AFTER_RE.match(text, n.end) or n.end + 1 in demonyms
+
+
 def _salient_key(text: str) -> str:
     """The person-like thing the text counts most often by name (soldiers, workers...): what a
     number with no noun of its own counts when nothing nearer says."""
@@ -529,6 +540,7 @@ class FigureFinder:
         phones.extend((m.start, m.end) for m in mentions)
         cues = self._cues(text, sentences, mentions)
         kinds = {m.name: m.kind for m in mentions}
+        demonyms = {m.start for m in mentions if m.demonym}
         kept: list[tuple[NumberMatch, int]] = []
         dated: set[int] = set()
         for i, n in enumerate(numbers):
@@ -580,7 +592,9 @@ class FigureFinder:
                 if same:
                     # a repeat of a figure already found (the title's): same thing counted
                     key, quantity = same[0].key, same[0].quantity
-                elif prev:
+                elif prev and (elliptic or _stands_alone(text, n, demonyms)):
+                    # (not "a 404 page", "No. 4", "told 404 Media": no count of its own; but
+                    # "8.8 million South Koreans ..., and 3.2 million Japanese")
                     f_prev, p_prev = max(prev, key=lambda fp: fp[1])
                     if n.start - p_prev < 400 or elliptic:
                         key, quantity = f_prev.key, f_prev.quantity

@@ -164,6 +164,8 @@ def _publisher_suffix(m: re.Match[str]) -> str:
 def clean(text: str) -> str:
     """Drop bylines, photo credits, file names and lone name lines; keep the rest's layout."""
     text = unicodedata.normalize("NFC", text)
+    if "\u2010" in text or "\u2011" in text:  # Unicode hyphens, as some sites write "43‑year‑old"
+        text = text.replace("\u2010", "-").replace("\u2011", "-")
     if _CREDIT_GATE_RE.search(text):
         text = _CREDIT_RE.sub(" ", text)
     text = _PAREN_CREDIT_RE.sub(" ", text)
