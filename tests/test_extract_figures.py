@@ -685,6 +685,9 @@ def test_a_figure_put_higher_after_a_comma_counts_what_its_number_of_names() -> 
         ("Three universities made the list: Oxford (no. 1) and Cambridge (no. 7).", 7),
         # Unicode hyphens ("43‑year‑old", U+2011) join words as "-" does
         ("Five firms use it, says the 43\u2011year\u2011old lawyer.", 43),
+        # a fraction is no count
+        ("He said the $300 billion valuation will fall by more than two thirds.", 2),
+        ("Two-thirds of the 40 ships left port.", 2),
     ],
 )
 def test_numbers_that_count_nothing_do_not_borrow_a_key(text: str, absent: float) -> None:

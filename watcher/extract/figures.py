@@ -175,7 +175,7 @@ _IRREGULAR = {
 }
 # words that end a noun phrase (function words, auxiliaries, common verbs)
 _NP_STOP = words(
-    "the a an and or but to that which who whom whose with by for from in on at as of into onto over "
+    "thanks the a an and or but to that which who whom whose with by for from in on at as of into onto over "
     "under about after before since during between against among through across than then so "
     "had has have having was were is are be been being will would could should may might must can "
     "did do does not no also already still just now yet reportedly allegedly currently "
@@ -380,7 +380,10 @@ _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)
 # patterns used by the methods below (compiled once)
 _RANGE_BETWEEN_RE = re.compile(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*")
 _PART_OF_RE = re.compile(r"\s+(?:of|of\s+the|out\s+of)\s+")
-_SPELLED_NOT_COUNT_AFTER_RE = re.compile(r"^\s+(?:of|another|or|and|by|day|time|way|side)\b", re.I)
+# (nor a fraction: "two thirds", "two-thirds", "three quarters of")
+_SPELLED_NOT_COUNT_AFTER_RE = re.compile(
+    r"^(?:\s+(?:of|another|or|and|by|day|time|way|side)\b|[\s\-](?:thirds?|quarters|fifths|sixths|eighths|tenths)\b)",
+    re.I)
 _SPELLED_NOT_COUNT_BEFORE_RE = re.compile(r"\b(?:no|every|any|each)\s+$", re.I)
 _DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*|\s+(?:and|to|through|or)\s+")  # "Oct 8-13", "Oct 8 and 13"
 _NAME_COMMA_BEFORE_RE = re.compile(r"[A-Z][\w\-]+,\s$")
