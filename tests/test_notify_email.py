@@ -415,6 +415,8 @@ def test_render_subject_text_and_html() -> None:
     ("figure", "text"),
     [({"value": 8000, "qualifier": "around"}, "around 8,000"),
      ({"value": 3000, "qualifier": "more"}, "3,000 more"),      # another 3,000, not "more than"
+     # an increment with another qualifier
+     ({"value": 30000, "key": "troops_added", "qualifier": "up to"}, "up to 30,000 more"),
      ({"value": 2.5e9, "unit": "USD", "qualifier": "more than"}, "more than USD 2.5 billion"),
      ({"value": 12, "unit": "%"}, "12%")],
 )

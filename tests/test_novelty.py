@@ -127,3 +127,28 @@ def test_timeline_oldest_first_undated_first_and_filtered() -> None:
     assert [k.value for k in timeline("troops", rows)] == [1500, 3000, 10000]
     assert [k.value for k in timeline("casualties", rows)] == [350000]
     assert timeline("ships", rows) == []
+
+
+@pytest.mark.parametrize(
+    ("known", "text", "new"),
+    [
+        # 3,000 more troops are news where 3,000 troops (in all) were known, and the other way
+        ((("troops", 3000),), "North Korea sends 3,000 more troops to Russia, Seoul says",
+         {("troops_added", 3000)}),
+        ((("troops_added", 3000),), "North Korea now has 3,000 troops in Russia, Seoul says",
+         {("troops", 3000)}),
+        # the same increment again is not
+        ((("troops_added", 3000),), "Pyongyang sent an additional 3,000 troops to Russia", set()),
+        # what an increment brings the total to is a total
+        ((("troops_added", 3000),),
+         "North Korea sent a further 3,000 troops, bringing the total to 14,000, the JCS said.",
+         {("troops", 14000)}),
+    ],
+)
+def test_an_increment_is_another_fact_than_a_total_of_the_same_number(
+        known: tuple[tuple[str, float], ...], text: str, new: set[tuple[str, float]]) -> None:
+    from watcher.extract import get_extractor
+
+    story = Story([KnownFigure(key=k, value=v, quantity=k) for k, v in known])
+    found = story.new_figures(get_extractor().extract(text).figures)
+    assert {(f.key, f.value) for f in found} == new

@@ -126,8 +126,10 @@ def test_a_long_article_alerts_only_on_what_its_story_sentences_bring(storage: S
 @pytest.mark.parametrize(
     ("section", "keys"),
     [
-        ("", {"troops", "casualties"}),                     # durations are left out by default
-        ("alert_figures:\n  ignore: []\n", {"troops", "casualties", "days"}),
+        # (3,000 more troops are an increment: "troops_added", which `troops` filters take in)
+        ("", {"troops_added", "casualties"}),               # durations are left out by default
+        ("alert_figures:\n  ignore: []\n", {"troops_added", "casualties", "days"}),
+        ("alert_figures:\n  only: [troops]\n", {"troops_added"}),
         ("alert_figures:\n  only: [casualties]\n", {"casualties"}),
     ],
 )

@@ -235,6 +235,9 @@ def test_rule_fields_from_file() -> None:
         ("alert_figures:\n  only: [troops, casualties]\n", "troops", True),
         ("alert_figures:\n  only: [troops, casualties]\n", "usd", False),
         ("alert_figures:\n  only: [troops, days]\n  ignore: [days]\n", "days", False),
+        # a key covers its increments ("3,000 more troops", "another two days")
+        ("alert_figures:\n  only: [troops, casualties]\n", "troops_added", True),
+        ("", "days_added", False),
     ],
 )
 def test_which_figures_count_for_a_rule(section: str, key: str, counts: bool) -> None:
@@ -684,3 +687,18 @@ _text = st.lists(st.tuples(_word, st.sampled_from(SEPS)), max_size=30).map(
 def test_prefilter_agrees_with_reference_hypothesis(title: str, text: str) -> None:
     ruleset, reference = small_set()
     assert ruleset.match(title, text) == reference.match(title, text)
+
+
+def test_a_known_figure_said_to_be_more_is_an_increment() -> None:
+    """Files seeded before increments had a key of their own say `key: troops` with
+    `qualifier: more`: loaded, that is the increment's key, as extraction gives it."""
+    rule = parse_rule(textwrap.dedent("""\
+        name: nk
+        match: {all: [North Korea]}
+        known_figures:
+          - {value: 3000, key: Troops, quantity: troops, qualifier: more}
+          - {value: 1500, key: troops_added, quantity: troops, qualifier: more}
+          - {value: 11000, key: troops, quantity: troops, qualifier: about}
+        """), "rules/nk.yaml")
+    assert [(f.key, f.value) for f in rule.known_figures] == [
+        ("troops_added", 3000), ("troops_added", 1500), ("troops", 11000)]

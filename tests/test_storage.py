@@ -133,10 +133,15 @@ def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str)
             conn.execute(text("INSERT INTO figures (rule, key, value, quantity, text, "
                               "first_seen_at) VALUES ('r', 'troops', 1500, 'q', 't', :t)"),
                          {"t": T0})
+            # an increment learnt before increments had a key of their own (0004)
+            conn.execute(text("INSERT INTO figures (rule, key, value, quantity, text, qualifier,"
+                              " first_seen_at) VALUES ('r', 'troops', 3000, 'q', 't', 'more', :t)"),
+                         {"t": T0})
         store = Storage(db_url)
         try:
             store.migrate()
-            assert [k.value for k in store.known_figures("r")] == [1500.0]
+            assert [(k.key, k.value) for k in store.known_figures("r")] == [
+                ("troops", 1500.0), ("troops_added", 3000.0)]
             assert store.knowledge(["r"])["r"].mark.figures >= 1
         finally:
             store.close()

@@ -98,12 +98,24 @@ class Actor:
     role: str | None = None  # e.g. "President" for people, when the text says
 
 
+# An increment ("3,000 more troops", "another 1,000") counts what is added, not a total: its
+# key is the thing's key with this suffix ("troops_added"), so that 3,000 more troops is news
+# where 3,000 troops (in all) was known, and the other way round.
+ADDED = "_added"
+
+
+def base_key(key: str) -> str:
+    """The counted thing of a key, an increment's included ("troops_added" -> "troops")."""
+    return key.removesuffix(ADDED)
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A number in a story and what it counts.
 
     ``key`` is the canonical counted thing ("troops", "ammunition", "casualties", ...), used
     to decide novelty: a figure is new when ``(key, value)`` has not been seen for the rule.
+    An increment's key ends in ``ADDED`` ("troops_added"; its qualifier is "more").
     ``quantity`` is the readable description ("North Korean troops sent to Russia").
     """
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from watcher.extract import Extractor
-from watcher.models import Extraction
+from watcher.models import Extraction, base_key
 from watcher.novelty import normalise_name
 
 
@@ -114,7 +114,8 @@ def score_figures(pred: Extraction, gold: Sequence[Mapping[str, Any]], s: Score,
         gv = float(g["value"])
         # prefer a prediction with the same key when a value occurs twice
         cands = [i for i, f in enumerate(figs) if i not in used and math.isclose(f.value, gv, rel_tol=1e-9)]
-        same_key = [i for i in cands if figs[i].key == g.get("key")]
+        # (an increment's key is its thing's: "1,500 more" is labelled troops)
+        same_key = [i for i in cands if base_key(figs[i].key) == g.get("key")]
         pick = same_key or cands
         hit: int | None = pick[0] if pick else None
         if hit is None:
@@ -124,7 +125,7 @@ def score_figures(pred: Extraction, gold: Sequence[Mapping[str, Any]], s: Score,
         used.add(hit)
         s.tp += 1
         f = figs[hit]
-        if f.key == g.get("key"):
+        if base_key(f.key) == g.get("key"):
             s.agree += 1
         else:
             s.errors.append(f"{item_id}: key of {g['value']}: {f.key} != {g.get('key')}")

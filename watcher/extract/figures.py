@@ -18,12 +18,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from watcher.extract.actors import Mention
 from watcher.extract.numbers import NumberMatch, find_numbers, word_value
 from watcher.extract.text import LiteralGate, trie_pattern, words
-from watcher.models import Figure
+from watcher.models import ADDED, Figure, base_key
 
 _MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -569,6 +569,7 @@ class FigureFinder:
                     nh = self._describe(text, nxt)
                     if nh is not None:
                         key, quantity = nh[0], nh[1]
+                        more = more or nh[2]  # "a further 25,000 to 30,000", "1,000 to 1,500 more"
                         if _PART_OF_RE.fullmatch(between):
                             # a part of a whole: what the clause says happened is said of the
                             # part ("4,000 of the 11,000 soldiers deployed were killed or
@@ -600,7 +601,9 @@ class FigureFinder:
                     # "8.8 million South Koreans ..., and 3.2 million Japanese")
                     f_prev, p_prev = max(prev, key=lambda fp: fp[1])
                     if n.start - p_prev < 400 or elliptic:
-                        key, quantity = f_prev.key, f_prev.quantity
+                        # (what it counted, not that it was added: "3,000 more, bringing
+                        # the total to 14,000")
+                        key, quantity = base_key(f_prev.key), f_prev.quantity
                 elif not prev and elliptic:
                     key = quantity = _salient_key(text)
             if not key:
@@ -608,21 +611,34 @@ class FigureFinder:
             if n.spelled and n.value <= 1 and not n.percent:
                 continue  # "one soldier", "one of them": a reference, not a count
             sent = _sentence_of(sentences, n.start)
-            qualifier = "more" if more else self._qualifier(text, n, sent)
+            qualifier = self._qualifier(text, n, sent)
+            if more and qualifier is None:
+                qualifier = "more"
+            if (more or qualifier == "more") and not key.endswith(ADDED):
+                # "3,000 more troops", "up to 30,000 more" add to a total: another fact than
+                # 3,000 in all
+                key += ADDED
             said_by = self._said_by(text, cues, n.start, sent)
             fig = Figure(
                 value=n.value, key=key, quantity=quantity, text=text[sent[0]:sent[1]].strip(),
                 qualifier=qualifier, said_by=said_by,
                 unit=n.currency or ("%" if n.percent else None),
             )
-            k = (key, n.value) if n.value < 1000 else ("", n.value)
+            k = (base_key(key), n.value) if n.value < 1000 else ("", n.value)
             if k in seen:
                 j = seen[k]
+                earlier = out[j]
                 if said_by is not None and (out[j].said_by is None or (
                         _SPECIFICITY.get(kinds.get(said_by, ""), 3) < _SPECIFICITY.get(kinds.get(out[j].said_by or "", ""), 3))):
                     # a later mention credits someone more specific ("Seoul estimates" in the
                     # title, "South Korea's Joint Chiefs of Staff said" in the text)
                     out[j] = fig
+                if earlier.key + ADDED == fig.key or fig.key + ADDED == earlier.key:
+                    # "3,000 more troops" in the title, "the 3,000 soldiers" in the text: one
+                    # increment, said once as such
+                    added = earlier if earlier.key.endswith(ADDED) else fig
+                    out[j] = replace(out[j], key=added.key, qualifier=added.qualifier,
+                                     quantity=added.quantity)
                 positions[j] = n.start  # the figure's latest mention
                 continue
             seen[k] = len(out)
@@ -729,8 +745,8 @@ class FigureFinder:
             tail = _CALIBRE_RE.sub("", tail)  # "20 240mm rocket launchers", "50 of its 170mm guns"
         words = _WORD_RE.findall(tail)
         more = False
-        if words and words[0].lower() == "more":
-            more = True
+        if words and words[0].lower() in ("more", "additional", "extra"):
+            more = True  # "3,000 more troops", "3,000 additional troops"
             words = words[1:]
         if n.percent:
             phrase = _phrase(words, 5)

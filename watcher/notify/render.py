@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from watcher.models import ADDED
+
 __all__ = [
     "format_figure_value",
     "format_number",
@@ -99,8 +101,10 @@ def format_figure_value(figure: Mapping[str, Any], *, qualifier: bool = True) ->
     text = _with_unit(format_number(figure.get("value")), figure.get("unit"))
     q = figure.get("qualifier")
     if qualifier and isinstance(q, str) and q.strip():
-        # "more" is "another": "3,000 more" (not "more 3,000", which reads as "more than")
-        text = f"{text} more" if q.strip() == "more" else f"{q.strip()} {text}"
+        # "more" is "another": "3,000 more" (not "more 3,000", which reads as "more than"); an
+        # increment with another qualifier is "up to 30,000 more"
+        added = str(figure.get("key") or "").endswith(ADDED)
+        text = f"{text} more" if q.strip() == "more" else f"{q.strip()} {text}" + (" more" if added else "")
     return text
 
 

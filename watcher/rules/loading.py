@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from watcher.errors import RuleError
-from watcher.models import Actor, KnownFigure
+from watcher.models import ADDED, Actor, KnownFigure
 from watcher.rules._text import normalise
 from watcher.rules.matching import DURATION_KEYS, Condition, Entry, Rule, RuleSet, Term
 
@@ -539,7 +539,7 @@ def _compile(doc: _Document, model: _RuleModel, path: str) -> Rule:
             source[key] = value.isoformat() if isinstance(value, date) else value
 
     figures = tuple(
-        KnownFigure(key=f.key.casefold(), value=float(f.value), quantity=f.quantity,
+        KnownFigure(key=_figure_key(f.key, f.qualifier), value=float(f.value), quantity=f.quantity,
                     said_by=f.said_by or None)
         for f in model.known_figures
     )
@@ -560,6 +560,15 @@ def _compile(doc: _Document, model: _RuleModel, path: str) -> Rule:
 
 
 # --- public API ----------------------------------------------------------------------------
+
+def _figure_key(key: str, qualifier: str | None) -> str:
+    """A known figure's key; "more" (another 3,000) makes it an increment's, as extraction
+    does (files seeded before increments had a key of their own say `key: troops`)."""
+    key = key.casefold()
+    if (qualifier or "").strip().casefold() == "more" and not key.endswith(ADDED):
+        return key + ADDED
+    return key
+
 
 def parse_rule(text: str, path: str) -> Rule:
     """Validate rule-file ``text``; ``path`` is used for the rule and in messages.

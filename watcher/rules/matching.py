@@ -21,7 +21,7 @@ from typing import Any, Union
 
 import ahocorasick
 
-from watcher.models import Actor, KnownFigure, MatchResult
+from watcher.models import Actor, KnownFigure, MatchResult, base_key
 from watcher.rules._text import item_text, normalise
 
 log = logging.getLogger("watcher.rules")
@@ -174,7 +174,7 @@ class Rule:
     def counts_figure(self, key: str) -> bool:
         """Whether a figure with this key is part of the rule's story: learnt, and alerted
         when new (pure)."""
-        k = key.strip().casefold()
+        k = base_key(key.strip().casefold())  # an increment belongs where its thing does
         return (self.figures_only is None or k in self.figures_only) and k not in self.figures_ignored
 
 

@@ -78,7 +78,7 @@ log = logging.getLogger("watcher.storage")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
 # database already there is not handed to Alembic at all, which saves importing it on start.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
