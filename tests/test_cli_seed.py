@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from loopback import LoopbackServer, text
 
@@ -86,3 +87,38 @@ def test_seed_refuses_private_urls_by_default(tmp_path: Path) -> None:
 def test_seed_needs_exactly_one_source(tmp_path: Path) -> None:
     out = cli("seed", "--name", "x", "-o", "-", cwd=tmp_path)
     assert out.returncode == 2 and "ARTICLE file or --url" in out.stderr
+
+
+def test_seed_refuses_what_is_not_an_article(tmp_path: Path) -> None:
+    """A PDF or an image given by mistake gets a clear error and no rule file."""
+    pdf = tmp_path / "article.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 64)
+    out = tmp_path / "rules" / "floods.yaml"
+    result = cli("seed", str(pdf), "--name", "floods", "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "not text" in result.stderr
+    assert not out.exists()
+
+
+def test_seed_reads_the_start_of_a_very_long_text(tmp_path: Path) -> None:
+    """Far longer than any article (a whole archive pasted in): the start is read, and said."""
+    path = tmp_path / "long.txt"
+    path.write_text(ARTICLE + "\n" + "The water receded slowly along the river banks. " * 5000,
+                    encoding="utf-8")
+    result = cli("seed", str(path), "--name", "floods", "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "the article is long" in result.stderr
+    check_rule(yaml.safe_load(result.stdout))
+
+
+def test_seed_refuses_a_file_larger_than_any_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import watcher.cli
+
+    monkeypatch.setattr(watcher.cli, "MAX_ARTICLE_BYTES", 1000)
+    path = tmp_path / "page.html"
+    path.write_text("<html><body>" + "<p>North Korea sent troops.</p>" * 100 + "</body></html>")
+    result = CliRunner().invoke(watcher.cli.main, ["seed", str(path), "--name", "x", "-o", "-"])
+    assert result.exit_code != 0
+    assert "larger than" in result.output

@@ -150,9 +150,14 @@ def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, o
         else:
             assert article is not None
             try:
-                raw = article.read_text(encoding="utf-8", errors="replace")
+                with article.open("rb") as fh:
+                    data = fh.read(MAX_ARTICLE_BYTES + 1)
             except OSError as exc:
                 raise click.FileError(str(article), exc.strerror) from None
+            if len(data) > MAX_ARTICLE_BYTES:
+                raise click.FileError(str(article), f"larger than {MAX_ARTICLE_BYTES // 2**20} MB: "
+                                      "not an article (save the article's page or its text)")
+            raw = data.decode("utf-8", errors="replace")
             content_type = "text/html" if article.suffix.lower() in (".html", ".htm") else None
         source = {k: v for k, v in (("publisher", publisher), ("title", title),
                                     ("published", published), ("url", url)) if v}
@@ -163,6 +168,9 @@ def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, o
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+MAX_ARTICLE_BYTES = 20 * 2**20  # an article's saved page, scripts and all, is far smaller
 
 
 async def _download(ctx: click.Context, url: str) -> tuple[str, str | None]:

@@ -105,6 +105,8 @@ _YAML_SPECIAL = words("y n yes no true false on off null ~")
 # aliases that are ordinary words once case is ignored (rule matching is case-insensitive)
 _AMBIGUOUS_ALIASES = words("us it who am can may will so no is as at an or in on be he me we "
                                "hi ok ai it un eu") - {"un", "eu"}
+# as much of an article as is read (a feed item's text is cut at as much: watcher.parse)
+MAX_ARTICLE_CHARS = 100_000
 _RULE_NAME_RE = re.compile(r"[^a-z0-9_-]+")
 
 _BLOCK_TAGS = "h1,h2,h3,h4,h5,h6,p,li,blockquote,pre,td,figcaption"
@@ -116,7 +118,11 @@ _DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "aside",
 
 def article_text(raw: str, content_type: str | None) -> str:
     """Plain article text from ``raw``: HTML (by content type or by look) is stripped with
-    selectolax, keeping one paragraph per block; plain text is returned as it is."""
+    selectolax, keeping one paragraph per block; plain text is returned as it is. Raises
+    WatcherError for what is not text (a PDF, an image, an archive)."""
+    if _binary(raw):
+        raise WatcherError("the article is not text (binary data: a PDF, an image or an archive?); "
+                           "give its text or its HTML page")
     ct = (content_type or "").lower()
     looks_html = bool(re.match(r"\s*<(?:!doctype|html|head|body|article|div|p|h1)\b", raw, re.I))
     if "html" not in ct and "xml" not in ct and not looks_html:
@@ -144,6 +150,16 @@ def article_text(raw: str, content_type: str | None) -> str:
     if not blocks:
         blocks = [re.sub(r"[ \t]+", " ", root.text(separator="\n")).strip()]
     return "\n\n".join(blocks)
+
+
+def _binary(raw: str) -> bool:
+    """Whether decoded ``raw`` is binary data: NUL bytes, or many undecodable bytes or control
+    characters in its first 8,000 characters."""
+    head = raw[:8000]
+    if "\x00" in head:
+        return True
+    odd = sum(1 for c in head if c == "\ufffd" or (c < " " and c not in "\n\r\t\f"))
+    return odd > max(8, len(head) // 20)
 
 
 # --- derivation ------------------------------------------------------------------------------
@@ -512,6 +528,10 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
               extractor: Extractor | None = None) -> str:
     """YAML text of a rule seeded from the article ``text`` (see the module docstring)."""
     rule_name = _slug(name)
+    if len(text) > MAX_ARTICLE_CHARS:
+        log.warning("the article is long (%d characters): its first %d are read",
+                    len(text), MAX_ARTICLE_CHARS)
+        text = text[:MAX_ARTICLE_CHARS]
     ext = extractor or get_extractor()
     extraction: Extraction = ext.extract(text)
     actors = _distinct(_with_variants(extraction.actors, ext))
