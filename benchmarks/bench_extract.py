@@ -21,6 +21,7 @@ from typing import Any
 from watcher.extract import get_extractor
 from watcher.extract.evaluate import Score, evaluate, item_text, load_items
 from watcher.models import Actor, Extraction, Figure
+from watcher.parse import MAX_TEXT_CHARS
 from watcher.rules import RuleSet, load_rule_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +102,12 @@ def main() -> None:
     cut = [{"title": "", "text": " ".join(item_text(i).split()[:60])} for i in items]
     rows.append(("items/s, 60-word items", f"{speed(cut, rules, args.repeat):,.0f}",
                  f"{speed(cut, baseline, args.repeat):,.0f}"))
+    # the longest text an item keeps (watcher.parse.MAX_TEXT_CHARS): every labelled item end
+    # to end, so that a cost growing faster than the text shows
+    whole = " ".join(item_text(i) for i in items)
+    longest = [{"title": "", "text": (whole * (MAX_TEXT_CHARS // len(whole) + 1))[:MAX_TEXT_CHARS]}]
+    rows.append((f"s per {MAX_TEXT_CHARS:,}-char item", f"{1 / speed(longest, rules, 1):.2f}",
+                 f"{1 / speed(longest, baseline, 1):.2f}"))
     w = max(len(r[0]) for r in rows)
     print(f"{'':{w}}  {'rules':<20}  {'naive baseline':<20}")
     for name, a, b in rows:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from watcher.extract.actors import Mention
@@ -541,13 +542,17 @@ class FigureFinder:
         # numbers inside a phone number or an actor's name ("Group of Seven") are not figures
         phones = [(m.start(), m.end()) for m in _PHONE_RE.finditer(text)] if ("+" in text or _PHONE_GATE_RE.search(text)) else []
         phones.extend((m.start, m.end) for m in mentions)
+        inside = _Spans(phones)
         cues = self._cues(text, sentences, mentions)
+        cues.sort(key=lambda c: c.pos)  # (stable: cues at one place keep their order)
+        cue_pos = [c.pos for c in cues]
+        starts = [s for s, _e in sentences]
         kinds = {m.name: m.kind for m in mentions}
         demonyms = {m.start for m in mentions if m.demonym}
         kept: list[tuple[NumberMatch, int]] = []
         dated: set[int] = set()
         for i, n in enumerate(numbers):
-            if any(s <= n.start and n.end <= e for s, e in phones):  # (not "US" of "US$5m")
+            if inside.holds(n.start, n.end):  # (not "US" of "US$5m")
                 continue
             if self._not_a_figure(text, n, i, numbers, dated):
                 dated.add(i)
@@ -610,7 +615,7 @@ class FigureFinder:
                 continue
             if n.spelled and n.value <= 1 and not n.percent:
                 continue  # "one soldier", "one of them": a reference, not a count
-            sent = _sentence_of(sentences, n.start)
+            sent = _sentence_of(sentences, n.start, starts)
             qualifier = self._qualifier(text, n, sent)
             if more and qualifier is None:
                 qualifier = "more"
@@ -618,7 +623,8 @@ class FigureFinder:
                 # "3,000 more troops", "up to 30,000 more" add to a total: another fact than
                 # 3,000 in all
                 key += ADDED
-            said_by = self._said_by(text, cues, n.start, sent)
+            said_by = self._said_by(text, cues[bisect_left(cue_pos, sent[0]):bisect_left(cue_pos, sent[1])],
+                                    n.start, sent)
             fig = Figure(
                 value=n.value, key=key, quantity=quantity, text=text[sent[0]:sent[1]].strip(),
                 qualifier=qualifier, said_by=said_by,
@@ -1189,11 +1195,37 @@ def _most_specific(text: str, mentions: Sequence[Mention], *, forward: bool) -> 
 
 
 
-def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
+def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int,
+                 starts: Sequence[int] | None = None) -> tuple[int, int]:
+    """The sentence holding ``pos`` (``starts``: the sentences' starts, to look it up faster)."""
+    if starts is None:
+        starts = [s for s, _e in sentences]
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and pos < sentences[i][1]:
+        return sentences[i]
     return pos, pos
+
+
+class _Spans:
+    """Spans of text (start, end), asked whether one holds a range: in time that grows with the
+    spans near it, not with all of them (a long text has thousands of mentions)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _e in self._spans]
+        self._reach: list[int] = []  # the furthest end of the spans up to each one
+        furthest = -1
+        for _s, e in self._spans:
+            furthest = max(furthest, e)
+            self._reach.append(furthest)
+
+    def holds(self, start: int, end: int) -> bool:
+        j = bisect_right(self._starts, start) - 1
+        while j >= 0 and self._reach[j] >= end:
+            if self._spans[j][1] >= end:
+                return True
+            j -= 1
+        return False
 
 
 def _clause_words(text: str, pos: int, limit: int, *, span: int = 160) -> list[str]:
