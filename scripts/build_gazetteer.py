@@ -219,6 +219,24 @@ PEOPLE: list[tuple[str, list[str]]] = [
     ("Christopher Cavoli", ["Cavoli"]), ("Sabrina Singh", []),
 ]
 
+# the country each of the regions and places below lies in (ISO code), where it is not disputed:
+# a rule seeded with the country names them too ("Kursk" is news of Russia's war)
+REGIONS_OF: dict[str, list[str]] = {
+    "RU": ["Kursk", "Belgorod", "Bryansk", "Yakutia", "Buryatia", "Primorsky Krai", "Khabarovsk",
+           "Siberia", "Far East", "Chechnya", "Dagestan", "Tatarstan", "Kamchatka", "Sakhalin",
+           "Chukotka", "Kaliningrad"],
+    "UA": ["Crimea", "Donbas", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Kharkiv", "Odesa",
+           "Dnipro", "Mykolaiv", "Sumy", "Chernihiv", "Lviv", "Pokrovsk", "Bakhmut", "Avdiivka",
+           "Mariupol", "Vuhledar", "Kupiansk", "Sevastopol"],
+    "KP": ["Wonsan", "Sinpo", "Kaesong", "Chongjin", "Sinuiju"],
+    "KR": ["Incheon", "Busan", "Jeju", "Gangwon", "Gyeonggi", "Yeonpyeong", "Baengnyeong"],
+    "CN": ["Xinjiang", "Tibet", "Sichuan"],
+    "JP": ["Hokkaido", "Kyushu", "Honshu", "Noto Peninsula"],
+    "TR": ["Anatolia"],
+    "NP": ["Kathmandu Valley"],
+}
+PLACES_WITHIN = {place: iso for iso, places in REGIONS_OF.items() for place in places}
+
 # English names of regions, provinces and areas in the news that the packages lack
 EXTRA_PLACES: list[tuple[str, list[str]]] = [
     ("Kursk", ["Kursk region", "Kursk Oblast"]), ("Belgorod", ["Belgorod region"]), ("Bryansk", []),
@@ -299,9 +317,11 @@ def build() -> dict[str, Any]:
                         "surfaces": surf, **extra})
 
     capitals: set[str] = set()
+    country_names: dict[str, str] = {}
     for iso, c in sorted(gc.get_countries().items()):
         override, aliases, demonyms = COUNTRY_EXTRA.get(iso, (None, [], []))
         name = override or c["name"]
+        country_names[iso] = name
         demonyms = demonyms or DEMONYMS.get(iso, [])
         extra = list(aliases)
         pc = pycountry.countries.get(alpha_2=iso)
@@ -336,7 +356,8 @@ def build() -> dict[str, Any]:
     for name in NOT_ACTORS:
         add(name, "none", [], [])
     for name, aliases in EXTRA_PLACES:
-        add(name, "place", aliases, [])
+        within = PLACES_WITHIN.get(name)
+        add(name, "place", aliases, [], **({"within": country_names[within]} if within else {}))
 
     # regions: US states, and subdivisions whose ISO names are English already
     for st in gc.get_us_states().values():

@@ -414,7 +414,8 @@ class _Plan:
 def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequence[_Topic],
                 in_headline: set[str], well_known: Callable[[str], bool],
                 weak: Sequence[_Topic] = (), plain: Mapping[str, int] | None = None,
-                dateline: str | None = None) -> _Plan:
+                dateline: str | None = None,
+                regions: Callable[[str], list[str]] = lambda _country: []) -> _Plan:
     """Choose the shape of the match condition from what the article shows:
 
     * one central actor named in the headline (a country at war, a company on strike): the
@@ -473,7 +474,17 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     elif central:
         lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
     if others:
-        lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
+        # the regions of the other parties' countries that the news names stand for them ("North
+        # Korean troops in Kursk": Russia's war), in their other spellings too ("Kharkov")
+        aliases = {normalise_name(x) for a in actors for x in a.aliases}
+        places = [p for a in others if a.kind == "country" for p in regions(a.name)
+                  if p not in {x.name for x in others} and normalise_name(p) not in aliases]
+        if places:
+            names = ", ".join(_flow_item(a.name) for a in others)
+            lines.append(f"    - any: [{names},   # other core actors, and regions in them")
+            lines.extend(_wrapped(places, "            ", close="]"))
+        else:
+            lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
     words = lead or (list(weak[:2]) if short else [])
     if words:
         what = "topic terms and synonyms" if lead else "words of the event"
@@ -513,6 +524,20 @@ def _flow(items: Iterable[Any]) -> str:
     return "[" + ", ".join(_flow_item(i) for i in items) + "]"
 
 
+def _wrapped(items: Sequence[Any], indent: str, *, close: str, width: int = 96) -> list[str]:
+    """The rest of a flow list, one line per ``width`` characters, ending with ``close``."""
+    lines: list[str] = []
+    line = indent
+    for i, item in enumerate(items):
+        part = _flow_item(item) + (close if i == len(items) - 1 else ",")
+        if line != indent and len(line) + 1 + len(part) > width:
+            lines.append(line)
+            line = indent
+        line += part if line == indent else " " + part
+    lines.append(line)
+    return lines
+
+
 def _slug(name: str) -> str:
     s = _RULE_NAME_RE.sub("-", name.strip().lower()).strip("-_")
     if not s:
@@ -545,7 +570,7 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     plan = _plan_match(actors, counts, topics, _headline_names(ext, text, actors),
                        well_known if callable(well_known) else (lambda _name: False),
                        weak=() if topics else _topics(text, actors, seen_once=True), plain=plain,
-                       dateline=_dateline_country(ext, text, actors))
+                       dateline=_dateline_country(ext, text, actors), regions=_regions_of(ext))
 
     lines: list[str] = []
     lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")
@@ -598,6 +623,25 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
         lines.append("# Numbers already reported: none found in the seed.")
         lines.append("known_figures: []")
     return "\n".join(lines) + "\n"
+
+
+def _regions_of(ext: Extractor) -> Callable[[str], list[str]]:
+    """A country's regions in the news, each with its other spellings ("Kharkiv", "Kharkov"),
+    as the extractor knows them (none, for an extractor without a gazetteer)."""
+    regions = getattr(ext, "regions", None)
+    variants = getattr(ext, "variants", None)
+
+    def of(country: str) -> list[str]:
+        out: list[str] = []
+        for r in regions(country) if callable(regions) else ():
+            out.append(r)
+            for v in variants(r) if callable(variants) else ():
+                # (not "Kursk region": "Kursk" matches it already)
+                if not any(normalise_name(x) in normalise_name(v) for x in out):
+                    out.append(v)
+        return out
+
+    return of
 
 
 def _with_variants(actors: Sequence[Actor], ext: Extractor) -> list[Actor]:

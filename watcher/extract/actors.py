@@ -55,6 +55,7 @@ class _Entry:
     aliases: tuple[str, ...]
     demonyms: frozenset[str]
     capitals: frozenset[str] = frozenset()
+    within: str | None = None  # a region's country ("Kursk": Russia), where the gazetteer says
 
 
 # --- word lists ------------------------------------------------------------------------------
@@ -374,7 +375,8 @@ def _load_entries() -> list[tuple[_Entry, list[str]]]:
     out: list[tuple[_Entry, list[str]]] = []
     for e in data["entries"]:
         entry = _Entry(e["name"], cast(ActorKind, e["kind"]), tuple(e.get("aliases", ())),
-                       frozenset(e.get("demonyms", ())), frozenset(e.get("capitals", ())))
+                       frozenset(e.get("demonyms", ())), frozenset(e.get("capitals", ())),
+                       e.get("within"))
         out.append((entry, list(e["surfaces"])))
     return out
 
@@ -446,6 +448,12 @@ class ActorFinder:
     def well_known(self, name: str) -> bool:
         """Whether ``name`` is the canonical name of a gazetteer entry."""
         return fold(name) in self._by_name
+
+    def regions(self, country: str) -> list[str]:
+        """The regions and places in the news that lie in ``country`` (its canonical name):
+        "Kursk", "Belgorod" ... for Russia; the gazetteer's curated ones, not every city."""
+        key = fold(country)
+        return [e.name for e in self._entries if e.within is not None and fold(e.within) == key]
 
     def variants(self, name: str) -> list[str]:
         """The other ways of writing a gazetteer entry's name that this finder knows ("N. Korea",
