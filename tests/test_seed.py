@@ -286,16 +286,19 @@ def test_the_dateline_country_is_where_the_reporter_is_not_a_party() -> None:
                              "Troops fired warning shots, South Korea's military said.")
 
 
-def test_the_regions_of_the_other_parties_stand_for_them() -> None:
-    """Headlines name the front, not the country: "North Korean troops in Kursk" is news of
-    Russia's war; the gazetteer's regions of the other parties' countries join them in the rule
-    (in their other spellings too), not every city of theirs."""
+def test_the_regions_and_officials_of_the_other_parties_stand_for_them() -> None:
+    """Headlines name the front or who spoke, not the country: "North Korean troops in Kursk",
+    "Lavrov: North Korean troops ..." are news of Russia's war; the gazetteer's regions and
+    officials of the other parties' countries join them in the rule (in their other spellings
+    too), not every city of theirs."""
     ruleset = _eval_article_rules("nk-troops")
     assert ruleset.match("North Korean troops suffer heavy losses in Kursk", "")
     assert ruleset.match("North Korean soldiers seen near Kharkov", "")
+    assert ruleset.match("Lavrov says North Korean troops are welcome", "")
     assert not ruleset.match("North Korean troops at the border fire warning shots", "")
     from watcher.extract import get_extractor
 
-    regions = get_extractor().regions  # type: ignore[attr-defined]
-    assert {"Kursk", "Belgorod"} <= set(regions("Russia")) and "Kharkiv" not in regions("Russia")
-    assert regions("Narnia") == []
+    belonging = get_extractor().belonging_to  # type: ignore[attr-defined]
+    assert {"Kursk", "Belgorod", "Sergei Lavrov"} <= set(belonging("Russia"))
+    assert "Kharkiv" not in belonging("Russia")
+    assert belonging("Narnia") == []

@@ -415,7 +415,7 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
                 in_headline: set[str], well_known: Callable[[str], bool],
                 weak: Sequence[_Topic] = (), plain: Mapping[str, int] | None = None,
                 dateline: str | None = None,
-                regions: Callable[[str], list[str]] = lambda _country: []) -> _Plan:
+                parts: Callable[[str], list[str]] = lambda _country: []) -> _Plan:
     """Choose the shape of the match condition from what the article shows:
 
     * one central actor named in the headline (a country at war, a company on strike): the
@@ -474,15 +474,14 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     elif central:
         lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
     if others:
-        # the regions of the other parties' countries that the news names stand for them ("North
-        # Korean troops in Kursk": Russia's war), in their other spellings too ("Kharkov")
-        aliases = {normalise_name(x) for a in actors for x in a.aliases}
-        places = [p for a in others if a.kind == "country" for p in regions(a.name)
-                  if p not in {x.name for x in others} and normalise_name(p) not in aliases]
-        if places:
+        # the regions in the news and the officials of the other parties' countries stand for
+        # them ("North Korean troops in Kursk", "Zelensky: 3,000 North Korean troops killed")
+        extra = [p for a in others if a.kind == "country" for p in parts(a.name)
+                 if p not in {x.name for x in others}]
+        if extra:
             names = ", ".join(_flow_item(a.name) for a in others)
-            lines.append(f"    - any: [{names},   # other core actors, and regions in them")
-            lines.extend(_wrapped(places, "            ", close="]"))
+            lines.append(f"    - any: [{names},   # other core actors, their regions and officials")
+            lines.extend(_wrapped(list(dict.fromkeys(extra)), "            ", close="]"))
         else:
             lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
     words = lead or (list(weak[:2]) if short else [])
@@ -570,7 +569,7 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     plan = _plan_match(actors, counts, topics, _headline_names(ext, text, actors),
                        well_known if callable(well_known) else (lambda _name: False),
                        weak=() if topics else _topics(text, actors, seen_once=True), plain=plain,
-                       dateline=_dateline_country(ext, text, actors), regions=_regions_of(ext))
+                       dateline=_dateline_country(ext, text, actors), parts=_parts_of(ext, actors))
 
     lines: list[str] = []
     lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")
@@ -625,20 +624,29 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     return "\n".join(lines) + "\n"
 
 
-def _regions_of(ext: Extractor) -> Callable[[str], list[str]]:
-    """A country's regions in the news, each with its other spellings ("Kharkiv", "Kharkov"),
-    as the extractor knows them (none, for an extractor without a gazetteer)."""
-    regions = getattr(ext, "regions", None)
+def _parts_of(ext: Extractor, actors: Sequence[Actor]) -> Callable[[str], list[str]]:
+    """A country's regions in the news and officials, as rule terms: a known actor by its name
+    (the rule's known_actors give its aliases), any other in its shortest spellings ("Kharkiv",
+    "Kharkov", "Putin"; not "Kursk region": "Kursk" matches it already). None for an extractor
+    without a gazetteer."""
+    belonging = getattr(ext, "belonging_to", None)
     variants = getattr(ext, "variants", None)
+    known = {normalise_name(a.name) for a in actors}
+    aliases = {normalise_name(x) for a in actors for x in a.aliases}
 
     def of(country: str) -> list[str]:
         out: list[str] = []
-        for r in regions(country) if callable(regions) else ():
-            out.append(r)
-            for v in variants(r) if callable(variants) else ():
-                # (not "Kursk region": "Kursk" matches it already)
-                if not any(normalise_name(x) in normalise_name(v) for x in out):
-                    out.append(v)
+        for name in belonging(country) if callable(belonging) else ():
+            if normalise_name(name) in known:
+                out.append(name)
+                continue
+            forms = [name, *(variants(name) if callable(variants) else ())]
+            words = [f" {normalise_name(f)} " for f in forms]
+            for f, w in zip(forms, words, strict=True):
+                if normalise_name(f) in aliases or any(o != w and o in w for o in words):
+                    continue  # another actor's alias, or a longer form of a kept one
+                if f not in out:
+                    out.append(f)
         return out
 
     return of

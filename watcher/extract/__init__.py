@@ -49,9 +49,10 @@ class RuleExtractor:
         that appear in much news beyond any one story)."""
         return self._actors.well_known(name)
 
-    def regions(self, country: str) -> list[str]:
-        """Regions and places in the news within a country ("Kursk" for Russia)."""
-        return self._actors.regions(country)
+    def belonging_to(self, country: str) -> list[str]:
+        """A country's regions in the news and its officials ("Kursk", "Vladimir Putin" for
+        Russia), by canonical name."""
+        return self._actors.belonging_to(country)
 
     def variants(self, name: str) -> list[str]:
         """Other spellings of a gazetteer name ("N. Korea", "North Koreans") that are not part

@@ -55,7 +55,7 @@ class _Entry:
     aliases: tuple[str, ...]
     demonyms: frozenset[str]
     capitals: frozenset[str] = frozenset()
-    within: str | None = None  # a region's country ("Kursk": Russia), where the gazetteer says
+    within: str | None = None  # the country of a region or an official ("Kursk", "Putin": Russia)
 
 
 # --- word lists ------------------------------------------------------------------------------
@@ -449,9 +449,10 @@ class ActorFinder:
         """Whether ``name`` is the canonical name of a gazetteer entry."""
         return fold(name) in self._by_name
 
-    def regions(self, country: str) -> list[str]:
-        """The regions and places in the news that lie in ``country`` (its canonical name):
-        "Kursk", "Belgorod" ... for Russia; the gazetteer's curated ones, not every city."""
+    def belonging_to(self, country: str) -> list[str]:
+        """What the gazetteer's curated tables place in ``country`` (its canonical name): the
+        regions in the news ("Kursk", "Belgorod" ... for Russia; not every city) and the officials
+        who speak for it ("Vladimir Putin", "Sergei Lavrov" ...)."""
         key = fold(country)
         return [e.name for e in self._entries if e.within is not None and fold(e.within) == key]
 
