@@ -642,6 +642,8 @@ def test_what_a_count_counts(text: str, expected: tuple[float, str]) -> None:
         # a batch (wave, rotation) of a number counts what the text counts
         ("North Korea has sent more troops to Russia. Pyongyang sent a fresh batch of 1,500 to the "
          "front in January.", (1500, "troops")),
+        # people as the unit of a number of something counted
+        ("The number of DPRK servicemen in the Kursk region is estimated at 11,000 people.", (11000, "troops")),
         # a toll named several words before its number
         ("N. Korea's death toll in Russia war estimated at 600: NIS", (600, "deaths")),
     ],

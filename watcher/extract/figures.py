@@ -314,6 +314,7 @@ _FIGURE_NOUN = r"\b(?:number|total|count|tally|estimate|figure)s?"
 _NUMBER_OF_TAIL = (r"\s+(?:\w+,?\s+){0,5}?(?:to|at|of|reached|passed|hit|rose\s+to|stood\s+at)"
                    r"\s+(?:\w+\s+){0,2}$")
 _NUMBER_OF_BEFORE_RE = re.compile(r"\bnumber\s+of\s+(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
+_NUMBER_OF_ANY_RE = re.compile(r"\bnumber\s+of\s+(?:[A-Z][\w.’'\-]*\s+){0,3}(?P<w>[a-z]+)")
 _FIGURE_OF_BEFORE_RE = re.compile(
     _FIGURE_NOUN + r"\s+of\s+(?:[A-Z][\w’'\-]*\s+){0,3}(?P<w>[a-z]+)" + _NUMBER_OF_TAIL)
 # ... when nothing after the number names a unit ("a total of 406.9 TWh" is no such value)
@@ -886,6 +887,14 @@ class FigureFinder:
         if head.lower() in _PEOPLE_WORDS:
             # people, or troops where the text counts soldiers ("sent about 10,000 men")
             key = "troops" if head.lower() == "men" and _salient_key(text) == "troops" else "people"
+        if key == "people" and "umber of" in text[max(0, n.start - 120):n.start]:
+            # "the number of DPRK servicemen in Kursk is estimated at 11,000 people": people
+            # is the unit, the servicemen are counted
+            wide = text[max(0, n.start - 120):n.start]
+            stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
+            m = _NUMBER_OF_ANY_RE.search(wide, stop + 1)
+            if m is not None and canonical_key(m.group("w")) in _COUNTED_KEYS:
+                key = canonical_key(m.group("w"))
         hi = np.index(head.rstrip("’'")) if head.rstrip("’'") in np else len(np) - 1
         np = np[: hi + 1]
         # (up to the clause's end or the next number, which what follows is said of)
