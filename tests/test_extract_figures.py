@@ -639,9 +639,11 @@ def test_what_a_count_counts(text: str, expected: tuple[float, str]) -> None:
         ("Zelensky met 12 captured soldiers.", (12, "prisoners")),
         # losses that include the dead are casualties
         ("The North is believed to have lost around 4,700 troops, including 600 killed.", (4700, "casualties")),
-        # a batch (wave, rotation) of a number counts what the text counts
+        # a batch (wave, rotation) of a number counts what the text counts (a fresh one adds to it)
         ("North Korea has sent more troops to Russia. Pyongyang sent a fresh batch of 1,500 to the "
-         "front in January.", (1500, "troops")),
+         "front in January.", (1500, "troops_added")),
+        ("North Korea has sent troops to Russia. The first batch of 1,500 arrived in October.",
+         (1500, "troops")),
         # people as the unit of a number of something counted
         ("The number of DPRK servicemen in the Kursk region is estimated at 11,000 people.", (11000, "troops")),
         # a toll named several words before its number
@@ -708,3 +710,23 @@ def test_numbers_that_count_nothing_do_not_borrow_a_key(text: str, absent: float
 def test_numbers_that_stand_for_an_earlier_count_or_join_by_unicode_hyphens(
         text: str, expected: tuple[float, str]) -> None:
     assert expected in {(f.value, f.key) for f in figures(text)}, figures(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "said_by"),
+    [
+        # an outlet citing a named source relays that source's number
+        ("North Korea may send 25,000 more troops to Russia, CNN reported, citing Ukrainian intelligence.",
+         25000, "Ukraine"),
+        ("North Korea has sent 3,000 troops, Yonhap reported on Tuesday, citing the NIS.",
+         3000, "National Intelligence Service"),
+        ("Citing the NIS, Yonhap said 3,000 troops had been sent.", 3000, "National Intelligence Service"),
+        # ... an unnamed one leaves the outlet; a person citing a briefing said it
+        ("North Korea has sent 3,000 troops, Yonhap reported, citing a government source.", 3000, "Yonhap"),
+        ("At least 100 soldiers have been killed, Lee Seong-kweun said, citing an NIS briefing.",
+         100, "Lee Seong-kweun"),
+    ],
+)
+def test_a_number_an_outlet_relays_is_its_cited_sources(text: str, value: float, said_by: str) -> None:
+    found = {f.value: f for f in figures(text)}
+    assert found[value].said_by == said_by

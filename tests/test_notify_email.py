@@ -417,6 +417,7 @@ def test_render_subject_text_and_html() -> None:
      ({"value": 3000, "qualifier": "more"}, "3,000 more"),      # another 3,000, not "more than"
      # an increment with another qualifier
      ({"value": 30000, "key": "troops_added", "qualifier": "up to"}, "up to 30,000 more"),
+     ({"value": 30000, "key": "troops_added"}, "30,000 more"),
      ({"value": 2.5e9, "unit": "USD", "qualifier": "more than"}, "more than USD 2.5 billion"),
      ({"value": 12, "unit": "%"}, "12%")],
 )

@@ -137,6 +137,10 @@ def test_timeline_oldest_first_undated_first_and_filtered() -> None:
          {("troops_added", 3000)}),
         ((("troops_added", 3000),), "North Korea now has 3,000 troops in Russia, Seoul says",
          {("troops", 3000)}),
+        # both ends of a range of increments
+        ((), "North Korea plans to send an extra 25,000 to 30,000 troops to Russia",
+         {("troops_added", 25000), ("troops_added", 30000)}),
+        ((("troops_added", 1500),), "Pyongyang sent a fresh batch of 1,500 troops", set()),
         # the same increment again is not
         ((("troops_added", 3000),), "Pyongyang sent an additional 3,000 troops to Russia", set()),
         # what an increment brings the total to is a total

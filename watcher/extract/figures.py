@@ -92,7 +92,7 @@ _QUALIFIERS = frozenset((
     "close to", "upward of", "upwards of", "in excess of", "just over", "just under", "well over",
     "an estimated", "some", "over", "about", "around", "nearly", "almost", "roughly", "approximately",
     "approx.", "under", "below", "above", "exceeding", "only", "just", "estimated", "between", "from",
-    "a further", "another", "an additional",
+    "a further", "another", "an additional", "an extra", "a fresh batch of", "a new batch of",
     # negated: "no fewer than 300" is at least 300
     "no fewer than", "no less than", "not less than", "not fewer than", "no more than", "not more than",
 ))
@@ -122,6 +122,7 @@ def _qualifier_before(before: str) -> str | None:
 
 
 _QUALIFIER_CANON = {"approx.": "approximately", "a further": "more", "another": "more", "an additional": "more",
+                    "an extra": "more", "a fresh batch of": "more", "a new batch of": "more",
                     "no fewer than": "at least", "no less than": "at least", "not less than": "at least",
                     "not fewer than": "at least", "no more than": "at most", "not more than": "at most"}
 
@@ -199,10 +200,12 @@ _SPEECH_VERBS = tuple(sorted(words(
 )))
 
 
-# Capitalised forms only where a headline puts them ("Seoul Says ..."): a case-insensitive
+# Capitalised forms only where a headline or a sentence's start puts them ("Seoul Says ...",
+# "Citing the NIS, Yonhap said ..."): a case-insensitive
 # pattern costs several times more (the engine can no longer skip ahead by first letter).
-_SPEECH_VERBS_CAPS = ("Said", "Says", "Say", "Claims", "Estimates", "Confirms", "Reports", "Warns")
+_SPEECH_VERBS_CAPS = ("Said", "Says", "Say", "Claims", "Estimates", "Confirms", "Reports", "Warns", "Citing")
 
+_CITING = ("citing", "cited", "Citing")
 _SPEECH_RE = re.compile(
     r"\b(?:(?P<verb>" + trie_pattern((*_SPEECH_VERBS, *_SPEECH_VERBS_CAPS))
     + r"|(?:[Pp]uts?|[Pp]laced?|[Pp]egged|[Pp]egs|raised|raises|lifted|lifts|lowered|lowers|cut|cuts|revised|revises|"
@@ -281,6 +284,7 @@ class _Cue:
     forward: bool = True   # credits figures after it in the sentence
     backward: bool = True  # credits figures before it
     forward_only: bool = True  # not a closing attribution
+    cites: bool = False  # "citing X": X is where the reporter had the number from
 
 
 def singular(word: str) -> str:
@@ -620,10 +624,13 @@ class FigureFinder:
             qualifier = self._qualifier(text, n, sent)
             if more and qualifier is None:
                 qualifier = "more"
-            if (more or qualifier == "more") and not key.endswith(ADDED):
+            if (more or qualifier == "more") and not key.endswith(ADDED) and not n.percent:
                 # "3,000 more troops", "up to 30,000 more" add to a total: another fact than
-                # 3,000 in all
+                # 3,000 in all (a share is no total: "a further 2%")
                 key += ADDED
+            elif pos and out and out[-1].key == key + ADDED \
+                    and _RANGE_BETWEEN_RE.fullmatch(text, kept[pos - 1][0].end, n.start):
+                key += ADDED  # the range's other end: "an extra 25,000 to 30,000 troops"
             said_by = self._said_by(text, cues[bisect_left(cue_pos, sent[0]):bisect_left(cue_pos, sent[1])],
                                     n.start, sent)
             fig = Figure(
@@ -948,7 +955,7 @@ class FigureFinder:
             sentence_body: str | None = None
             for c in _speech_cues(text, ss, se):
                 speaker: str | None = None
-                if c.group("acc") or c.group("verb") in ("citing", "cited"):
+                if c.group("acc") or c.group("verb") in _CITING:
                     # "according to X", "citing X": the source comes after the cue
                     # (up to the end of its clause: "according to a doctors' union, while ...")
                     stop = _CLAUSE_STOP_RE.search(text, c.end(), min(se, c.end() + 60))
@@ -968,12 +975,13 @@ class FigureFinder:
                 if c.group("acc"):
                     # "According to X, ..." opens the sentence; "..., according to X" closes it
                     fwd = not text[ss:c.start()].strip(" \n\"“‘'")
-                elif c.group("verb") is not None and c.group("verb") not in ("citing", "cited"):
+                elif c.group("verb") is not None and c.group("verb") not in _CITING:
                     # "X said 3,000 ..." reports what follows; "..., X said." what came before
                     back = not _has_complement(text, c.end(), se) or _inverted(text, ss, se, c.start(), c.end())
-                closing = back and c.group("verb") is not None and c.group("verb") not in ("citing", "cited") \
+                closing = back and c.group("verb") is not None and c.group("verb") not in _CITING \
                     and "," in text[max(ss, c.start() - 80):c.start()]
-                out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing))
+                out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing,
+                                cites=c.group("verb") in _CITING))
                 if speaker is not None and any(m.name == speaker and m.kind == "person" for m in in_sent):
                     sentence_speaker = speaker
                 if speaker is not None and any(m.name == speaker and m.kind == "organisation" for m in in_sent):
@@ -1078,6 +1086,14 @@ class FigureFinder:
             d = pos - c.end if c.end <= pos else (c.pos - pos) + 1 - (1 << 20) * (not c.forward_only)
             if d < best_d:
                 best, best_d = c, d
+        if best is not None and not best.cites and best.speaker is not None and _MEDIA_RE.search(best.speaker):
+            # "..., CNN reported, citing Ukrainian intelligence", "Citing the NIS, Yonhap said":
+            # the number is the cited source's (a named one), not the outlet's that relays it
+            # (a lawmaker "citing an NIS briefing" still said it)
+            cited = next((c for c in cues if c.cites and c.speaker is not None
+                          and _cited_by(text, best, c)), None)
+            if cited is not None:
+                return cited.speaker
         if best is not None and best.pos > pos and not best.forward_only:
             # ... but not over an attribution that closes the number's own clause before it:
             # "1,500 were killed, according to the doctors' group, while 26,000 fled, the
@@ -1107,6 +1123,24 @@ _INVERTED_REST_RE = re.compile(
     r"\s+(?:the\s+)?[A-Z][\w\-’'.]*(?:\s+(?!(?:would|will|had|has|have|is|was|were|are|that|to|"
     r"could|may|might|be|been|after|before|with|about)\b)(?:[A-Z][\w\-’'.]*|[a-z\-]+)){0,6}?"
     + _WHEN + r"\s*(?:[.,;]|$)")
+
+
+# news outlets, which relay numbers (by name, or by the shape of their name)
+_MEDIA_RE = re.compile(
+    r"^(?:CNN|BBC|Reuters|Associated Press|Agence France-Presse|Yonhap|Bloomberg|Al Jazeera|TASS|"
+    r"RIA Novosti|Xinhua|NHK|CNBC|Fox News|Kyodo|Interfax|Ukrinform|Axios|Politico)$"
+    r"|\b(?:Times|Herald|Post|News|Journal|Daily|Press|Television|Broadcasting|Radio|Independent|"
+    r"Guardian|Telegraph|Agency|Sinmun|Ilbo|Pravda|Izvestia)$")
+# between a reporting verb and the "citing" that follows it: ", " or ", on Tuesday, "
+_CITING_GAP_RE = re.compile(r"[\s,]*(?:(?:on|late|early)\s+\w+[\s,]*)?")
+
+
+def _cited_by(text: str, verb: _Cue, citing: _Cue) -> bool:
+    """Whether ``citing`` names the source of the reporting ``verb``: right after it ("CNN
+    reported, citing ...") or opening its clause ("Citing the NIS, Yonhap said")."""
+    if citing.pos >= verb.end:
+        return citing.pos - verb.end <= 40 and _CITING_GAP_RE.fullmatch(text, verb.end, citing.pos) is not None
+    return citing.end <= verb.pos and not _CLAUSE_BREAK_RE.search(text, citing.end, verb.pos)
 
 
 def _dateline_country(text: str, mentions: Sequence[Mention]) -> str | None:

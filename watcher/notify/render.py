@@ -100,11 +100,13 @@ def format_figure_value(figure: Mapping[str, Any], *, qualifier: bool = True) ->
     qualifier."""
     text = _with_unit(format_number(figure.get("value")), figure.get("unit"))
     q = figure.get("qualifier")
+    added = str(figure.get("key") or "").endswith(ADDED)
     if qualifier and isinstance(q, str) and q.strip():
         # "more" is "another": "3,000 more" (not "more 3,000", which reads as "more than"); an
         # increment with another qualifier is "up to 30,000 more"
-        added = str(figure.get("key") or "").endswith(ADDED)
         text = f"{text} more" if q.strip() == "more" else f"{q.strip()} {text}" + (" more" if added else "")
+    elif qualifier and added:
+        text += " more"  # the other end of "an extra 25,000 to 30,000"
     return text
 
 
