@@ -302,3 +302,12 @@ def test_the_regions_and_officials_of_the_other_parties_stand_for_them() -> None
     assert {"Kursk", "Belgorod", "Sergei Lavrov"} <= set(belonging("Russia"))
     assert "Kharkiv" not in belonging("Russia")
     assert belonging("Narnia") == []
+
+
+def test_a_troops_story_takes_the_words_for_kinds_of_troops() -> None:
+    """Deminers, sappers, reinforcements, brigades are troops: "North Korea to send 1,000
+    deminers to Kursk" is news of a troop deployment."""
+    ruleset = _eval_article_rules("nk-troops")
+    assert ruleset.match("North Korea to send 1,000 deminers and sappers to Kursk", "")
+    assert ruleset.match("Russia says North Korean reinforcements arrived", "")
+    assert not ruleset.match("North Korea to send 1,000 workers to Russian factories", "")

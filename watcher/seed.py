@@ -44,7 +44,8 @@ __all__ = ["article_text", "seed_rule", "topic_terms"]
 # "turnout" speak of an election, "votes" may be any vote (a party leadership race, a bill).
 _CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("troops", "soldiers", "forces", "personnel", "servicemen", "troop", "soldier", "infantry", "units",
-     "recruits", "conscripts", "deploy*", "dispatch*"),
+     "recruits", "conscripts", "deploy*", "dispatch*", "reinforcements", "special forces", "paratroopers",
+     "commandos", "deminers", "sappers", "battalion*", "brigade*", "regiment*", "mercenar*"),
     ("casualties", "killed", "wounded", "dead", "deaths", "injured", "death toll"),
     ("prisoners", "captured", "prisoners of war", "POWs", "captives"),
     ("ammunition", "shells", "munitions", "artillery", "weapons"),
