@@ -13,6 +13,7 @@ Reports, with the scorer of watcher/extract/evaluate.py:
   said_by agreement of the matched pairs;
 * for the bundled rule: recall on the on-topic items (story ``nk-troops``) and the number of
   distractors (every other story) it matches, listing each miss and false positive (id + title);
+  then the same on the items cut as feeds often carry them (title + first sentence; title only);
 * the worst extraction errors: the most frequent missed / spurious actors and figures across items
   (an error pattern is the scorer's message without its item id), with the items it occurs in.
 
@@ -54,6 +55,13 @@ class RuleReport:
     @property
     def recall(self) -> float:
         return self.hits / self.on_topic if self.on_topic else 1.0
+
+
+def short_item(item: Mapping[str, Any], sentences: int) -> dict[str, Any]:
+    """``item`` as a feed often carries it: its title and the first ``sentences`` sentences of
+    its text (0: the title alone)."""
+    text = " ".join(str(item.get("text") or "").split())
+    return {**item, "text": " ".join(re.split(r"(?<=[.!?])\s+", text)[:sentences]) if sentences else ""}
 
 
 def rule_report(items: Sequence[Mapping[str, Any]], rule_path: Path, story: str = ON_TOPIC) -> RuleReport:
@@ -142,6 +150,11 @@ def main() -> None:
             print(f"    miss  {ident}  {title}")
         for ident, title in rep.false_positives:
             print(f"    FP    {ident}  {title}")
+        # feeds often carry a title and a sentence or two, not the whole text
+        for cut, label in ((1, "title + 1st sentence"), (0, "title only")):
+            short = rule_report([short_item(i, cut) for i in items], args.rule)
+            print(f"  {label}: on-topic recall {short.recall:.3f} ({short.hits}/{short.on_topic}), "
+                  f"distractor false positives {len(short.false_positives)}/{short.distractors}")
     else:
         print(f"Rule {args.rule}: not found, skipped")
     print()
