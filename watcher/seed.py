@@ -5,10 +5,12 @@ docs/rules.md). Nothing of the rule is hard-coded; everything comes from the art
 
 * ``match.all``: the most central actor (most mentions among countries and organisations),
   then, when the story has them, ``any`` of the other core actors (countries/organisations
-  mentioned at least half as often as the central one, at most four), then ``any`` of the
-  topic terms: the article's most frequent salient words, widened with their synonyms
-  (troops -> soldiers, forces, personnel, ...; deploy -> deploy*);
-* ``known_actors``: every actor found, with kind, role and aliases;
+  mentioned at least half as often as the central one, at most four, not the dateline's
+  country) with the regions in the news and the officials the gazetteer places in those
+  countries, then ``any`` of the topic terms: the article's most frequent salient words,
+  widened with their synonyms (troops -> soldiers, forces, personnel, ...; deploy -> deploy*);
+* ``known_actors``: every actor found, with kind, role and aliases (the spellings the article
+  uses and the others the gazetteer knows: "N. Korea", "North Koreans");
 * ``known_figures``: every figure found, described in our words (never the article's sentence).
 
 ``article_text(raw, content_type)`` turns an HTML page or plain text into article text.
@@ -244,13 +246,13 @@ def _with_headline_bonus(counts: Mapping[str, int], first: str | None) -> dict[s
     return out
 
 
+_NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
+
+
 def _qualifies(text: str, end: int, words: Collection[str]) -> bool:
     """Whether the word right after ``end`` is one of ``words`` (lower-case)."""
     m = _NEXT_WORD_RE.match(text, end)
     return m is not None and m.group(1).lower() in words
-
-
-_NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
 
 
 def _sections(text: str) -> tuple[int, int]:

@@ -1130,7 +1130,7 @@ _MEDIA_RE = re.compile(
     r"^(?:CNN|BBC|Reuters|Associated Press|Agence France-Presse|Yonhap|Bloomberg|Al Jazeera|TASS|"
     r"RIA Novosti|Xinhua|NHK|CNBC|Fox News|Kyodo|Interfax|Ukrinform|Axios|Politico)$"
     r"|\b(?:Times|Herald|Post|News|Journal|Daily|Press|Television|Broadcasting|Radio|Independent|"
-    r"Guardian|Telegraph|Agency|Sinmun|Ilbo|Pravda|Izvestia)$")
+    r"Guardian|Telegraph|News Agency|Sinmun|Ilbo|Pravda|Izvestia)$")
 # between a reporting verb and the "citing" that follows it: ", " or ", on Tuesday, "
 _CITING_GAP_RE = re.compile(r"[\s,]*(?:(?:on|late|early)\s+\w+[\s,]*)?")
 
