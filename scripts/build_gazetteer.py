@@ -252,8 +252,18 @@ OFFICIALS_OF: dict[str, list[str]] = {
     "IN": ["Narendra Modi"], "IL": ["Benjamin Netanyahu"], "BY": ["Alexander Lukashenko"],
     "IR": ["Masoud Pezeshkian", "Ali Khamenei"],
 }
-WITHIN = {name: iso for table in (REGIONS_OF, OFFICIALS_OF) for iso, names in table.items()
-          for name in names}
+# ... and of the state bodies above that are one country's own (not the news media, which
+# report on others too; not "Joint Chiefs of Staff", which several countries have)
+INSTITUTIONS_OF: dict[str, list[str]] = {
+    "KP": ["Korean People's Army", "Workers' Party of Korea"],
+    "KR": ["National Intelligence Service", "Ministry of Unification", "People Power Party"],
+    "RU": ["Federal Security Service", "Wagner Group", "State Duma", "Federation Council"],
+    "UA": ["Security Service of Ukraine", "Main Intelligence Directorate", "Verkhovna Rada",
+           "General Staff of the Armed Forces of Ukraine"],
+    "US": ["Pentagon", "State Department", "White House", "Central Intelligence Agency"],
+}
+WITHIN = {name: iso for table in (REGIONS_OF, OFFICIALS_OF, INSTITUTIONS_OF)
+          for iso, names in table.items() for name in names}
 
 # English names of regions, provinces and areas in the news that the packages lack
 EXTRA_PLACES: list[tuple[str, list[str]]] = [
@@ -374,7 +384,7 @@ def build() -> dict[str, Any]:
             capitals=[cap, *CAPITAL_VARIANTS.get(iso, [])] if cap and cap not in NOT_PLACES else [])
 
     for name, aliases in ORGANISATIONS:
-        add(name, "organisation", aliases, [])
+        add(name, "organisation", aliases, [], **_within(name, country_names))
     for name, aliases in PEOPLE:
         add(name, "person", aliases, [], **_within(name, country_names))
     for name in NOT_ACTORS:

@@ -230,7 +230,9 @@ def test_seed_article_figures(seed_rule_data: dict[str, Any]) -> None:
     values = {v for v, _ in figs}
     for not_a_figure in (8, 13, 2023, 2022, 1, 14, 21, 2024, 85):
         assert not_a_figure not in values
-    assert seed_rule_data["match"]["all"][0] == "North Korea"
+    # the central actor first, with its officials and bodies
+    central = seed_rule_data["match"]["all"][0]["any"]
+    assert central[0] == "North Korea" and "Kim Jong Un" in central and "KPA" in central
 
 
 def test_seed_article_roles_and_family_names(seed_rule_data: dict[str, Any]) -> None:
@@ -295,12 +297,15 @@ def test_the_regions_and_officials_of_the_other_parties_stand_for_them() -> None
     assert ruleset.match("North Korean troops suffer heavy losses in Kursk", "")
     assert ruleset.match("North Korean soldiers seen near Kharkov", "")
     assert ruleset.match("Lavrov says North Korean troops are welcome", "")
+    # the central country too: by its leader and its army
+    assert ruleset.match("Kim Jong Un decorates KPA servicemen who fought in Kursk", "")
     assert not ruleset.match("North Korean troops at the border fire warning shots", "")
     from watcher.extract import get_extractor
 
     belonging = get_extractor().belonging_to  # type: ignore[attr-defined]
-    assert {"Kursk", "Belgorod", "Sergei Lavrov"} <= set(belonging("Russia"))
-    assert "Kharkiv" not in belonging("Russia")
+    russia = dict(belonging("Russia"))
+    assert russia["Kursk"] == "place" and russia["Sergei Lavrov"] == "person"
+    assert russia["State Duma"] == "organisation" and "Kharkiv" not in russia
     assert belonging("Narnia") == []
 
 

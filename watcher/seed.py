@@ -473,7 +473,15 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     if own_actors:
         lines.append(f"    - any: {_flow(own_actors)}   # the story's own actors")
     elif len(central) == 1:
-        lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
+        # a country also by its officials, state bodies and regions in the news ("KCNA: Kim Jong
+        # Un decorates KPA servicemen who fought in Kursk" names no North Korea)
+        belongs = [p for p in parts(central[0].name) if p != central[0].name] if central[0].kind == "country" else []
+        if belongs:
+            lines.append(f"    - any: [{_flow_item(central[0].name)},   # the most mentioned actor, "
+                         "its officials, bodies and regions")
+            lines.extend(_wrapped(list(dict.fromkeys(belongs)), "            ", close="]"))
+        else:
+            lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
     elif central:
         lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
     if others:
@@ -483,7 +491,7 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
                  if p not in {x.name for x in others}]
         if extra:
             names = ", ".join(_flow_item(a.name) for a in others)
-            lines.append(f"    - any: [{names},   # other core actors, their regions and officials")
+            lines.append(f"    - any: [{names},   # other core actors, their officials, bodies and regions")
             lines.extend(_wrapped(list(dict.fromkeys(extra)), "            ", close="]"))
         else:
             lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
@@ -628,10 +636,10 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
 
 
 def _parts_of(ext: Extractor, actors: Sequence[Actor]) -> Callable[[str], list[str]]:
-    """A country's regions in the news and officials, as rule terms: a known actor by its name
-    (the rule's known_actors give its aliases), any other in its shortest spellings ("Kharkiv",
-    "Kharkov", "Putin"; not "Kursk region": "Kursk" matches it already). None for an extractor
-    without a gazetteer."""
+    """A country's officials, state bodies and regions in the news, as rule terms: a known actor
+    by its name (the rule's known_actors give its aliases), any other in its shortest spellings
+    ("Kharkiv", "Kharkov", "Putin"; not "Kursk region": "Kursk" matches it already), a body by its
+    name and acronyms. None for an extractor without a gazetteer."""
     belonging = getattr(ext, "belonging_to", None)
     variants = getattr(ext, "variants", None)
     known = {normalise_name(a.name) for a in actors}
@@ -639,11 +647,14 @@ def _parts_of(ext: Extractor, actors: Sequence[Actor]) -> Callable[[str], list[s
 
     def of(country: str) -> list[str]:
         out: list[str] = []
-        for name in belonging(country) if callable(belonging) else ():
+        for name, kind in belonging(country) if callable(belonging) else ():
             if normalise_name(name) in known:
                 out.append(name)
                 continue
             forms = [name, *(variants(name) if callable(variants) else ())]
+            if kind == "organisation":
+                # its name and acronyms: a shorter form ("Workers' Party") is another's too
+                forms = [f for f in forms if f == name or f.isupper()]
             words = [f" {normalise_name(f)} " for f in forms]
             for f, w in zip(forms, words, strict=True):
                 if normalise_name(f) in aliases or any(o != w and o in w for o in words):

@@ -7,6 +7,7 @@ typical news item. Call ``extract(title + "\\n\\n" + text)`` to cover an item's 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from watcher.errors import WatcherError
@@ -49,9 +50,9 @@ class RuleExtractor:
         that appear in much news beyond any one story)."""
         return self._actors.well_known(name)
 
-    def belonging_to(self, country: str) -> list[str]:
-        """A country's regions in the news and its officials ("Kursk", "Vladimir Putin" for
-        Russia), by canonical name."""
+    def belonging_to(self, country: str) -> Sequence[tuple[str, str]]:
+        """A country's officials, state bodies and regions in the news ("Vladimir Putin", "State
+        Duma", "Kursk" for Russia): (canonical name, kind)."""
         return self._actors.belonging_to(country)
 
     def variants(self, name: str) -> list[str]:

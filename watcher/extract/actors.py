@@ -449,12 +449,13 @@ class ActorFinder:
         """Whether ``name`` is the canonical name of a gazetteer entry."""
         return fold(name) in self._by_name
 
-    def belonging_to(self, country: str) -> list[str]:
-        """What the gazetteer's curated tables place in ``country`` (its canonical name): the
-        regions in the news ("Kursk", "Belgorod" ... for Russia; not every city) and the officials
-        who speak for it ("Vladimir Putin", "Sergei Lavrov" ...)."""
+    def belonging_to(self, country: str) -> list[tuple[str, ActorKind]]:
+        """What the gazetteer's curated tables place in ``country`` (its canonical name), with
+        its kind: the officials who speak for it ("Vladimir Putin", "Sergei Lavrov" ... for
+        Russia), its own state bodies ("State Duma") and the regions in the news ("Kursk"; not
+        every city)."""
         key = fold(country)
-        return [e.name for e in self._entries if e.within is not None and fold(e.within) == key]
+        return [(e.name, e.kind) for e in self._entries if e.within is not None and fold(e.within) == key]
 
     def variants(self, name: str) -> list[str]:
         """The other ways of writing a gazetteer entry's name that this finder knows ("N. Korea",
