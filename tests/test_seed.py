@@ -316,3 +316,11 @@ def test_a_troops_story_takes_the_words_for_kinds_of_troops() -> None:
     assert ruleset.match("North Korea to send 1,000 deminers and sappers to Kursk", "")
     assert ruleset.match("Russia says North Korean reinforcements arrived", "")
     assert not ruleset.match("North Korea to send 1,000 workers to Russian factories", "")
+
+
+def test_a_troops_story_takes_what_its_news_turns_into() -> None:
+    """A deployment's news is soon of losses and prisoners; the parties are still asked for."""
+    ruleset = _eval_article_rules("nk-troops")
+    assert ruleset.match("North Korean losses in Kursk: Ukraine puts toll at 4,000", "")
+    assert ruleset.match("Kyiv ready to hand North Korean prisoners back", "")
+    assert not ruleset.match("North Korean killed by landmine near the border", "")

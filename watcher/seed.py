@@ -8,7 +8,8 @@ docs/rules.md). Nothing of the rule is hard-coded; everything comes from the art
   mentioned at least half as often as the central one, at most four, not the dateline's
   country) with the regions in the news and the officials the gazetteer places in those
   countries, then ``any`` of the topic terms: the article's most frequent salient words,
-  widened with their synonyms (troops -> soldiers, forces, personnel, ...; deploy -> deploy*);
+  widened with their synonyms (troops -> soldiers, forces, personnel, ...; deploy -> deploy*)
+  and, for a story of troops, with the words of what its news turns into (casualties, prisoners);
 * ``known_actors``: every actor found, with kind, role and aliases (the spellings the article
   uses and the others the gazetteer knows: "N. Korea", "North Koreans");
 * ``known_figures``: every figure found, described in our words (never the article's sentence).
@@ -69,6 +70,12 @@ _CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("aid", "relief", "humanitarian", "donation*"),
     ("rescue*", "rescuer*", "rubble", "survivor*", "collapsed", "death toll", "search-and-rescue"),
 )
+# What the news of a story led by a cluster (its first member) turns into: a deployment's is
+# soon of losses and prisoners. The rule takes those words too.
+_FOLLOWS: dict[str, tuple[str, ...]] = {
+    "troops": ("casualties", "killed", "wounded", "dead", "deaths", "injured", "death toll", "losses",
+               "prisoners", "captured", "prisoners of war", "POWs", "captives"),
+}
 _CLUSTER_OF: dict[str, tuple[str, ...]] = {}
 for _c in _CLUSTERS:
     for _w in _c:
@@ -498,7 +505,15 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     words = lead or (list(weak[:2]) if short else [])
     if words:
         what = "topic terms and synonyms" if lead else "words of the event"
-        lines.append(f"    - any: {_flow(_terms(words))}   # {what}")
+        terms = _terms(words)
+        # what such a story's news turns into ("North Korean losses in Kursk: Ukraine puts toll at
+        # 4,000" is news of troops)
+        follows = [w for w in _FOLLOWS.get(words[0].key, ()) if w not in terms] if lead else []
+        if follows:
+            lines.append(f"    - any: [{', '.join(_flow_item(t) for t in terms)},   # {what}, and what such news turns into")
+            lines.extend(_wrapped(follows, "            ", close="]"))
+        else:
+            lines.append(f"    - any: {_flow(terms)}   # {what}")
     summary = ", ".join(own_actors or [a.name for a in central + others])
     return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in words) if words else ""))
 
