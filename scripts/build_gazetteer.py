@@ -234,6 +234,7 @@ REGIONS_OF: dict[str, list[str]] = {
     "JP": ["Hokkaido", "Kyushu", "Honshu", "Noto Peninsula"],
     "TR": ["Anatolia"],
     "NP": ["Kathmandu Valley"],
+    "SD": ["Darfur", "Kordofan", "El Fasher"],
 }
 # ... and the country of each of the people above who speaks for one (leaders, ministers,
 # spokespeople): a rule seeded with a party of a war names its officials too ("Zelensky: 3,000
@@ -288,6 +289,8 @@ EXTRA_PLACES: list[tuple[str, list[str]]] = [
     ("East Asia", []), ("Balkans", []), ("Caucasus", []), ("Scandinavia", []), ("Indo-Pacific", []),
     ("Arctic", []), ("Wall Street", []), ("Sahel", []), ("Chongjin", []), ("Sinuiju", []), ("Yeonpyeong", ["Yeonpyeong Island"]),
     ("Baengnyeong", ["Baengnyeong Island"]), ("Sichuan", []), ("Hokkaido", []), ("Kyushu", []), ("Honshu", []),
+    ("Darfur", ["North Darfur", "South Darfur", "West Darfur"]), ("Kordofan", ["North Kordofan", "South Kordofan"]),
+    ("El Fasher", ["El-Fasher", "Al-Fashir", "El Fashir"]),
 ]
 
 # common words, given names and surnames that are also city names: not places on their own

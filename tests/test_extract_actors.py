@@ -369,6 +369,8 @@ def test_the_north_and_the_south_in_korean_news(text: str, expected: set[str], a
         # not a title, a month, a possessive or the start of an organisation's name
         ("He stood near Smith's car in June, outside President Park's office, near Acme Corp.",
          set(), {"Smith", "President", "Acme"}),
+        ("RSF fighters seized El Fasher in North Darfur as fighting spread to Kordofan.",
+         {"El Fasher", "Darfur", "Kordofan"}, set()),
         ("Fighting raged around Sudzha; troops advanced west of Kurakhove and northwest of El-Obeid.",
          {"Sudzha", "Kurakhove", "El-Obeid"}, set()),
         # "around" meaning "about"

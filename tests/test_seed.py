@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from watcher.novelty import normalise_name
-from watcher.seed import article_text, seed_rule
+from watcher.seed import article_text, seed_rule, topic_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "data" / "eval"
@@ -324,3 +324,12 @@ def test_a_troops_story_takes_what_its_news_turns_into() -> None:
     assert ruleset.match("North Korean losses in Kursk: Ukraine puts toll at 4,000", "")
     assert ruleset.match("Kyiv ready to hand North Korean prisoners back", "")
     assert not ruleset.match("North Korean killed by landmine near the border", "")
+
+
+def test_a_name_the_gazetteer_lacks_is_a_term_as_written() -> None:
+    """A word the article always capitalises is a name (a region, a river), not a common noun:
+    no plural is made of it ("Ostrava", not "ostravas")."""
+    text = ("Floods hit Ostrava region\n\nFloods swept through Ostrava on Monday. Rescuers in Ostrava "
+            "said the floods were the worst in decades. Ostrava's mayor asked for help.")
+    terms = topic_terms(text, [])
+    assert "Ostrava" in terms and "ostravas" not in [t.lower() for t in terms]

@@ -322,10 +322,13 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
     headline_end, lead_end = _sections(cleaned)
     names = {w.lower() for a in actors for n in (a.name, *a.aliases) for w in re.findall(r"[A-Za-z]+", n)}
     topics: dict[str, _Topic] = {}
+    lower_seen: set[str] = set()  # words the article also writes in lower case
     for m in _WORD_RE.finditer(cleaned):
         lw = m.group(0).lower()
         if len(lw) < 4 or lw in names:
             continue
+        if m.group(0)[0].islower():
+            lower_seen.add(lw)
         weight = 3 if m.start() < headline_end else 2 if m.start() < lead_end else 1
         cluster = _cluster_of(lw)
         if cluster is not None:
@@ -342,6 +345,13 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
                 t = topics[key] = _Topic(key, _forms(lw))
             t.score += weight
         t.count += 1
+    # a word always capitalised is a name the gazetteer lacks ("Darfur"): a term as written,
+    # with no plural
+    for t in topics.values():
+        if not t.clustered and not any(f.lower() in lower_seen for f in t.terms):
+            written = re.search(rf"\b{re.escape(t.key)}\b", cleaned, re.I)
+            if written is not None:
+                t.terms = [written.group(0)]
     # one mention is not a topic; a lone word must come back at least three times
     ranked = [t for t in topics.values() if t.clustered] if seen_once else \
         [t for t in topics.values() if t.count >= (2 if t.clustered else 3)]
