@@ -200,9 +200,10 @@ def _mention_counts(text: str, actors: Sequence[Actor]) -> dict[str, int]:
 def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
                       topic_words: Collection[str] = ()) -> tuple[dict[str, int], str | None]:
     """Mention counts from the extractor itself when it can list mentions (the rule extractor),
-    and the actor the headline names first (None: none, or no such extractor). An adjective
-    counts half, unless it qualifies one of ``topic_words``: in "North Korean soldiers", where
-    soldiers are the story, it names whose they are."""
+    and the headline's subject (None: none, or no such extractor): the country whose adjective
+    qualifies a topic word there ("two North Korean soldiers"), else the actor it names first.
+    An adjective counts half, unless it qualifies one of ``topic_words``: in "North Korean
+    soldiers", where soldiers are the story, it names whose they are."""
     mentions = getattr(ext, "mentions", None)
     if mentions is None:
         return {}, None
@@ -216,17 +217,21 @@ def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
             alias_of.setdefault(normalise_name(n), a.name)
     counts: dict[str, float] = {}
     first: str | None = None
+    subject: str | None = None
     for m in mentions(text):
         name = alias_of.get(normalise_name(m.name))
         if name is None:
             continue
+        qualifies = getattr(m, "demonym", False) and _qualifies(cleaned, m.end, topic_words)
         if first is None and m.start < headline_end:
             first = name
+        if subject is None and m.start < headline_end and qualifies:
+            subject = name  # "Ukraine captures two North Korean soldiers": the soldiers' country
         # an adjective ("Russian training range") says less about the subject than a name
-        weight = (0.5 if getattr(m, "demonym", False) and not _qualifies(cleaned, m.end, topic_words)
-                  else 1.0) * (3 if m.start < lead_end else 1)
+        weight = (0.5 if getattr(m, "demonym", False) and not qualifies else 1.0) \
+            * (3 if m.start < lead_end else 1)
         counts[name] = counts.get(name, 0.0) + weight
-    return {k: int(v * 2) for k, v in counts.items()}, first
+    return {k: int(v * 2) for k, v in counts.items()}, subject or first
 
 
 def _dateline_country(ext: Extractor, text: str, actors: Sequence[Actor]) -> str | None:
@@ -394,8 +399,9 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int],
     a company and its union): either one names the story. Other core actors are the next ones of
     the same kind mentioned at least half as often as it is in ``plain`` (the counts without the
     headline's bonus, which says who is central, not how much the others are named): the other
-    parties of a war. The country of the article's dateline (``dateline``) is not one of them:
-    it says where the reporter is ("SEOUL, Oct. 21 --"), and is named in all their news."""
+    parties of a war. The country of the article's dateline (``dateline``) is not one of them
+    unless named as much as the central actor: it says where the reporter is ("SEOUL, Oct. 21
+    --"), and is named in all their news."""
     core = [a for a in actors if a.kind in _PERSONS_AND_GROUPS] or list(actors)
     if not core:
         return [], []
@@ -405,8 +411,12 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int],
     central = [top] + [a for a in ranked[1:3] if a.kind != top.kind and counts.get(a.name, 0) >= 0.6 * top_n]
     if len(central) > 1:
         return central, []
-    top_plain = (plain if plain is not None else counts).get(top.name, 0)
-    others = [a for a in ranked[1:] if a.kind != "person" and a.name != dateline
+    named = plain if plain is not None else counts
+    top_plain = named.get(top.name, 0)
+    # (the dateline's country stays when it is named as much as the central actor: the story
+    # happens there, "TALLINN -- Estonia detains three Belarusian soldiers")
+    others = [a for a in ranked[1:] if a.kind != "person"
+              and (a.name != dateline or named.get(a.name, 0) >= top_plain)
               and counts.get(a.name, 0) >= max(2, top_plain / 2)][:4]
     return central, others
 
