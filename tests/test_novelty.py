@@ -156,3 +156,21 @@ def test_an_increment_is_another_fact_than_a_total_of_the_same_number(
     story = Story([KnownFigure(key=k, value=v, quantity=k) for k, v in known])
     found = story.new_figures(get_extractor().extract(text).figures)
     assert {(f.key, f.value) for f in found} == new
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a rise by a number, and an added number, are increments; what the rise brings is a total
+        ("The number of troops rose by 3,000 to 14,000.", {("troops_added", 3000), ("troops", 14000)}),
+        ("North Korea boosts its troops in Russia by 3,000, Seoul says.", {("troops_added", 3000)}),
+        ("The toll rose by 40 to 1,900.", {("deaths_added", 40), ("deaths", 1900)}),
+        ("North Korea adds 3,000 troops to its force in Russia.", {("troops_added", 3000)}),
+        # a change of a share is no count added
+        ("The Kospi added 0.4% on Monday.", {("percent", 0.4)}),
+    ],
+)
+def test_rises_and_additions_are_increments(text: str, found: set[tuple[str, float]]) -> None:
+    from watcher.extract import get_extractor
+
+    assert {(f.key, f.value) for f in get_extractor().extract(text).figures} == found

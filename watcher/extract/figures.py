@@ -378,6 +378,13 @@ _FORCE_OF_BEFORE_RE = re.compile(
 # a number that qualifies a noun or names a rank, not a count standing for an earlier one's thing
 _NOT_BARE_RE = re.compile(r"(?:\b(?:an?|[Nn]o\.)|#)\s?$")
 _NAMED_AFTER_RE = re.compile(r" [A-Z][a-z]")
+# a rise by a number ("rose by 3,000", "boosts its troops in Russia by 3,000"): an increment
+_GROWN_BY_RE = re.compile(
+    r"\b(?:rose|risen|rises|rising|increased|increases|grew|grown|grows|jumped|climbed|boost(?:s|ed|ing)?|"
+    r"raised|raises|swelled|expanded|expands|reinforced)\b(?:\s+[\w’'\-]+){0,5}?\s+by\s+"
+    r"(?:(?:about|some|around|roughly|nearly|almost|more\s+than|over|at\s+least|another)\s+)?$", re.I)
+_ADDS_BEFORE_RE = re.compile(r"\b(?:adds?|added|adding)\s+(?:(?:about|some|around|roughly|nearly|almost|another|a\s+further)\s+)?$")
+_BY_BEFORE_RE = re.compile(r"\bby\s+(?:(?:about|some|around|roughly|nearly|almost|more\s+than|over|at\s+least)\s+)?$")
 _BATCH_OF_BEFORE_RE = re.compile(
     r"\b(?:batch|wave|rotation|group|contingent|unit)\s+of\s+"
     r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
@@ -629,8 +636,11 @@ class FigureFinder:
                 # 3,000 in all (a share is no total: "a further 2%")
                 key += ADDED
             elif pos and out and out[-1].key == key + ADDED \
-                    and _RANGE_BETWEEN_RE.fullmatch(text, kept[pos - 1][0].end, n.start):
-                key += ADDED  # the range's other end: "an extra 25,000 to 30,000 troops"
+                    and _RANGE_BETWEEN_RE.fullmatch(text, kept[pos - 1][0].end, n.start) \
+                    and not _BY_BEFORE_RE.search(text, max(0, kept[pos - 1][0].start - 20), kept[pos - 1][0].start):
+                # the range's other end: "an extra 25,000 to 30,000 troops" (but "rose by 3,000
+                # to 14,000" brings a total)
+                key += ADDED
             said_by = self._said_by(text, cues[bisect_left(cue_pos, sent[0]):bisect_left(cue_pos, sent[1])],
                                     n.start, sent)
             fig = Figure(
@@ -758,7 +768,8 @@ class FigureFinder:
         if "mm" in tail:
             tail = _CALIBRE_RE.sub("", tail)  # "20 240mm rocket launchers", "50 of its 170mm guns"
         words = _WORD_RE.findall(tail)
-        more = False
+        # "adds 3,000 troops" (but "the Kospi added 0.4%" is a change, no count added)
+        more = not n.percent and "dd" in before and bool(_ADDS_BEFORE_RE.search(before))
         if words and words[0].lower() in ("more", "additional", "extra"):
             more = True  # "3,000 more troops", "3,000 additional troops"
             words = words[1:]
@@ -850,6 +861,16 @@ class FigureFinder:
             key = _context_key("", _clause_words(text, n.end, 8, span=60), before)
             if key:
                 return key, key, more
+            if "by" in before and _GROWN_BY_RE.search(before):
+                # "the number of troops rose by 3,000", "boosts its troops in Russia by 3,000":
+                # an increment of the thing the clause counts
+                wide = text[max(0, n.start - 90):n.start]
+                stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
+                counted = next(("deaths" if w.lower() == "toll" else canonical_key(w)
+                                for w in _WORD_RE.findall(wide[stop + 1:])
+                                if w[0].isalpha() and (canonical_key(w) in _COUNTED_KEYS or w.lower() == "toll")), "")
+                if counted:
+                    return counted, counted, True
             # the clause before the number, for what it names as counted: "Casualties among the
             # North's forces have reached about 4,700"
             wide = text[max(0, n.start - 90):n.start]
