@@ -450,3 +450,12 @@ def test_hostile_title_is_escaped_and_subject_stays_one_line() -> None:
     raw = msg.as_bytes()
     assert b"\nBcc:" not in raw and b"\nX-Injected:" not in raw
     assert "\n" not in str(msg["Subject"])
+
+
+def test_an_increment_reads_as_more_of_its_thing() -> None:
+    payload = {"rule": "nk", "item": {"title": "T"},
+               "new_figures": [{"value": 3000, "key": "troops_added", "quantity": "troops to Russia",
+                                "qualifier": "more", "previous": [{"value": 1500}]}],
+               "new_actors": []}
+    assert render_subject(payload) == "[watcher] nk: new figure 3,000 more troops (was 1,500)"
+    assert "troops_added" not in render_text(payload) and "troops_added" not in render_html(payload)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from watcher.models import ADDED
+from watcher.models import ADDED, base_key
 
 __all__ = [
     "format_figure_value",
@@ -168,7 +168,8 @@ def _timeline(figure: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _figure_label(figure: Mapping[str, Any]) -> str:
-    return _str(figure.get("key")) or _str(figure.get("quantity"))
+    # (an increment's key names its thing: "3,000 more troops", not "troops_added")
+    return base_key(_str(figure.get("key"))) or _str(figure.get("quantity"))
 
 
 def _limited(parts: list[str]) -> str:
