@@ -660,6 +660,10 @@ def test_what_befell_the_counted(text: str, expected: tuple[float, str]) -> None
         # a descriptive source in a dateline story is the dateline country's
         ("SEOUL, Nov. 13 (Yonhap) -- North Korean troops sent to Russia have begun fighting, the spy "
          "agency said, adding that some 10,000 soldiers were seen at the front.", "South Korea"),
+        # ... the dateline of an item under its headline too
+        ("North Korean troops join the fighting\n\nSEOUL, Nov. 13 (Yonhap) -- North Korean troops sent "
+         "to Russia have begun fighting, the spy agency said, adding that some 10,000 soldiers were "
+         "seen at the front.", "South Korea"),
         # without one, an agency among several countries is nobody's in particular
         ("North Korean troops sent to Russia have begun fighting, the spy agency said, adding that "
          "some 10,000 soldiers were seen at the front.", None),

@@ -235,18 +235,14 @@ def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
 
 
 def _dateline_country(ext: Extractor, text: str, actors: Sequence[Actor]) -> str | None:
-    """The country whose capital opens a line in capitals ("SEOUL, Oct. 21 (Yonhap) --"): where
-    the article was filed from."""
-    mentions = getattr(ext, "mentions", None)
-    if mentions is None:
+    """The actor the article's dateline names ("SEOUL, Oct. 21 (Yonhap) --"): where it was
+    filed from (None without one, or for an extractor that cannot tell)."""
+    dateline = getattr(ext, "dateline", None)
+    country = dateline(text) if callable(dateline) else None
+    if country is None:
         return None
-    cleaned = clean(text)
     names = {normalise_name(n): a.name for a in actors for n in (a.name, *a.aliases)}
-    for m in mentions(text):
-        if m.kind == "country" and (m.start == 0 or cleaned[m.start - 1] == "\n") \
-                and cleaned[m.start:m.end].isupper() and len(cleaned[m.start:m.end]) > 2:
-            return names.get(normalise_name(m.name))
-    return None
+    return names.get(normalise_name(country))
 
 
 def _with_headline_bonus(counts: Mapping[str, int], first: str | None) -> dict[str, int]:

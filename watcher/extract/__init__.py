@@ -50,6 +50,13 @@ class RuleExtractor:
         that appear in much news beyond any one story)."""
         return self._actors.well_known(name)
 
+    def dateline(self, text: str) -> str | None:
+        """The country the article was filed from, by its dateline ("SEOUL, Oct. 21 --"), if any."""
+        from watcher.extract.actors import dateline_country
+
+        cleaned = self._clean(text)
+        return dateline_country(cleaned, self._actors.mentions(cleaned))
+
     def belonging_to(self, country: str) -> Sequence[tuple[str, str]]:
         """A country's officials, state bodies and regions in the news ("Vladimir Putin", "State
         Duma", "Kursk" for Russia): (canonical name, kind)."""

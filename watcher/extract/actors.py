@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, cast
@@ -379,6 +379,23 @@ def _load_entries() -> list[tuple[_Entry, list[str]]]:
                        e.get("within"))
         out.append((entry, list(e["surfaces"])))
     return out
+
+
+def dateline_country(text: str, mentions: Sequence[Mention]) -> str | None:
+    """The country of a dateline: a capital written in capitals at the start of one of the first
+    lines ("SEOUL, Nov. 13 (Yonhap) --", after a headline too), where the article was filed
+    from. ``mentions``: the text's, in order."""
+    for m in mentions:
+        if m.start > _DATELINE_REACH:
+            break
+        surface = text[m.start:m.end]
+        if m.kind == "country" and (m.start == 0 or text[m.start - 1] == "\n") and surface.isupper() \
+                and len(surface) > 2 and text[m.end:m.end + 1] in (",", " ", "\u2014", "-", "("):
+            return m.name
+    return None
+
+
+_DATELINE_REACH = 1000  # characters from the start within which a dateline opens a line
 
 
 class ActorFinder:

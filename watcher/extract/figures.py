@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from watcher.extract.actors import Mention
+from watcher.extract.actors import Mention, dateline_country
 from watcher.extract.numbers import NumberMatch, find_numbers, word_value
 from watcher.extract.text import LiteralGate, trie_pattern, words
 from watcher.models import ADDED, Figure, base_key
@@ -1055,7 +1055,7 @@ class FigureFinder:
             # "the internal affairs ministry said" with no agency named: the country stands in,
             # by name if it is named, else by its adjective ("Japanese voters")
             countries = [m for m in mentions if m.end <= cs and m.kind == "country"]
-            dateline = _dateline_country(text, mentions)
+            dateline = dateline_country(text, mentions)
             if dateline is not None and (desc.group("org") or not countries):
                 return dateline  # "SEOUL (Yonhap) -- ..., the spy agency said": Seoul's
             if desc.group("org") and len({m.name for m in countries}) > 1:
@@ -1162,15 +1162,6 @@ def _cited_by(text: str, verb: _Cue, citing: _Cue) -> bool:
     if citing.pos >= verb.end:
         return citing.pos - verb.end <= 40 and _CITING_GAP_RE.fullmatch(text, verb.end, citing.pos) is not None
     return citing.end <= verb.pos and not _CLAUSE_BREAK_RE.search(text, citing.end, verb.pos)
-
-
-def _dateline_country(text: str, mentions: Sequence[Mention]) -> str | None:
-    """The country of a dateline's capital ("SEOUL, Nov. 13 (Yonhap) --"), if the text opens with
-    one."""
-    first = mentions[0] if mentions else None
-    if first is None or first.kind != "country" or first.start > 2 or not text[first.start:first.end].isupper():
-        return None
-    return first.name if text[first.end:first.end + 1] in (",", " ", "\u2014", "-", "(") else None
 
 
 def _inverted(text: str, ss: int, se: int, cs: int, ce: int) -> bool:
