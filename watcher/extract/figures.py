@@ -287,6 +287,11 @@ class _Cue:
     cites: bool = False  # "citing X": X is where the reporter had the number from
 
 
+def _looks_plural(word: str, shortest: int = 4) -> bool:
+    """Whether a lower-case word ends like a plural ("launchers"; not "loss", "bus", "thesis")."""
+    return len(word) >= shortest and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
 def singular(word: str) -> str:
     """Cheap singular of an English noun ("troops" -> "troop", "casualties" -> "casualty")."""
     w = word.lower()
@@ -296,7 +301,7 @@ def singular(word: str) -> str:
         return w[:-3] + "y"
     if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes", "zes")):
         return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+    if _looks_plural(w):
         return w[:-1]
     return w
 
@@ -507,8 +512,7 @@ _ARTILLERY_HEADS = frozenset(("pieces", "systems", "guns", "weapons"))
 
 def _plural_noun(word: str) -> bool:
     """A lower-case word that looks like a plural noun ("launchers", "tests")."""
-    return len(word) > 3 and word.isalpha() and word.islower() and word.endswith("s") \
-        and not word.endswith(("ss", "us", "is")) and word not in _NP_STOP
+    return _looks_plural(word) and word.isalpha() and word.islower() and word not in _NP_STOP
 
 
 def _people_plural(lower: str) -> bool:
@@ -844,7 +848,7 @@ class FigureFinder:
                 # to them may say more: "200 North Koreans were killed")
                 return (_context_key("people", [x.lower() for x in words[i:i + 10]], before) or "people",
                         " ".join(np), more)
-            if lb[0].islower() and lb.endswith("s") and not lb.endswith(("ss", "us", "is")) and len(lb) > 3:
+            if lb[0].islower() and _looks_plural(lb):
                 nxt = words[i].lower() if i < len(words) and bare == w else ""
                 if nxt and (singular(nxt) in _SYNONYMS or nxt in _SYNONYMS):
                     continue  # a modifier: "special operations troops" counts troops
@@ -889,8 +893,7 @@ class FigureFinder:
                     # (a plural noun put at a number is what it counts: "Russian losses")
                     pm = _PUT_AT_BEFORE_RE.search(wide, stop + 1)
                     w = (pm.group("w") or pm.group("w2")) if pm is not None else ""
-                    if canonical_key(w) in _COUNTED_KEYS or (
-                            len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is"))):
+                    if canonical_key(w) in _COUNTED_KEYS or _looks_plural(w, shortest=5):
                         key = canonical_key(w)
                 cm = _COUNT_BEFORE_RE.search(before)
                 if m:
