@@ -664,6 +664,8 @@ def test_what_befell_the_counted(text: str, expected: tuple[float, str]) -> None
         ("North Korean troops join the fighting\n\nSEOUL, Nov. 13 (Yonhap) -- North Korean troops sent "
          "to Russia have begun fighting, the spy agency said, adding that some 10,000 soldiers were "
          "seen at the front.", "South Korea"),
+        # a speech verb in its base form after a plural subject ("officials estimate")
+        ("Officials in Seoul estimate that about 10,000 North Korean troops are in Russia.", "South Korea"),
         # without one, an agency among several countries is nobody's in particular
         ("North Korean troops sent to Russia have begun fighting, the spy agency said, adding that "
          "some 10,000 soldiers were seen at the front.", None),

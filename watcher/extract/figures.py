@@ -193,7 +193,8 @@ _STATUS_ADJECTIVES = {"dead": "deaths", "fallen": "deaths", "slain": "deaths", "
                       "wounded": "injured", "injured": "injured", "captured": "prisoners"}
 _PERSONLIKE = frozenset({"people", "troops", "civilians", "residents", "children", "men", "women", "crew", ""})
 _SPEECH_VERBS = tuple(sorted(words(
-    "said says say told tells claimed claims estimated estimates believed believes believe noted notes "
+    "said says say told tells claimed claims claim estimated estimates estimate believed believes believe "
+    "noted notes confirm warn "
     "reported reports stated states added adds announced announces confirmed confirms commented "
     "revealed reveals assessed wrote writes disclosed insisted alleged acknowledged warned predicted "
     "citing cited forecast forecasts projected projects expects expected urged urges declared declares"
