@@ -378,9 +378,11 @@ _TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,6}\s+$|\bkillin
 _POPULATION_BEFORE_RE = re.compile(
     r"\bpopulation(?:\s+of\s+(?:the\s+)?\w+(?:\s+\w+)?)?\s+(?:of|is|was|stands\s+at|stood\s+at|reached|at)"
     r"\s+(?:\w+\s+){0,2}$", re.I)
+# the approximations that may stand between "a force of", "rose by" and their number
+_APPROX = r"about|some|around|roughly|nearly|almost|more\s+than|over|at\s+least"
 _FORCE_OF_BEFORE_RE = re.compile(
     r"\b(?:force|forces|contingent|army|deployment|garrison|detachment|corps|troop\s+presence)\s+of\s+"
-    r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
+    rf"(?:(?:{_APPROX}|up\s+to|as\s+many\s+as)\s+)?$")
 # a number that qualifies a noun or names a rank, not a count standing for an earlier one's thing
 _NOT_BARE_RE = re.compile(r"(?:\b(?:an?|[Nn]o\.)|#)\s?$")
 _NAMED_AFTER_RE = re.compile(r" [A-Z][a-z]")
@@ -388,12 +390,13 @@ _NAMED_AFTER_RE = re.compile(r" [A-Z][a-z]")
 _GROWN_BY_RE = re.compile(
     r"\b(?:rose|risen|rises|rising|increased|increases|grew|grown|grows|jumped|climbed|boost(?:s|ed|ing)?|"
     r"raised|raises|swelled|expanded|expands|reinforced)\b(?:\s+[\w’'\-]+){0,5}?\s+by\s+"
-    r"(?:(?:about|some|around|roughly|nearly|almost|more\s+than|over|at\s+least|another)\s+)?$", re.I)
+    rf"(?:(?:{_APPROX}|another)\s+)?$", re.I)
 _ADDS_BEFORE_RE = re.compile(r"\b(?:adds?|added|adding)\s+(?:(?:about|some|around|roughly|nearly|almost|another|a\s+further)\s+)?$")
-_BY_BEFORE_RE = re.compile(r"\bby\s+(?:(?:about|some|around|roughly|nearly|almost|more\s+than|over|at\s+least)\s+)?$")
+_BY_BEFORE_RE = re.compile(rf"\bby\s+(?:(?:{_APPROX})\s+)?$")
+# (a contingent of N is a force's: _FORCE_OF_BEFORE_RE)
 _BATCH_OF_BEFORE_RE = re.compile(
-    r"\b(?:batch|wave|rotation|group|contingent|unit)\s+of\s+"
-    r"(?:(?:about|some|around|roughly|nearly|almost|up\s+to|more\s+than|over|at\s+least|as\s+many\s+as)\s+)?$")
+    r"\b(?:batch|wave|rotation|group|unit)\s+of\s+"
+    rf"(?:(?:{_APPROX}|up\s+to|as\s+many\s+as)\s+)?$")
 _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)s?\s+(?:count|total|tally|share|number)\b(?:\s+\w+){0,4}\s+$", re.I)
 
 # patterns used by the methods below (compiled once)
@@ -866,20 +869,17 @@ class FigureFinder:
             key = _context_key("", _clause_words(text, n.end, 8, span=60), before)
             if key:
                 return key, key, more
+            # the clause before the number, for what it names as counted
+            wide, stop = _clause_before(text, n.start, 90)
             if "by" in before and _GROWN_BY_RE.search(before):
                 # "the number of troops rose by 3,000", "boosts its troops in Russia by 3,000":
                 # an increment of the thing the clause counts
-                wide = text[max(0, n.start - 90):n.start]
-                stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
                 counted = next(("deaths" if w.lower() == "toll" else canonical_key(w)
                                 for w in _WORD_RE.findall(wide[stop + 1:])
                                 if w[0].isalpha() and (canonical_key(w) in _COUNTED_KEYS or w.lower() == "toll")), "")
                 if counted:
                     return counted, counted, True
-            # the clause before the number, for what it names as counted: "Casualties among the
-            # North's forces have reached about 4,700"
-            wide = text[max(0, n.start - 90):n.start]
-            stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
+            # "Casualties among the North's forces have reached about 4,700"
             sr = _SUBJECT_REACHED_RE.search(wide, stop + 1) if any(
                 cue in wide for cue in _REACHED_CUES) else None
             if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
@@ -922,8 +922,7 @@ class FigureFinder:
         if key == "people" and "umber of" in text[max(0, n.start - 120):n.start]:
             # "the number of DPRK servicemen in Kursk is estimated at 11,000 people": people
             # is the unit, the servicemen are counted
-            wide = text[max(0, n.start - 120):n.start]
-            stop = max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
+            wide, stop = _clause_before(text, n.start, 120)
             m = _NUMBER_OF_ANY_RE.search(wide, stop + 1)
             if m is not None and canonical_key(m.group("w")) in _COUNTED_KEYS:
                 key = canonical_key(m.group("w"))
@@ -1285,6 +1284,13 @@ class _Spans:
                 return True
             j -= 1
         return False
+
+
+def _clause_before(text: str, pos: int, span: int) -> tuple[str, int]:
+    """The ``span`` characters before ``pos``, and where in them the last sentence or clause
+    break ends (-1: none): what a number's own clause says before it is after that."""
+    wide = text[max(0, pos - span):pos]
+    return wide, max(wide.rfind(". "), wide.rfind("; "), wide.rfind("\n"))
 
 
 def _clause_words(text: str, pos: int, limit: int, *, span: int = 160) -> list[str]:
