@@ -500,9 +500,8 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
         # Un decorates KPA servicemen who fought in Kursk" names no North Korea)
         belongs = [p for p in parts(central[0].name) if p != central[0].name] if central[0].kind == "country" else []
         if belongs:
-            lines.append(f"    - any: [{_flow_item(central[0].name)},   # the most mentioned actor, "
-                         "its officials, bodies and regions")
-            lines.extend(_wrapped(list(dict.fromkeys(belongs)), "            ", close="]"))
+            lines += _any_group([central[0].name], belongs,
+                                "the most mentioned actor, its officials, bodies and regions")
         else:
             lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
     elif central:
@@ -512,12 +511,8 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
         # them ("North Korean troops in Kursk", "Zelensky: 3,000 North Korean troops killed")
         extra = [p for a in others if a.kind == "country" for p in parts(a.name)
                  if p not in {x.name for x in others}]
-        if extra:
-            names = ", ".join(_flow_item(a.name) for a in others)
-            lines.append(f"    - any: [{names},   # other core actors, their officials, bodies and regions")
-            lines.extend(_wrapped(list(dict.fromkeys(extra)), "            ", close="]"))
-        else:
-            lines.append(f"    - any: {_flow(a.name for a in others)}   # other core actors")
+        lines += _any_group([a.name for a in others], extra, "other core actors"
+                            + (", their officials, bodies and regions" if extra else ""))
     words = lead or (list(weak[:2]) if short else [])
     if words:
         what = "topic terms and synonyms" if lead else "words of the event"
@@ -525,11 +520,7 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
         # what such a story's news turns into ("North Korean losses in Kursk: Ukraine puts toll at
         # 4,000" is news of troops)
         follows = [w for w in _FOLLOWS.get(words[0].key, ()) if w not in terms] if lead else []
-        if follows:
-            lines.append(f"    - any: [{', '.join(_flow_item(t) for t in terms)},   # {what}, and what such news turns into")
-            lines.extend(_wrapped(follows, "            ", close="]"))
-        else:
-            lines.append(f"    - any: {_flow(terms)}   # {what}")
+        lines += _any_group(terms, follows, what + (", and what such news turns into" if follows else ""))
     summary = ", ".join(own_actors or [a.name for a in central + others])
     return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in words) if words else ""))
 
@@ -565,12 +556,17 @@ def _flow(items: Iterable[Any]) -> str:
     return "[" + ", ".join(_flow_item(i) for i in items) + "]"
 
 
-def _wrapped(items: Sequence[Any], indent: str, *, close: str, width: int = 96) -> list[str]:
-    """The rest of a flow list, one line per ``width`` characters, ending with ``close``."""
-    lines: list[str] = []
+def _any_group(head: Sequence[Any], rest: Sequence[Any], comment: str, *, width: int = 96) -> list[str]:
+    """A match group ``- any: [...]`` with its comment: ``head`` on the first line and ``rest``
+    (each once) wrapped below it at ``width`` characters; one line when there is no ``rest``."""
+    if not rest:
+        return [f"    - any: {_flow(head)}   # {comment}"]
+    indent = " " * 12
+    lines = [f"    - any: [{', '.join(_flow_item(h) for h in head)},   # {comment}"]
+    items = list(dict.fromkeys(rest))
     line = indent
     for i, item in enumerate(items):
-        part = _flow_item(item) + (close if i == len(items) - 1 else ",")
+        part = _flow_item(item) + ("]" if i == len(items) - 1 else ",")
         if line != indent and len(line) + 1 + len(part) > width:
             lines.append(line)
             line = indent
