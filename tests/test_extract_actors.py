@@ -90,6 +90,22 @@ def test_officials_of_the_story_by_surname_alone(text: str, name: str) -> None:
     assert name in found and found[name].kind == "person", found
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Zelensky: North Korean soldiers make up 5% of Russian force in Kursk\n\n"
+     "Zelensky said on Tuesday that the units had been pulled back.",
+     "Troops in Sudzha\nBudanov said on Monday that 9,000 soldiers remain.",
+     "A report from Kursk\u2009\nPutin said the region was calm."],
+)
+def test_a_surname_opening_a_paragraph_is_not_joined_to_the_word_before(text: str) -> None:
+    """A title ending in a capitalised word, then a text opening with a known surname (the
+    shape of feed items: extraction reads title, blank line, text): no "Kursk Zelensky"."""
+    found = actors(text)
+    people = [a for a in found.values() if a.kind == "person"]
+    assert people and all("\n" not in name for p in people for name in names_of(p)), people
+    assert len(people) == 1 and " " in people[0].name, people
+
+
 def test_korean_family_name_first_resolves() -> None:
     found = actors("Floor leader Rep. Choo Kyung-ho spoke first. Choo called for a resolution.")
     persons = [a for a in found.values() if a.kind == "person"]

@@ -293,7 +293,7 @@ _NOT_DATELINE = words("LIVE UPDATE UPDATES BREAKING EXCLUSIVE ANALYSIS OPINION E
 # Capitals that stand, used for a government, for the international bodies they host rather than
 # for their own country ("Brussels" is the EU or NATO, not Belgium): always the city.
 _INSTITUTION_SEATS = words("Brussels")
-_PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)\s$")
+_PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)[ \u00a0]\Z")
 _PLACE_PATTERN_RE = re.compile(
     r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"
     r"border\s+town|capital)\s+of\s+(?P<a>[A-Z][\w\-]+)(?:(?:,\s+|\s+and\s+)(?P<b>[A-Z][\w\-]+))?"
