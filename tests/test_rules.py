@@ -482,6 +482,27 @@ def test_duplicate_rule_names_across_files(tmp_path: Path) -> None:
     assert f"duplicate rule name 'same' (already used by {tmp_path / 'a.yaml'})" in problem.message
 
 
+def test_a_copy_of_a_running_rule_does_not_replace_it(tmp_path: Path) -> None:
+    """``cp fire.yaml fire-v2.yaml`` while the service runs: the copy sorts first ('-' before
+    '.'), but the name stays with the file that held it; the copy is the one reported."""
+    write(tmp_path, "fire.yaml", good("fire", "wildfire"))
+    running = load_rules(tmp_path)
+    write(tmp_path, "fire-v2.yaml", good("fire", "rockets"))
+    reloaded = load_rules(tmp_path, previous=running.rules)
+    assert [r.path for r in reloaded.rules.rules] == [str(tmp_path / "fire.yaml")]
+    (problem,) = reloaded.problems
+    assert problem.path == str(tmp_path / "fire-v2.yaml")
+    assert f"(already used by {tmp_path / 'fire.yaml'})" in problem.message
+    # the copy broken, then fixed under a new name: both run
+    write(tmp_path, "fire-v2.yaml", good("fire-v2", "rockets"))
+    again = load_rules(tmp_path, previous=reloaded.rules)
+    assert sorted(r.name for r in again.rules.rules) == ["fire", "fire-v2"] and not again.problems
+    # with no running rules (a fresh start) the first file by name wins, as documented
+    write(tmp_path, "fire-v2.yaml", good("fire", "rockets"))
+    fresh = load_rules(tmp_path)
+    assert [r.path for r in fresh.rules.rules] == [str(tmp_path / "fire-v2.yaml")]
+
+
 def test_missing_directory_is_a_problem_and_keeps_previous(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = load_rules(missing)

@@ -627,8 +627,8 @@ def load_rules(directory: Path, previous: RuleSet | None = None) -> LoadResult:
     """Load every ``*.yaml`` / ``*.yml`` file in ``directory`` (not recursive, sorted by name).
 
     A broken file is reported; if ``previous`` holds a rule loaded from that same file, that
-    last good version stays active. When two files use the same rule name, the later file
-    is reported and the first kept. A missing directory is reported and ``previous`` (if
+    last good version stays active. When two files use the same rule name, the file that
+    held it in ``previous`` keeps it (else the first file), and the other is reported. A missing directory is reported and ``previous`` (if
     any) is kept as it is.
     """
     shown_dir = str(directory)
@@ -653,23 +653,33 @@ def load_rules(directory: Path, previous: RuleSet | None = None) -> LoadResult:
         for rule in previous.rules:
             earlier[_real(Path(rule.path))] = rule
 
-    chosen: dict[str, Rule] = {}
+    loaded: list[tuple[Path, Rule]] = []
     for file in files:
         result = _load(file)
         if isinstance(result, Rule):
-            rule = result
-        else:
-            problems.extend(result)
-            kept = earlier.get(_real(file))
-            if kept is None:
-                continue
+            loaded.append((file, result))
+            continue
+        problems.extend(result)
+        kept = earlier.get(_real(file))
+        if kept is not None:
             log.warning("%s is invalid; keeping its last good version (rule %r)", file, kept.name)
-            rule = kept
-        first = chosen.get(rule.name)
-        if first is not None:
+            loaded.append((file, kept))
+
+    # A name given in several files belongs to the file that held it in the running rules
+    # (a copy of a rule file sorted before it must not replace it), else to the first file.
+    owner: dict[str, Path] = {}
+    running = {rule.name: _real(Path(rule.path)) for rule in previous.rules} \
+        if previous is not None else {}
+    for file, rule in loaded:
+        if rule.name not in owner or running.get(rule.name) == _real(file):
+            owner[rule.name] = file
+    chosen: dict[str, Rule] = {}
+    for file, rule in loaded:
+        first = owner[rule.name]
+        if file != first:
             problems.append(RuleProblem(
                 str(file), rule.name_line,
-                f"name: duplicate rule name '{rule.name}' (already used by {first.path})"))
+                f"name: duplicate rule name '{rule.name}' (already used by {first})"))
             continue
         chosen[rule.name] = rule
     return LoadResult(RuleSet(chosen.values()), tuple(problems))
