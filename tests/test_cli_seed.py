@@ -57,6 +57,24 @@ def test_seed_from_file_writes_a_rule_that_check_accepts(tmp_path: Path) -> None
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def test_seed_does_not_replace_a_rule_file_unless_forced(tmp_path: Path) -> None:
+    """A rule file is edited by hand: a second seed to the same file keeps the edits."""
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    rule = tmp_path / "rules" / "floods.yaml"
+    rule.parent.mkdir()
+    rule.write_text("name: floods\nmatch: {all: [flood*]}  # edited by hand\n", encoding="utf-8")
+    refused = cli("seed", str(article), "--name", "floods", "-o", str(rule), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert f"{rule} exists" in refused.stderr and "--force" in refused.stderr
+    assert "edited by hand" in rule.read_text(encoding="utf-8")
+    forced = cli("seed", str(article), "--name", "floods", "-o", str(rule), "--force",
+                 cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    check_rule(yaml.safe_load(rule.read_text(encoding="utf-8")))
+    assert sorted(p.name for p in rule.parent.iterdir()) == ["floods.yaml"]  # no partial left
+
+
 def test_seed_from_html_url_to_stdout(tmp_path: Path) -> None:
     paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines() if line)
     html = (f"<html><head><script>var ad = 'Ana Costa 99,999';</script></head><body>"

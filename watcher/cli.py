@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -135,15 +136,21 @@ def poll(ctx: click.Context, once: bool) -> None:
 @click.option("--publisher", help="Source publisher, recorded in the rule.")
 @click.option("--title", help="Source headline, recorded in the rule.")
 @click.option("--published", help="Source publication date (YYYY-MM-DD), recorded in the rule.")
+@click.option("-f", "--force", is_flag=True, help="Replace the output file if it exists.")
 @_config_option
 @click.pass_context
 def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, output: Path,
-         publisher: str | None, title: str | None, published: str | None) -> None:
+         publisher: str | None, title: str | None, published: str | None, force: bool) -> None:
     """Write an editable rule file seeded from an ARTICLE's actors and figures."""
     from watcher.seed import article_text, seed_rule
 
     if (article is None) == (url is None):
         raise click.UsageError("give either an ARTICLE file or --url")
+    to_stdout = str(output) == "-"
+    if not to_stdout and not force and output.exists():
+        # a rule file is edited by hand: never lose those edits to a second seed
+        raise click.UsageError(f"{output} exists (a rule you may have edited); choose another "
+                               "file, or add --force to replace it")
     with _errors():
         if url is not None:
             raw, content_type = asyncio.run(_download(ctx, url))
@@ -162,12 +169,20 @@ def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, o
         source = {k: v for k, v in (("publisher", publisher), ("title", title),
                                     ("published", published), ("url", url)) if v}
         text = seed_rule(article_text(raw, content_type), name=name, source=source or None)
-    if str(output) == "-":
+    if to_stdout:
         click.echo(text, nl=False)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        return
+    with _errors():
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            # whole or not at all: a running service reloading rules/ never reads half a file
+            # (it skips names starting with a dot)
+            partial = output.with_name(f".{output.name}.partial")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, output)
+        except OSError as exc:
+            raise click.FileError(str(output), exc.strerror or str(exc)) from None
+    click.echo(f"wrote {output}", err=True)
 
 
 MAX_ARTICLE_BYTES = 20 * 2**20  # an article's saved page, scripts and all, is far smaller
