@@ -145,6 +145,40 @@ def test_check_with_a_missing_rules_directory(tmp_path: Path) -> None:
     assert f"{tmp_path / 'nowhere'}: rules directory does not exist" in out.stdout
 
 
+def test_check_finds_what_poll_would_refuse_with_file_and_line(tmp_path: Path) -> None:
+    """`check` said "ok" to settings that `poll` and `run` then refused (exit 2/3): the
+    database URL and each alert channel are read as the service reads them, nothing is
+    contacted, and every problem is named by line."""
+    config = write_config(tmp_path, (
+        "database_url: not a url\n"                     # line 1
+        "rules_dir: rules\n"
+        "alerts:\n"
+        "  - type: webhook\n"                             # line 4: fine
+        "    url: http://127.0.0.1:9/hook\n"
+        "  - type: email\n"                               # line 6
+        "    to: analyst@example.org\n"
+        "    from: watcher@example.org\n"
+        "    smtp_url: http://127.0.0.1:8734\n"
+        "  - type: email\n"                               # line 10
+        "    to: analyst@example.org\n"
+        "    from: watcher\n"
+        "    smtp_url: smtp://127.0.0.1:8734\n"))
+    out = cli(config, "check")
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith(f"{config}:1: database_url: invalid database URL")
+    assert lines[1].startswith(f"{config}:6: alerts.1: ") and "smtp:// or smtps://" in lines[1]
+    assert lines[2].startswith(f"{config}:10: alerts.2: ") and "'watcher'" in lines[2]
+    assert len(lines) == 3
+    polled = cli(config, "poll", "--once")
+    assert polled.returncode != 0        # what check reports is what the service refuses
+    fixed = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\nalerts:\n"
+                                   "  - {type: webhook, url: 'http://127.0.0.1:9/hook'}\n"
+                                   "  - {type: webhook, url: 'http://127.0.0.1:9/hook'}\n")
+    twice = cli(fixed, "check")
+    assert twice.returncode == 1 and "duplicate alert channel name" in twice.stdout, twice.stdout
+
+
 def test_config_before_and_after_the_subcommand_later_wins(tmp_path: Path) -> None:
     good = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\n")
     missing = tmp_path / "missing.yaml"

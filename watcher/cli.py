@@ -127,6 +127,38 @@ def poll(ctx: click.Context, once: bool) -> None:
         click.echo(f"feed {name}: error: {message}")
 
 
+def _setting_problems(config: Config) -> list[str]:
+    """What `watcher run` would refuse in a config that loaded: the database URL, and each
+    alert channel as its notifier reads it (SMTP URL, addresses, webhook URL), without
+    connecting to anything."""
+    from watcher.notify import Notifier, build_notifiers
+    from watcher.storage import parse_database_url
+
+    problems: list[str] = []
+    try:
+        parse_database_url(config.database_url)
+    except StorageError as exc:
+        problems.append(f"{config.where('database_url')}: {exc}")
+    built: list[Notifier] = []
+    for i, entry in enumerate(config.alerts):
+        try:
+            built.extend(build_notifiers([entry]))
+        except ConfigError as exc:
+            problems.append(f"{config.where(f'alerts.{i}')}: {exc}")
+    if not problems:
+        try:  # the entries together: channel names must differ
+            built.extend(build_notifiers(config.alerts))
+        except ConfigError as exc:
+            problems.append(f"{config.path}: alerts: {exc}")
+
+    async def close() -> None:
+        for notifier in built:
+            await notifier.aclose()
+
+    asyncio.run(close())
+    return problems
+
+
 @main.command()
 @click.argument("article", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", help="Fetch the article from this URL instead of a file.")
@@ -268,6 +300,7 @@ def check(ctx: click.Context) -> None:
         problems.extend(str(exc).splitlines())
         config = None
     if config is not None:
+        problems.extend(_setting_problems(config))
         result = load_rules(config.rules_dir)
         problems.extend(str(p) for p in result.problems)
         if not problems:

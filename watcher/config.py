@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlsplit
@@ -146,6 +146,12 @@ class Config:
     alert_max_attempts: int
     retention_days: float | None
     tick: float
+    # the line of each setting checked after loading ("database_url", "alerts.0", ...)
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def where(self, setting: str) -> str:
+        """``file:line: setting`` for a problem found in a setting after loading."""
+        return f"{self.path}:{self.lines.get(setting, 1)}: {setting}"
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -292,6 +298,8 @@ def load_config(path: str | os.PathLike[str] | None = None,
         alert_max_attempts=model.alert_max_attempts,
         retention_days=model.retention_days,
         tick=model.tick,
+        lines={"database_url": _line_of(root, ("database_url",)),
+               **{f"alerts.{i}": _line_of(root, ("alerts", i)) for i in range(len(alerts))}},
     )
 
 

@@ -1,5 +1,5 @@
 """The storage layer: the only place watcher talks SQL (SQLite or PostgreSQL)."""
 
-from ._storage import PollSuccess, Storage
+from ._storage import PollSuccess, Storage, parse_database_url
 
-__all__ = ["PollSuccess", "Storage"]
+__all__ = ["PollSuccess", "Storage", "parse_database_url"]

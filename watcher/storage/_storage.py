@@ -41,7 +41,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import StaticPool
 
@@ -370,6 +370,22 @@ def sqlite_problem() -> str | None:
     return None
 
 
+def parse_database_url(url: str) -> URL:
+    """The SQLAlchemy URL watcher connects with (PostgreSQL through psycopg 3), checked without
+    connecting: raises StorageError for a URL that is not one, or names another database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"invalid database URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise StorageError(f"unsupported database {backend!r}: use sqlite:///path/to/file.db "
+                           "or postgresql+psycopg://user@host/db")
+    if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 class Storage:
     """The database behind watcher. See the module docstring.
 
@@ -379,16 +395,8 @@ class Storage:
     """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
-        try:
-            parsed = make_url(url)
-        except ArgumentError as exc:
-            raise StorageError(f"invalid database URL: {exc}") from None
+        parsed = parse_database_url(url)
         backend = parsed.get_backend_name()
-        if backend not in ("sqlite", "postgresql"):
-            raise StorageError(f"unsupported database {backend!r}: use sqlite:///path/to/file.db "
-                               "or postgresql+psycopg://user@host/db")
-        if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
-            parsed = parsed.set(drivername="postgresql+psycopg")
         self._url = parsed
         self._where = parsed.set(query={}).render_as_string(hide_password=True)
         self._password = parsed.password if isinstance(parsed.password, str) else None
