@@ -135,11 +135,20 @@ def test_ssrf_guard_refuses_loopback_feed_and_webhook_but_keeps_the_alert(
             [still] = cli_json(config, "alerts")  # not lost, not dead
             assert still["alert_id"] == pending["alert_id"]
             assert still["status"] == "pending" and "blocked address" in still["last_error"]
+            assert "allow_private_networks: true in the config allows it" in wire["error"]
+            # polled again under the same setting: the feed waits out its backoff, and says so
+            again = poll(config)
+            assert "polled 0 feeds" in again and "1 failing feeds not polled" in again, again
+            assert feeds_by_name(config)["wire"]["next_poll"] > wire["last_polled"]
 
-            # 3. allowed again: the same alert goes out
+            # 3. allowed again: the same alert goes out, and the feed refused under the old
+            # setting is polled at once (its backoff came from our setting, not its server)
             config = configure(True)
-            assert "delivered 1," in poll(config)
+            out = poll(config)
+            assert "delivered 1," in out and "polled 1 feeds" in out, out
             assert receiver.ids() == [pending["alert_id"]]
+            assert len(server.requests) == fetched + 1
+            assert feeds_by_name(config)["wire"]["status"] == "ok"
         finally:
             receiver.stop()
 

@@ -58,7 +58,8 @@ ALLOWED = ["8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1",
 def test_check_address_blocks(ip: str, reason: str) -> None:
     with pytest.raises(BlockedAddressError) as caught:
         check_address(ip, allow_private=False)
-    assert str(caught.value) == f"blocked address {ip} ({reason})"
+    assert str(caught.value) == (f"blocked address {ip} ({reason}); "
+                                 "allow_private_networks: true in the config allows it")
     assert isinstance(caught.value, FetchError)
     check_address(ip, allow_private=True)  # the switch turns the guard off entirely
 

@@ -262,7 +262,7 @@ class _RefusingTransport(httpx.AsyncBaseTransport):
     """Stands in for an SSRF-guarding transport (the unit edge case: a refused address)."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        raise BlockedAddressError(f"{request.url.host} is a private address")
+        raise BlockedAddressError(request.url.host, "a private address")
 
 
 def test_blocked_address_from_transport_is_permanent_delivery_error() -> None:
@@ -270,7 +270,7 @@ def test_blocked_address_from_transport_is_permanent_delivery_error() -> None:
                                transport=_RefusingTransport())
     err = send_error(notifier, make_alert(make_payload()))
     assert err.permanent
-    assert "10.0.0.1 is a private address" in str(err)
+    assert "blocked address 10.0.0.1 (a private address)" in str(err)
     assert "query-secret-123" not in str(err)
 
 

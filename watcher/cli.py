@@ -125,6 +125,9 @@ def poll(ctx: click.Context, once: bool) -> None:
                f"{delivery.failed} to retry, {delivery.dead} dead")
     for name, message in report.errors:
         click.echo(f"feed {name}: error: {message}")
+    if report.waiting:
+        click.echo(f"{report.waiting} failing feeds not polled: they wait for their next try "
+                   "after errors (`watcher feeds` lists them)")
 
 
 def _setting_problems(config: Config) -> list[str]:
@@ -268,8 +271,9 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps([_feed_json(s) for s in summaries], indent=2))
         return
     click.echo(_table([(s.name, s.status, str(s.items), _iso(s.last_polled_at) or "never",
+                        "never" if s.status == "disabled" else _iso(s.next_poll_at) or "now",
                         s.error or "") for s in summaries],
-                      ("FEED", "STATUS", "ITEMS", "LAST POLLED", "ERROR")))
+                      ("FEED", "STATUS", "ITEMS", "LAST POLLED", "NEXT POLL", "ERROR")))
 
 
 def _feed_json(summary: FeedSummary) -> dict[str, Any]:

@@ -113,6 +113,7 @@ class CycleReport:
     hits: int = 0
     alerts: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (feed name, message)
+    waiting: int = 0   # polling everything: failing feeds left to their backoff
 
 
 @dataclass
@@ -241,9 +242,10 @@ class Engine:
     async def poll(self, *, limit: int = 1000, everything: bool = False) -> CycleReport:
         """Fetch the feeds that are due (every active feed when ``everything``) and process them."""
         now = self.clock()
+        report = CycleReport()
         if everything:
             self.storage.mark_all_feeds_due(now)
-        report = CycleReport()
+            report.waiting = self.storage.count_feeds_waiting_after_errors(now)
         knowledge: dict[str, _Knowledge] = {}
         self.storage.check_single_instance()  # warns when a second instance shares SQLite
         self.recover(now, report, knowledge)

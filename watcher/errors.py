@@ -30,8 +30,15 @@ class FetchError(WatcherError):
         self.permanent = permanent  # e.g. 410 Gone: stop polling this feed
 
 
+BLOCKED_ADDRESS = "blocked address"   # how a BlockedAddressError's message starts
+
+
 class BlockedAddressError(FetchError):
     """The target resolves to an address watcher refuses to reach (SSRF guard)."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"{BLOCKED_ADDRESS} {target} ({reason}); "
+                         "allow_private_networks: true in the config allows it")
 
 
 class ParseError(WatcherError):

@@ -106,7 +106,7 @@ def check_address(ip: str, *, allow_private: bool, allow_networks: Iterable[str]
         return
     reason = blocked_reason(ip, allow_networks=allow_networks)
     if reason is not None:
-        raise BlockedAddressError(f"blocked address {ip} ({reason})")
+        raise BlockedAddressError(ip, reason)
 
 
 def guarded_transport(*, allow_private: bool, allow_networks: Sequence[str] = (),
@@ -242,7 +242,7 @@ class GuardedBackend(StreamBackend):
             raise last_error
         ip, reason = blocked[0]
         log.warning("refused to connect to %s: %s resolves to %s (%s)", host, host, ip, reason)
-        raise BlockedAddressError(f"blocked address {ip} ({reason})")
+        raise BlockedAddressError(ip, reason)
 
     async def connect_unix_socket(
         self,
@@ -250,7 +250,7 @@ class GuardedBackend(StreamBackend):
         timeout: float | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        raise BlockedAddressError(f"blocked address {path} (unix socket)")
+        raise BlockedAddressError(path, "unix socket")
 
 
 class _PoolTransport(httpx.AsyncHTTPTransport):

@@ -18,7 +18,7 @@ from typing import Any
 
 from watcher.config import Config
 from watcher.core import CycleReport, DeliveryReport, Engine, utcnow
-from watcher.errors import StorageError, WatcherError
+from watcher.errors import BLOCKED_ADDRESS, StorageError, WatcherError
 from watcher.extract import LazyExtractor
 from watcher.fetch import Fetcher
 from watcher.netguard import guarded_transport
@@ -81,7 +81,14 @@ async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
 def connect_storage(config: Config) -> Storage:
     storage = Storage(config.database_url)
     storage.migrate()
-    storage.sync_feeds(config.feeds, utcnow())
+    now = utcnow()
+    storage.sync_feeds(config.feeds, now)
+    if config.allow_private_networks:
+        # feeds refused under the setting before it was turned on: their backoff was ours
+        retried = storage.retry_feeds_failed_with(BLOCKED_ADDRESS, now)
+        if retried:
+            log.info("%d feeds refused before allow_private_networks was set are due now",
+                     retried)
     return storage
 
 

@@ -780,6 +780,27 @@ class Storage:
             ).values(next_poll_at=now))
         return int(result.rowcount)
 
+    @_storage_op("retry feeds now")
+    def retry_feeds_failed_with(self, error_prefix: str, now: datetime) -> int:
+        """Make due at ``now`` every enabled feed waiting after an error that starts with
+        ``error_prefix`` (an error of watcher's own settings, since changed). Returns how many."""
+        t = feeds_t
+        with self._write() as conn:
+            result = conn.execute(update(t).where(
+                t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count > 0,
+                t.c.next_poll_at > now, t.c.last_error.startswith(error_prefix, autoescape=True),
+            ).values(next_poll_at=now))
+        return int(result.rowcount)
+
+    @_storage_op("count feeds waiting")
+    def count_feeds_waiting_after_errors(self, now: datetime) -> int:
+        """Enabled feeds that failed and are not due before a later try (their backoff)."""
+        t = feeds_t
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t).where(
+                t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count > 0,
+                t.c.next_poll_at > now)).scalar_one())
+
     @_storage_op("record a successful poll")
     def record_feed_success(self, feed_id: int, now: datetime, next_poll_at: datetime, *,
                             etag: str | None, last_modified: str | None,
