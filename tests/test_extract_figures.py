@@ -120,6 +120,14 @@ def test_vague_amounts_are_not_numbers() -> None:
         ("The party won 191 seats.", 191, "seats"),
         ("A 6.8-magnitude quake struck.", 6.8, "magnitude"),
         ("The 12 tanks were destroyed.", 12, "tanks"),
+        # a unit is one key however it is written; an area is not a length
+        ("The strike hit a depot 500 kilometres inside Russia.", 500, "km"),
+        ("The strike hit a depot 500 km inside Russia.", 500, "km"),
+        ("The fire has burned 6,800 ha of forest.", 6800, "hectares"),
+        ("The fire has burned 6,800 hectares of forest.", 6800, "hectares"),
+        ("Sappers cleared 1.5 million square metres of land.", 1.5e6, "square_metres"),
+        ("The flood covered 20 square kilometres.", 20, "square_km"),
+        ("Police seized 40 kilograms of cocaine.", 40, "kg"),
     ],
 )
 def test_keys(text: str, value: float, key: str) -> None:

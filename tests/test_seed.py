@@ -107,6 +107,25 @@ def test_a_demonym_naming_whose_soldiers_the_story_is_about_counts_fully() -> No
                          "Two Belarusian soldiers went home, Estonia said.") != []
 
 
+def test_measures_alert_only_where_the_article_counts_in_them(tmp_path: Path) -> None:
+    """A story's distances and areas ("500 km south of Moscow") describe it; a seeded rule
+    leaves them out, except a measure its article counts in (a wildfire's hectares)."""
+    rules = _rules_module()
+    article = ("Wildfire near Kelowna doubles in size\n\n"
+               "KELOWNA -- The McDougall Ridge wildfire in British Columbia has burned 6,800 "
+               "hectares, officials in British Columbia said. About 4,200 residents of Kelowna "
+               "have left their homes as the wildfire spread, British Columbia's fire service "
+               "said.")
+    data = load(seed_rule(article, name="fire"))
+    ignored = data["alert_figures"]["ignore"]
+    assert "hectares" not in ignored and {"km", "square_km", "pages", "days"} <= set(ignored)
+    path = tmp_path / "fire.yaml"
+    path.write_text(seed_rule(article, name="fire"), encoding="utf-8")
+    rule = rules.load_rule_file(path)
+    assert rule.counts_figure("hectares") and rule.counts_figure("people")
+    assert not rule.counts_figure("km") and not rule.counts_figure("square_metres")
+
+
 def test_rule_never_quotes_the_article() -> None:
     out = seed_rule(ARTICLE, name="port")
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", ARTICLE) if len(s.split()) >= 6]

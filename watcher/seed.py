@@ -36,7 +36,7 @@ from watcher.extract.figures import singular
 from watcher.extract.text import clean, words
 from watcher.models import Actor, Extraction, Figure
 from watcher.novelty import normalise_name
-from watcher.rules.matching import DURATIONS
+from watcher.rules.matching import DURATIONS, MEASURES
 
 log = logging.getLogger("watcher.seed")
 
@@ -110,7 +110,7 @@ _GENERIC = words(
     official officials spokesman spokeswoman leader leaders agency country sources source"""
 )
 _WORD_RE = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
-_PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'’\-/()&]*[A-Za-z0-9.)]|[A-Za-z0-9]")
+_PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'’\-/()&_]*[A-Za-z0-9.)]|[A-Za-z0-9]")
 _YAML_SPECIAL = words("y n yes no true false on off null ~")
 # aliases that are ordinary words once case is ignored (rule matching is case-insensitive)
 _AMBIGUOUS_ALIASES = words("us it who am can may will so no is as at an or in on be he me we "
@@ -625,10 +625,18 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     lines.append("# An actor's name here also matches its aliases (see known_actors).")
     lines.extend(plan.lines)
     lines.append("")
-    lines.append("# Which new figures alert, by key (an alert's figures carry theirs): by default not durations.")
-    lines.append("# `only: [troops, casualties]` keeps to those keys; `ignore: []` lets every key alert.")
+    lines.append("# Which new figures alert, by key (an alert's figures carry theirs): not durations, nor")
+    lines.append("# measures the article does not count in. `only: [troops, casualties]` keeps to those")
+    lines.append("# keys; `ignore: []` lets every key alert.")
     lines.append("alert_figures:")
-    lines.append(f"  ignore: {_flow(list(DURATIONS))}")
+    counted = {f.key for f in extraction.figures}
+    measures = [m for m in MEASURES if m not in counted]
+    durations = _flow(DURATIONS)
+    if measures:
+        lines.append(f"  ignore: {durations[:-1]},")
+        lines.append(f"           {_flow(measures)[1:]}")
+    else:
+        lines.append(f"  ignore: {durations}")
     lines.append("")
     lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")
     if actors:

@@ -162,6 +162,13 @@ for _key, _words in {
     "chf": "franc chf",
     "mad": "dirham mad",
     "countries": "country nation member-state",
+    # units: one key per unit, however it is written ("500 km", "500 kilometres")
+    "km": "km kilometre kilometer",
+    "miles": "mile",
+    "metres": "metre meter",
+    "hectares": "hectare ha",
+    "acres": "acre",
+    "kg": "kg kilogram kilogramme",
 }.items():
     for _w in _words.split():
         _SYNONYMS[_w] = _key
@@ -864,6 +871,9 @@ class FigureFinder:
             key = np[-2].lower() + "_points"
             quantity = " ".join(np)
             return key, quantity, more
+        if head and len(np) >= 2 and np[-2].lower() in ("square", "sq", "sq."):
+            # an area is not a length: "1.5 million square metres", "20 square km"
+            return "square_" + canonical_key(head), " ".join(np), more
         if not head:
             # (what follows the next number is said of it: "3,000, including 300 dead")
             key = _context_key("", _clause_words(text, n.end, 8, span=60), before)

@@ -152,6 +152,10 @@ def _required(entry: Entry) -> frozenset[str] | None:
 DURATIONS = ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades",
              "centuries")
 DURATION_KEYS = frozenset(DURATIONS)
+# Measures a seeded rule leaves out unless its article's figures use them: "500 km south of
+# Moscow", "1.5 million square metres cleared" describe, they are not the story's counts.
+MEASURES = ("km", "miles", "metres", "square_km", "square_miles", "square_metres", "hectares",
+            "acres", "kg", "tonnes", "tons", "pages")
 
 
 @dataclass(frozen=True)
