@@ -322,6 +322,29 @@ def test_item_fields() -> None:
     assert third.text == "Text"
 
 
+@pytest.mark.parametrize(
+    ("date", "kept"),
+    [("Fri, 01 Jan 9999 00:00:00 GMT", False),      # a lie: it would sort last for good
+     ("Thu, 01 Jan 1970 00:00:00 GMT", False),      # an epoch of 0
+     ("Mon, 21 Oct 2024 15:30:00 +0900", True),
+     ("Tue, 01 Jan 1991 00:00:00 GMT", True)],
+)
+def test_dates_out_of_bounds_are_unknown(date: str, kept: bool) -> None:
+    feed = parse_feed(rss(f"<item><guid>a</guid><title>T</title><pubDate>{date}</pubDate>"
+                          "</item>"), url=URL)
+    assert (feed.items[0].published is not None) == kept
+
+
+def test_a_date_a_day_ahead_is_kept_a_week_ahead_is_not() -> None:
+    def published(days: float) -> datetime | None:
+        when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + days * 86400))
+        return parse_feed(rss(f"<item><guid>a</guid><title>T</title><pubDate>{when}</pubDate>"
+                              "</item>"), url=URL).items[0].published
+
+    assert published(1) is not None    # a clock or a time zone a little ahead
+    assert published(7) is None
+
+
 def test_atom_html_title_and_updated_date() -> None:
     body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
             b'<entry><id>tag:e.com,2024:1</id><title type="html">&lt;em&gt;Big&lt;/em&gt; '

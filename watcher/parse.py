@@ -365,15 +365,25 @@ def _clean_line(value: Any) -> str | None:
     return collapse(strip_control(value)) or None
 
 
+# Dates outside these bounds are a feed's mistake or a lie (9999-01-01, year 0, an epoch of 0),
+# not when the item appeared: kept, such a date sorted the story's timeline for good. The item
+# is then dated as unknown, like one with no date at all.
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = 2 * 86400.0   # time zones and clocks a little ahead
+
+
 def _date(value: Any) -> datetime | None:
     if not isinstance(value, time.struct_time | tuple) or len(value) < 6:
         return None
     try:
         # feedparser's *_parsed values are UTC struct_times
         seconds = calendar.timegm((*value[:6], 0, 0, 0))
-        return datetime.fromtimestamp(seconds, tz=UTC)
+        when = datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, ValueError, OSError, TypeError):
         return None
+    if when < EARLIEST_DATE or seconds > time.time() + FUTURE_SLACK:
+        return None
+    return when
 
 
 def _sha256(text: str) -> str:
