@@ -153,6 +153,48 @@ def test_ssrf_guard_refuses_loopback_feed_and_webhook_but_keeps_the_alert(
             receiver.stop()
 
 
+def test_correcting_a_channels_address_delivers_its_queue(db_url: str, tmp_path: Path) -> None:
+    """A channel is named after its URL or server: fixing a wrong webhook URL or SMTP port
+    renamed it, and its pending alerts went dead as "no longer configured". They follow the
+    one channel of their kind now; with two candidates they wait instead of dying."""
+    wrong_hook, wrong_mail = Receiver(), Mailbox()   # never started: connection refused
+    hook, mailbox = Receiver().start(), Mailbox().start()
+    try:
+        with feed_server([quake_item(160)]) as server:
+            feeds = [("wire", server.url("/feed.xml"))]
+            config = write_config(tmp_path, db_url, feeds,
+                                  alerts=webhook_alert(wrong_hook) + email_alert(wrong_mail))
+            assert "delivered 0, 2 to retry" in poll(config)
+            [alert_id] = {a["alert_id"] for a in cli_json(config, "alerts")}
+
+            # two webhooks now (the fixed one and another): which one takes the queue is not
+            # ours to guess, so the webhook's alert waits, pending; the e-mail's goes out
+            other = Receiver().start()
+            try:
+                config = write_config(tmp_path, db_url, feeds, alerts=webhook_alert(hook)
+                                      + webhook_alert(other) + email_alert(mailbox))
+                out = poll(config)
+                assert "delivered 1, 1 to retry, 0 dead" in out, out
+                assert mailbox.ids() == [alert_id] and hook.ids() == other.ids() == []
+                [waiting] = cli_json(config, "alerts")
+                assert waiting["status"] == "pending"
+                assert "no longer configured" in waiting["last_error"]
+            finally:
+                other.stop()
+
+            config = write_config(tmp_path, db_url, feeds,
+                                  alerts=webhook_alert(hook) + email_alert(mailbox))
+            out = poll(config)
+            assert "delivered 1, 0 to retry, 0 dead" in out, out
+            assert hook.ids() == [alert_id] and mailbox.ids() == [alert_id]   # once each
+            assert cli_json(config, "alerts") == []
+            assert "delivered 0, 0 to retry, 0 dead" in poll(config)
+            assert hook.ids() == [alert_id] and mailbox.ids() == [alert_id]
+    finally:
+        hook.stop()
+        mailbox.stop()
+
+
 def test_sigkill_in_the_middle_of_a_delivery_loses_nothing(db_url: str, tmp_path: Path) -> None:
     receiver = Receiver(mode="hang").start()  # accepts the POST, never answers
     with feed_server([quake_item(150), quake_item(151, place="Peru")]) as server:

@@ -125,7 +125,7 @@ class ConfigModel(_Strict):
                       BeforeValidator(_none_is_empty)] = Field(default_factory=list)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
-    alert_max_attempts: int = Field(default=20, ge=1)
+    alert_max_attempts: int = Field(default=100, ge=1)  # ~4 days at the 1 h cap
     retention_days: float | None = Field(default=90, gt=0)
     tick: Duration = 5.0
 

@@ -196,13 +196,14 @@ class Engine:
 
     def __init__(self, *, storage: Storage, rules: RuleSet, fetcher: FeedFetcher,
                  notifiers: Sequence[AlertNotifier], extractor: Extractor,
-                 alert_max_attempts: int = 20, clock: Callable[[], datetime] = utcnow,
+                 alert_max_attempts: int = 100, clock: Callable[[], datetime] = utcnow,
                  parse_workers: int | None = None) -> None:
         self.storage = storage
         self._rules = rules
         self._rules_generation = 0
         self.fetcher = fetcher
         self.notifiers = {n.name: n for n in notifiers}
+        self._adopt_orphans = True  # alerts of channels no longer configured: see deliver()
         self.extractor = extractor
         self.alert_max_attempts = alert_max_attempts
         self.clock = clock
@@ -648,6 +649,9 @@ class Engine:
         """Send every alert that is due (every pending one when ``everything``), retrying
         failures later with backoff; never drop one."""
         report = DeliveryReport()
+        if self._adopt_orphans:
+            self._adopt_orphans = False
+            self._adopt_orphan_alerts()
         if everything:
             self.storage.mark_all_alerts_due(self.clock())
         while True:
@@ -666,11 +670,30 @@ class Engine:
                 break
         return report
 
+    def _adopt_orphan_alerts(self) -> None:
+        """Pending alerts of a channel no longer configured go to the one configured channel
+        of the same kind: a channel is named after its URL or server unless its entry has a
+        ``name``, so correcting a wrong webhook URL or SMTP server renames it, and its queue
+        must follow (with several candidates they wait, and ``watcher alerts`` shows them)."""
+        for channel in sorted(self.storage.pending_alert_channels() - set(self.notifiers)):
+            kind = channel.partition(":")[0] if channel.startswith(("webhook:", "email:")) else None
+            candidates = [name for name, n in self.notifiers.items()
+                          if kind is None or getattr(n, "kind", None) == kind]
+            if len(candidates) != 1:
+                log.warning("alerts queued for channel %r, which is no longer configured, wait: "
+                            "%s", channel, "no channel of its kind is configured" if not candidates
+                            else f"several could take them ({', '.join(sorted(candidates))})")
+                continue
+            moved = self.storage.move_pending_alerts(channel, candidates[0], self.clock())
+            if moved:
+                log.warning("%d alerts queued for channel %r, which is no longer configured, "
+                            "go to %r", moved, channel, candidates[0])
+
     async def _send(self, alert: OutboxAlert) -> DeliveryError | None:
         notifier = self.notifiers.get(alert.channel)
         if notifier is None:
-            return DeliveryError(f"alert channel {alert.channel!r} is no longer configured",
-                                 permanent=True)
+            self._adopt_orphans = True  # revived by `watcher alerts --retry`, perhaps
+            return DeliveryError(f"alert channel {alert.channel!r} is no longer configured")
         try:
             await notifier.send(alert)
         except DeliveryError as exc:
@@ -688,7 +711,7 @@ class Engine:
             log.info("alert %s delivered to %s", alert.alert_id, alert.channel, extra=context)
             return
         attempts = alert.attempts + 1
-        dead = attempts >= self.alert_max_attempts or alert.channel not in self.notifiers
+        dead = attempts >= self.alert_max_attempts
         retry_at = now + timedelta(seconds=retry_delay(attempts))
         self.storage.mark_alert_failed(alert.id, now, str(error), retry_at, dead=dead)
         if dead:

@@ -182,6 +182,8 @@ class EmailNotifier:
     behind one the server did not answer fail at once for the timeout's length (see
     :class:`~watcher.notify.outage.Outage`)."""
 
+    kind = "email"
+
     def __init__(
         self,
         name: str,

@@ -115,6 +115,8 @@ def _describe_connect_error(exc: BaseException) -> str:
 class WebhookNotifier:
     """POST alert payloads to one URL. Reuses one HTTP client; call :meth:`aclose` when done."""
 
+    kind = "webhook"
+
     def __init__(
         self,
         name: str,

@@ -1499,6 +1499,28 @@ class Storage:
                 status="pending", attempts=0, next_attempt_at=now))
         return int(result.rowcount)
 
+    @_storage_op("list the channels of pending alerts")
+    def pending_alert_channels(self) -> set[str]:
+        """The channels that pending alerts are queued for."""
+        o = outbox_t
+        with self._read() as conn:
+            return set(conn.execute(select(o.c.channel).where(o.c.status == "pending")
+                                    .distinct()).scalars())
+
+    @_storage_op("move pending alerts to another channel")
+    def move_pending_alerts(self, from_channel: str, to_channel: str, now: datetime) -> int:
+        """Queue the pending alerts of ``from_channel`` for ``to_channel`` instead (due now,
+        attempts from 0), except an alert ``to_channel`` already has. Returns how many moved."""
+        o = outbox_t
+        other = o.alias("other")
+        with self._write() as conn:
+            result = conn.execute(update(o).where(
+                o.c.channel == from_channel, o.c.status == "pending",
+                ~exists().where(other.c.alert_id == o.c.alert_id,
+                                other.c.channel == to_channel),
+            ).values(channel=to_channel, attempts=0, next_attempt_at=now))
+        return int(result.rowcount)
+
     @_storage_op("count pending alerts")
     def pending_alert_count(self) -> int:
         o = outbox_t
