@@ -197,9 +197,10 @@ def test_correcting_a_channels_address_delivers_its_queue(db_url: str, tmp_path:
 
 def test_sigkill_in_the_middle_of_a_delivery_loses_nothing(db_url: str, tmp_path: Path) -> None:
     receiver = Receiver(mode="hang").start()  # accepts the POST, never answers
+    mailbox = Mailbox().start()                # answers at once
     with feed_server([quake_item(150), quake_item(151, place="Peru")]) as server:
         config = write_config(tmp_path, db_url, [("wire", server.url("/feed.xml"))],
-                              alerts=webhook_alert(receiver))
+                              alerts=webhook_alert(receiver) + email_alert(mailbox))
         try:
             proc = subprocess.Popen(watcher_cmd(config, "poll", "--once"), cwd=tmp_path,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -208,6 +209,13 @@ def test_sigkill_in_the_middle_of_a_delivery_loses_nothing(db_url: str, tmp_path
                 assert proc.poll() is None, "poll --once finished before the kill"
                 time.sleep(0.05)
             assert len(receiver.attempts) == 2, receiver.attempts
+            # the e-mails, sent while the webhook hangs, are recorded as sent at once (they
+            # waited for the slowest send of their batch, and were sent again after the kill)
+            while len(mailbox.ids()) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            while time.monotonic() < deadline and sum(
+                    a["channel"].startswith("email:") for a in cli_json(config, "alerts")):
+                time.sleep(0.1)
             os.kill(proc.pid, signal.SIGKILL)
             assert proc.wait(timeout=10) == -signal.SIGKILL
             in_flight = {d.payload["id"] for d in receiver.attempts}
@@ -222,5 +230,7 @@ def test_sigkill_in_the_middle_of_a_delivery_loses_nothing(db_url: str, tmp_path
             assert {d.payload["id"] for d in receiver.attempts} == in_flight
             assert len(cli_json(config, "hits")) == 2
             assert "no pending alerts" in cli(config, "alerts").stdout
+            assert sorted(mailbox.ids()) == sorted(in_flight)   # each e-mail once
         finally:
             receiver.stop()
+            mailbox.stop()

@@ -658,17 +658,33 @@ class Engine:
             batch = self.storage.claim_due_alerts(self.clock(), limit, ALERT_LEASE)
             if not batch:
                 break
-            outcomes = await asyncio.gather(*(self._send(alert) for alert in batch))
-            # the whole batch's outcomes in one transaction: the sent ones in one statement
-            sent = [alert for alert, error in zip(batch, outcomes, strict=True) if error is None]
-            with self.storage.batch():
-                if sent:
-                    self.storage.mark_alerts_sent([alert.id for alert in sent], self.clock())
-                for alert, error in zip(batch, outcomes, strict=True):
-                    self._settle(alert, error, report)
+            # Each outcome is recorded as soon as it is known, with those known at the same
+            # moment (one transaction, the sent ones in one statement): an e-mail sent in a
+            # millisecond is not left unrecorded, to be sent again after a restart, while a
+            # slow webhook of the same batch is still waiting for its answer.
+            sending: dict[asyncio.Future[DeliveryError | None], OutboxAlert] = {
+                asyncio.ensure_future(self._send(alert)): alert for alert in batch}
+            waiting = set(sending)
+            try:
+                while waiting:
+                    done, waiting = await asyncio.wait(waiting,
+                                                       return_when=asyncio.FIRST_COMPLETED)
+                    self._record_outcomes([(sending[f], f.result()) for f in done], report)
+            finally:
+                for f in waiting:
+                    f.cancel()
             if len(batch) < limit:
                 break
         return report
+
+    def _record_outcomes(self, outcomes: Sequence[tuple[OutboxAlert, DeliveryError | None]],
+                         report: DeliveryReport) -> None:
+        sent = [alert.id for alert, error in outcomes if error is None]
+        with self.storage.batch():
+            if sent:
+                self.storage.mark_alerts_sent(sent, self.clock())
+            for alert, error in outcomes:
+                self._settle(alert, error, report)
 
     def _adopt_orphan_alerts(self) -> None:
         """Pending alerts of a channel no longer configured go to the one configured channel
