@@ -138,6 +138,45 @@ def test_rules_reload_while_running_and_retry_after_is_honoured(
     receiver.stop()
 
 
+def test_rules_directory_replaced_while_running_is_watched_again(tmp_path: Path) -> None:
+    """``rm -r rules && cp -r new rules`` (or a volume mounted again): the watch was on the old
+    directory, so no later edit was ever reloaded. The new directory is read and watched."""
+    items = [("flood-1", "Flood kills 12 people in Peru")]
+    receiver = Receiver().start()
+    with live_feed(items) as feed:
+        config = write_config(tmp_path, f"sqlite:///{tmp_path / 'w.db'}",
+                              [("wire", feed.url("/feed.xml"))],
+                              alerts=webhook_alert(receiver), extra="poll_interval: 1s\n")
+        rules = tmp_path / "rules"
+        with service(config) as svc:
+            svc.wait_for_log(r"1 rules active")
+            time.sleep(1)  # the watch is on
+            mark = len(svc.log())
+            rules.rename(tmp_path / "rules.old")
+            time.sleep(1.5)
+            rules.mkdir()
+            (rules / "quake.yaml").write_text(RULE, encoding="utf-8")
+            svc.wait_for_log(r"rules directory replaced, reloading", after=mark)
+            # an edit in the new directory is seen: the rule now follows floods
+            mark = len(svc.log())
+            time.sleep(0.5)
+            (rules / "quake.yaml").write_text(RULE.replace("[earthquake]", "[earthquake, flood]"),
+                                              encoding="utf-8")
+            svc.wait_for_log(r"rule files changed, reloading", after=mark)
+            items.append(("flood-2", "Flood kills 33 people in Peru"))
+            svc.wait_for(lambda: "Flood kills 33 people in Peru" in titles(receiver),
+                         "an alert from the rule edited in the new directory")
+            # and a file added to it too
+            mark = len(svc.log())
+            (rules / "storm.yaml").write_text(RULE.replace("name: quake", "name: storm")
+                                              .replace("[earthquake]", "[storm]"),
+                                              encoding="utf-8")
+            svc.wait_for_log(r"2 rules active", after=mark)
+            code, _seconds = svc.terminate()
+            assert code == 0, svc.log()
+    receiver.stop()
+
+
 def test_secrets_stay_out_of_debug_json_logs_and_the_database(
         db_url: str, tmp_path: Path) -> None:
     webhook_secret = "whsec-4f1e8c2b9d7a6350"

@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import signal
+import stat
 import threading
 import time
 from datetime import timedelta
@@ -90,6 +91,15 @@ def connect_storage(config: Config) -> Storage:
             log.info("%d feeds refused before allow_private_networks was set are due now",
                      retried)
     return storage
+
+
+def _identity(directory: Path) -> tuple[int, int] | None:
+    """Which directory is at ``directory`` now (device and inode), None when there is none."""
+    try:
+        st = directory.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 class Service:
@@ -245,16 +255,26 @@ class Service:
         from watchfiles import awatch
 
         rules_dir = self.config.rules_dir
+        watched: tuple[int, int] | None = None  # the directory the last watch was on
         while not self.stop.is_set():
-            if not rules_dir.is_dir():
+            current = _identity(rules_dir)
+            if current is None:
                 await asyncio.sleep(5)
                 continue
+            if watched is not None and self.engine is not None:
+                # a new directory at the path ("rm -r rules && cp -r new rules", a volume
+                # mounted again): what it holds was not seen by the watch on the old one
+                log.info("rules directory replaced, reloading")
+                self.engine.rules = load_rules_logged(rules_dir, self.engine.rules)
+            watched = current
             try:
                 async for _changes in awatch(rules_dir, stop_event=self.stop, debounce=500,
                                              recursive=False):
                     if self.engine is not None:
                         log.info("rule files changed, reloading")
                         self.engine.rules = load_rules_logged(rules_dir, self.engine.rules)
+                    if _identity(rules_dir) != watched:
+                        break  # the watch follows the old directory: start one on the new
             except FileNotFoundError:
                 await asyncio.sleep(5)
 
