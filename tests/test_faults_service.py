@@ -138,6 +138,32 @@ def test_rules_reload_while_running_and_retry_after_is_honoured(
     receiver.stop()
 
 
+def test_a_rule_broken_before_a_restart_runs_in_its_last_good_version(
+        db_url: str, tmp_path: Path) -> None:
+    """"Keep the last good rules" held only within one process: started with a broken file,
+    watcher ran without its rule, and items arriving meanwhile were stored as analysed with
+    no hit, for good. The last good text is kept in the database for the next start."""
+    items = [quake_item(120)]
+    receiver = Receiver().start()
+    try:
+        with live_feed(items) as feed:
+            config = write_config(tmp_path, db_url, [("wire", feed.url("/feed.xml"))],
+                                  alerts=webhook_alert(receiver))
+            first = cli(config, "poll", "--once")
+            assert first.returncode == 0 and "1 hits" in first.stdout, first.stdout
+            rule_file = tmp_path / "rules" / "quake.yaml"
+            rule_file.write_text("name: quake\nmatch:\n  any: [earthquake\n", encoding="utf-8")
+            items.append(quake_item(130, place="Peru"))
+            second = cli(config, "poll", "--once")
+            assert second.returncode == 0 and "1 hits" in second.stdout, second.stdout
+            assert f"rule problem: {rule_file}:" in second.stderr      # still reported
+            assert "keeping its last good version (rule 'quake')" in second.stderr
+            assert quake_item(130, place="Peru")[1] in titles(receiver)
+            assert len(json.loads(cli(config, "hits", "--json").stdout)) == 2
+    finally:
+        receiver.stop()
+
+
 def test_rules_directory_replaced_while_running_is_watched_again(tmp_path: Path) -> None:
     """``rm -r rules && cp -r new rules`` (or a volume mounted again): the watch was on the old
     directory, so no later edit was ever reloaded. The new directory is read and watched."""

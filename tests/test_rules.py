@@ -503,6 +503,32 @@ def test_a_copy_of_a_running_rule_does_not_replace_it(tmp_path: Path) -> None:
     assert [r.path for r in fresh.rules.rules] == [str(tmp_path / "fire-v2.yaml")]
 
 
+def test_a_file_broken_at_start_runs_in_its_saved_good_version(tmp_path: Path) -> None:
+    """Without a previous version in this process (a restart), a broken file's last good text
+    (saved from an earlier load's ``sources``) is what runs; it is still reported."""
+    path = write(tmp_path, "quake.yaml", good("quake", "earthquake"))
+    write(tmp_path, "storm.yaml", good("storm", "storm"))
+    first = load_rules(tmp_path)
+    assert set(first.sources) == {str(path.resolve()), str((tmp_path / "storm.yaml").resolve())}
+    saved = dict(first.sources)
+    path.write_text("name: quake\nmatch:\n  any: [earthquake\n", encoding="utf-8")
+    restarted = load_rules(tmp_path, last_good=saved.get)
+    assert sorted(r.name for r in restarted.rules.rules) == ["quake", "storm"]
+    assert restarted.rules.match("Earthquake in Chile", "")
+    (problem,) = restarted.problems
+    assert problem.path == str(path)
+    assert str(path.resolve()) not in restarted.sources    # the broken text is not saved
+    # nothing saved, or a saved text that no longer loads either: only reported
+    assert [r.name for r in load_rules(tmp_path, last_good=lambda _p: None).rules.rules] == ["storm"]
+    assert [r.name for r in load_rules(tmp_path, last_good=lambda _p: "match: [").rules.rules] \
+        == ["storm"]
+
+    def unreadable(_path: str) -> str | None:
+        raise OSError("database down")
+
+    assert [r.name for r in load_rules(tmp_path, last_good=unreadable).rules.rules] == ["storm"]
+
+
 def test_missing_directory_is_a_problem_and_keeps_previous(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     result = load_rules(missing)

@@ -1020,6 +1020,19 @@ def test_outbox_claim_lease_sent_failed_dead_retry(storage: Storage) -> None:
     assert len(storage.list_alerts()) == 3
 
 
+def test_rule_sources_keep_each_files_last_good_text(storage: Storage) -> None:
+    path = "/srv/rules/nk-troops.yaml"
+    assert storage.last_good_rule_source(path) is None
+    long_path = "/srv/rules/" + "x" * 3000 + ".yaml"   # hashed: no index limit on its length
+    assert storage.save_rule_sources({path: "name: a\n", long_path: "name: b\n"}, T0) == 2
+    assert storage.last_good_rule_source(path) == "name: a\n"
+    assert storage.last_good_rule_source(long_path) == "name: b\n"
+    # only what changed is written
+    assert storage.save_rule_sources({path: "name: a\n", long_path: "name: c\n"}, T0) == 1
+    assert storage.last_good_rule_source(long_path) == "name: c\n"
+    assert storage.save_rule_sources({}, T0) == 0
+
+
 def test_mark_all_alerts_due(storage: Storage) -> None:
     queue_alert(storage, ["webhook:0", "email:0", "log"])
     first, second, third = storage.claim_due_alerts(T0, 10, 60)

@@ -32,12 +32,21 @@ log = logging.getLogger("watcher.scheduler")
 SHUTDOWN_GRACE = 6.0  # seconds given to in-flight work after SIGTERM (docker stop waits 10)
 
 
-def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None) -> RuleSet:
-    """Load rules, logging each problem as ``file:line: message``; bad files keep their last good rule."""
-    result = load_rules(rules_dir, previous)
+def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None,
+                      storage: Storage | None = None) -> RuleSet:
+    """Load rules, logging each problem as ``file:line: message``; bad files keep their last
+    good rule: of this process (``previous``), else the version ``storage`` saved, where each
+    good file's text is saved for the next start."""
+    result = load_rules(rules_dir, previous,
+                        last_good=storage.last_good_rule_source if storage is not None else None)
     for problem in result.problems:
         log.error("rule problem: %s", problem)
     log.info("%d rules active from %s", len(result.rules), rules_dir)
+    if storage is not None:
+        try:
+            storage.save_rule_sources(result.sources, utcnow())
+        except StorageError as exc:  # the rules run; only a later start loses this aid
+            log.warning("could not save the rule files' good versions: %s", exc)
     return result.rules
 
 
@@ -69,7 +78,7 @@ async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
     """``watcher poll --once``: poll every feed, store, deliver this cycle's and pending alerts."""
     storage = connect_storage(config)
     try:
-        engine = build_engine(config, storage, load_rules_logged(config.rules_dir))
+        engine = build_engine(config, storage, load_rules_logged(config.rules_dir, storage=storage))
         try:
             report, delivery = await engine.cycle(everything=True, last=True)
         finally:
@@ -155,7 +164,7 @@ class Service:
             return
         self.storage = storage
         cfg = self.config
-        rules = load_rules_logged(cfg.rules_dir)
+        rules = load_rules_logged(cfg.rules_dir, storage=storage)
         self.engine = engine = build_engine(cfg, storage, rules)
         from apscheduler.schedulers.asyncio import AsyncIOScheduler  # `poll --once` needs none
 
@@ -265,14 +274,16 @@ class Service:
                 # a new directory at the path ("rm -r rules && cp -r new rules", a volume
                 # mounted again): what it holds was not seen by the watch on the old one
                 log.info("rules directory replaced, reloading")
-                self.engine.rules = load_rules_logged(rules_dir, self.engine.rules)
+                self.engine.rules = load_rules_logged(rules_dir, self.engine.rules,
+                                                     self.engine.storage)
             watched = current
             try:
                 async for _changes in awatch(rules_dir, stop_event=self.stop, debounce=500,
                                              recursive=False):
                     if self.engine is not None:
                         log.info("rule files changed, reloading")
-                        self.engine.rules = load_rules_logged(rules_dir, self.engine.rules)
+                        self.engine.rules = load_rules_logged(rules_dir, self.engine.rules,
+                                                     self.engine.storage)
                     if _identity(rules_dir) != watched:
                         break  # the watch follows the old directory: start one on the new
             except FileNotFoundError:

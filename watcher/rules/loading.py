@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import yaml
 from pydantic import (
@@ -68,6 +68,8 @@ class RuleProblem:
 class LoadResult:
     rules: RuleSet
     problems: tuple[RuleProblem, ...]
+    # the text of each file that loaded without problems (path -> text): its good version
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 # --- schema --------------------------------------------------------------------------------
@@ -590,17 +592,21 @@ def load_rule_file(path: Path) -> Rule:
 
 
 def _load(path: Path) -> Rule | list[RuleProblem]:
+    text = _read(path)
+    return text if isinstance(text, list) else _parse(text, str(path))
+
+
+def _read(path: Path) -> str | list[RuleProblem]:
     shown = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return [RuleProblem(shown, 0, f"cannot read the file: {exc.strerror or exc}")]
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return [RuleProblem(shown, line, "the file is not valid UTF-8 text")]
-    return _parse(text, shown)
 
 
 def _parse(text: str, shown: str) -> Rule | list[RuleProblem]:
@@ -623,11 +629,13 @@ def _parse(text: str, shown: str) -> Rule | list[RuleProblem]:
         return [RuleProblem(shown, line, message) for line, message in items]
 
 
-def load_rules(directory: Path, previous: RuleSet | None = None) -> LoadResult:
+def load_rules(directory: Path, previous: RuleSet | None = None, *,
+               last_good: Callable[[str], str | None] | None = None) -> LoadResult:
     """Load every ``*.yaml`` / ``*.yml`` file in ``directory`` (not recursive, sorted by name).
 
     A broken file is reported; if ``previous`` holds a rule loaded from that same file, that
-    last good version stays active. When two files use the same rule name, the file that
+    last good version stays active, else the text ``last_good(path)`` gives for it (what an
+    earlier process saved of the result's ``sources``), if that text loads. When two files use the same rule name, the file that
     held it in ``previous`` keeps it (else the first file), and the other is reported. A missing directory is reported and ``previous`` (if
     any) is kept as it is.
     """
@@ -654,13 +662,18 @@ def load_rules(directory: Path, previous: RuleSet | None = None) -> LoadResult:
             earlier[_real(Path(rule.path))] = rule
 
     loaded: list[tuple[Path, Rule]] = []
+    sources: dict[str, str] = {}
     for file in files:
-        result = _load(file)
+        text = _read(file)
+        result = text if isinstance(text, list) else _parse(text, str(file))
         if isinstance(result, Rule):
             loaded.append((file, result))
+            sources[str(_real(file))] = cast(str, text)
             continue
         problems.extend(result)
         kept = earlier.get(_real(file))
+        if kept is None and last_good is not None:
+            kept = _saved_version(file, last_good)
         if kept is not None:
             log.warning("%s is invalid; keeping its last good version (rule %r)", file, kept.name)
             loaded.append((file, kept))
@@ -682,7 +695,20 @@ def load_rules(directory: Path, previous: RuleSet | None = None) -> LoadResult:
                 f"name: duplicate rule name '{rule.name}' (already used by {first})"))
             continue
         chosen[rule.name] = rule
-    return LoadResult(RuleSet(chosen.values()), tuple(problems))
+    return LoadResult(RuleSet(chosen.values()), tuple(problems), sources)
+
+
+def _saved_version(file: Path, last_good: Callable[[str], str | None]) -> Rule | None:
+    """The rule of ``file``'s saved good version (None: none saved, or it no longer loads)."""
+    try:
+        saved = last_good(str(_real(file)))
+    except Exception as exc:  # the store is an aid: without it the file is only reported
+        log.warning("could not read the last good version of %s: %s", file, exc)
+        return None
+    if saved is None:
+        return None
+    rule = _parse(saved, str(file))
+    return rule if isinstance(rule, Rule) else None
 
 
 def _real(path: Path) -> Path:

@@ -21,7 +21,7 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -67,6 +67,7 @@ from .schema import figures as figures_t
 from .schema import hits as hits_t
 from .schema import items as items_t
 from .schema import outbox as outbox_t
+from .schema import rule_sources as rule_sources_t
 
 if TYPE_CHECKING:
     import psycopg
@@ -78,7 +79,7 @@ log = logging.getLogger("watcher.storage")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
 # database already there is not handed to Alembic at all, which saves importing it on start.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
@@ -1528,6 +1529,39 @@ class Storage:
             n = conn.execute(select(func.count()).select_from(o)
                              .where(o.c.status == "pending")).scalar_one()
         return int(n)
+
+    # --- rule files ---------------------------------------------------------------------
+
+    @_storage_op("read a rule file's last good version")
+    def last_good_rule_source(self, path: str) -> str | None:
+        """The text of the rule file at ``path`` when it last loaded without problems."""
+        t = rule_sources_t
+        with self._read() as conn:
+            return conn.execute(select(t.c.source).where(
+                t.c.path_hash == hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()
+            )).scalar_one_or_none()
+
+    @_storage_op("save the rule files' good versions")
+    def save_rule_sources(self, sources: Mapping[str, str], now: datetime) -> int:
+        """Remember each rule file's text (path -> text) as its last good version; only what
+        changed is written. Returns how many were written."""
+        if not sources:
+            return 0
+        t = rule_sources_t
+        hashed = {hashlib.sha256(p.encode("utf-8", "surrogatepass")).hexdigest(): (p, text)
+                  for p, text in sources.items()}
+        with self._write() as conn:
+            known: dict[str, str] = {h: src for h, src in conn.execute(
+                select(t.c.path_hash, t.c.source).where(t.c.path_hash.in_(list(hashed))))}
+            changed = [{"path_hash": h, "path": p, "source": text, "saved_at": now}
+                       for h, (p, text) in hashed.items() if known.get(h) != text]
+            for row in changed:
+                statement = self._insert(t).values(**row)
+                conn.execute(statement.on_conflict_do_update(
+                    index_elements=["path_hash"],
+                    set_={"path": statement.excluded.path, "source": statement.excluded.source,
+                          "saved_at": statement.excluded.saved_at}))
+        return len(changed)
 
     # --- retention ------------------------------------------------------------------------
 

@@ -226,3 +226,15 @@ outbox = Table(
     CheckConstraint("status IN ('pending', 'sent', 'dead')", name="status"),
     Index(None, "status", "next_attempt_at"),
 )
+
+# The text of each rule file as it last loaded without problems: a file broken when watcher
+# starts runs in that version (a process keeps its last good rules in memory; this keeps them
+# across a restart, so items arriving meanwhile are not matched without the rule).
+rule_sources = Table(
+    "rule_sources",
+    metadata,
+    Column("path_hash", String(64), primary_key=True),   # sha256 of path
+    Column("path", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    _ts("saved_at"),
+)
