@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from watcher import core
+from watcher import parse as parse_module
 from watcher.core import Engine, build_alert, retry_delay, utcnow
 from watcher.errors import FetchError
 from watcher.extract import get_extractor
@@ -330,6 +331,48 @@ def counting_batches(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[in
 
     monkeypatch.setattr(engine, "_process_batch", counting)
     return sizes
+
+
+def test_a_huge_feed_does_not_hold_up_the_event_loop(storage: Storage) -> None:
+    """A legal 3 MB feed of 30,000 entries took feedparser seconds on the event loop (and
+    storing them all more), while every other fetch of the cycle waited and timed out. It is
+    parsed in a thread, and the first MAX_ITEMS of it are kept."""
+    storage.sync_feeds([FeedConfig(name="dump", url="https://dump.example/rss", interval=900)], T0)
+    entries = "".join(f"<item><guid>g{i}</guid><title>North Korean troops, part {i}</title>"
+                      f"<description>Text {i}</description></item>" for i in range(30_000))
+    body = f"<rss version='2.0'><channel><title>x</title>{entries}</channel></rss>".encode()
+    assert len(body) > core.PARSE_OFF_LOOP_BYTES
+    fetcher = ScriptedFetcher({"dump": FetchResult(url="https://dump.example/rss", status=200,
+                                                   content=body)})
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=fetcher, notifiers=[],
+                    extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+
+    async def poll_and_watch_the_loop() -> tuple[Any, float]:
+        gaps: list[float] = []
+        loop = asyncio.get_running_loop()
+
+        async def ticker() -> None:
+            last = loop.time()
+            while True:
+                await asyncio.sleep(0.01)
+                now = loop.time()
+                gaps.append(now - last)
+                last = now
+
+        tick = asyncio.create_task(ticker())
+        try:
+            # the parse alone takes seconds on this kind of machine; on the loop, no tick
+            report = await engine.poll()
+        finally:
+            tick.cancel()
+        return report, max(gaps, default=float("inf"))
+
+    report, longest_gap = asyncio.run(poll_and_watch_the_loop())
+    assert report.new_items == parse_module.MAX_ITEMS
+    assert report.errors == []
+    assert storage.feed_summaries()[0].error == (
+        f"30,000 entries: the first {parse_module.MAX_ITEMS:,} items kept")
+    assert longest_gap < 1.0, longest_gap
 
 
 def test_feeds_arriving_one_by_one_are_recorded_in_batches(

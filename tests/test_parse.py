@@ -345,6 +345,17 @@ def test_a_date_a_day_ahead_is_kept_a_week_ahead_is_not() -> None:
     assert published(7) is None
 
 
+def test_a_feed_of_more_than_max_items_keeps_the_first_ones() -> None:
+    from watcher.parse import MAX_ITEMS
+
+    entries = [f"<item><guid>g{i}</guid><title>T{i}</title></item>" for i in range(MAX_ITEMS + 5)]
+    feed = parse_feed(rss(*entries), url=URL)
+    assert [i.key for i in feed.items] == [f"g{i}" for i in range(MAX_ITEMS)]
+    assert feed.warning == f"{MAX_ITEMS + 5:,} entries: the first {MAX_ITEMS:,} items kept"
+    exactly = parse_feed(rss(*entries[:MAX_ITEMS]), url=URL)
+    assert len(exactly.items) == MAX_ITEMS and exactly.warning is None
+
+
 def test_atom_html_title_and_updated_date() -> None:
     body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
             b'<entry><id>tag:e.com,2024:1</id><title type="html">&lt;em&gt;Big&lt;/em&gt; '

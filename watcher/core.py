@@ -56,6 +56,7 @@ MAX_PARSE_WORKERS = 4
 # Bodies queued per parse worker beyond which this process parses the next one itself: the
 # workers never run dry while it stores a batch, and it never idles while they are behind.
 PARSE_BACKLOG = 16
+PARSE_OFF_LOOP_BYTES = 512 * 1024  # bodies parsed in this process from this size on: in a thread
 DELIVERY_GATHER = 0.5        # seconds a cycle lets new alerts gather before sending them
 # Parse pools stay referenced until closed: one collected while the interpreter exits races
 # with concurrent.futures' own exit hook (an "OSError: Bad file descriptor" in Python 3.11).
@@ -344,8 +345,16 @@ class Engine:
         or here when they have enough queued). Without, :meth:`_record` parses it."""
         await gate.acquire()
         feed, outcome = await self._fetch(feed)
-        if (not pool or self.parse_workers <= 0 or not isinstance(outcome, FetchResult)
-                or outcome.not_modified or outcome.content is None):
+        if (not isinstance(outcome, FetchResult) or outcome.not_modified
+                or outcome.content is None):
+            return feed, outcome, None
+        if len(outcome.content) >= PARSE_OFF_LOOP_BYTES and (
+                not pool or self.parse_workers <= 0
+                or self._parsing >= PARSE_BACKLOG * self.parse_workers):
+            # a body that takes feedparser seconds is parsed in a thread, not on the event
+            # loop: the other fetches go on meanwhile (they timed out behind a 10 MB feed)
+            return feed, outcome, await asyncio.to_thread(self._parse_here, outcome)
+        if not pool or self.parse_workers <= 0:
             return feed, outcome, None
         if self._parsing >= PARSE_BACKLOG * self.parse_workers:
             # the workers have enough queued: this body is parsed here, now (not later, in

@@ -41,6 +41,10 @@ MAX_TEXT_CHARS = 100_000   # per item text
 MAX_TITLE_CHARS = 2_000
 MAX_KEY_CHARS = 1_000      # longer ids/links are replaced by their hash
 MAX_LINK_CHARS = 4_000
+# Items kept of one feed body, in the feed's order (newest first, as feeds list them). News
+# feeds carry tens, archives a few thousand; beyond this a feed is a dump or an attack, and
+# storing it all held up every other feed of the cycle.
+MAX_ITEMS = 1_000
 
 _BOM_UTF8 = b"\xef\xbb\xbf"
 _WS = b" \t\r\n"
@@ -132,6 +136,8 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     items = _items(entries, url)
 
     notes = []
+    if len(items) == MAX_ITEMS and len(entries) > MAX_ITEMS:
+        notes.append(f"{len(entries):,} entries: the first {MAX_ITEMS:,} items kept")
     if removed_dtd:
         notes.append("DOCTYPE with declarations removed")
     if problem:
@@ -299,6 +305,8 @@ def _items(entries: list[Any], base: str) -> tuple[ParsedItem, ...]:
             continue
         seen.add(item.key)
         items.append(item)
+        if len(items) == MAX_ITEMS:
+            break
     return tuple(items)
 
 
