@@ -126,6 +126,34 @@ def test_measures_alert_only_where_the_article_counts_in_them(tmp_path: Path) ->
     assert not rule.counts_figure("km") and not rule.counts_figure("square_metres")
 
 
+LOCAL_FIRE = """Bushfire near Bendigo forces 3,100 residents to flee
+
+BENDIGO, Australia, Jan. 9 -- A fast bushfire on the ridges west of Bendigo forced about 3,100
+residents out of their homes overnight, the Country Fire Authority said on Thursday.
+
+The blaze had burned 5,200 hectares by morning. Crews from Bendigo and nearby towns worked
+through the night, and the Country Fire Authority said flames reached the edge of Bendigo's
+western suburbs before the wind turned.
+
+Premier Jacinta Allan said extra crews would arrive from Melbourne. Residents of Bendigo were
+told to stay alert as hot winds were forecast to return on Saturday. Two houses in Bendigo were
+lost, and an evacuation centre in Bendigo took in several hundred people.
+"""
+
+
+def test_a_local_story_is_led_by_its_place_and_its_event() -> None:
+    """A story of one town's fire: the town (named far more than any person or body) and the
+    fire's words make the rule; "forces 3,100 residents" is the verb, not troops, and a word of
+    a body's name ("Fire" in "Country Fire Authority") still counts where the headline uses it
+    as a word."""
+    data = load(seed_rule(LOCAL_FIRE, name="bendigo-fire"))
+    groups = data["match"]["all"]
+    flat = [g if isinstance(g, str) else " ".join(map(str, g["any"])) for g in groups]
+    assert flat[0] == "Bendigo", flat
+    assert any("bushfire*" in g and "troops" not in g for g in flat[1:]), flat
+    assert not any("troops" in g for g in flat), flat
+
+
 def test_rule_never_quotes_the_article() -> None:
     out = seed_rule(ARTICLE, name="port")
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", ARTICLE) if len(s.split()) >= 6]

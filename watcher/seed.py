@@ -19,6 +19,7 @@ docs/rules.md). Nothing of the rule is hard-coded; everything comes from the art
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -67,6 +68,7 @@ _CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("ceasefire", "truce", "peace talks"),
     ("drone*", "UAV*"),
     ("refugee*", "displaced", "evacuat*", "shelter*"),
+    ("wildfire*", "fire", "fires", "blaze*", "bushfire*", "forest fire*", "flames", "firefighter*"),
     ("aid", "relief", "humanitarian", "donation*"),
     ("rescue*", "rescuer*", "rubble", "survivor*", "collapsed", "death toll", "search-and-rescue"),
 )
@@ -322,12 +324,24 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
     cleaned = clean(text)
     headline_end, lead_end = _sections(cleaned)
     names = {w.lower() for a in actors for n in (a.name, *a.aliases) for w in re.findall(r"[A-Za-z]+", n)}
+    # a word of a name is the name's, except where the headline uses it outside a name and the
+    # article also writes it as a common word: "Wildfire near Kelowna forces ..." is about a
+    # wildfire (counted, but not inside "BC Wildfire Service"); "the party" of an election's
+    # story, not in its headline, stays the Liberal Democratic Party's
+    common = {m.group(0) for m in _WORD_RE.finditer(cleaned) if m.group(0).islower()} & names
+    spans = _name_spans(cleaned, actors) if common else []
+    common &= {m.group(0).lower() for m in _WORD_RE.finditer(cleaned, 0, headline_end)
+               if not _within(spans, m.start())}
     topics: dict[str, _Topic] = {}
     lower_seen: set[str] = set()  # words the article also writes in lower case
     for m in _WORD_RE.finditer(cleaned):
         lw = m.group(0).lower()
-        if len(lw) < 4 or lw in names:
+        if len(lw) < 4:
             continue
+        if lw in names and (lw not in common or _within(spans, m.start())):
+            continue
+        if lw == "forces" and _VERB_OBJECT_RE.match(cleaned, m.end()):
+            continue  # the verb: "wildfire forces 4,200 residents from their homes"
         if m.group(0)[0].islower():
             lower_seen.add(lw)
         weight = 3 if m.start() < headline_end else 2 if m.start() < lead_end else 1
@@ -358,6 +372,24 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
         [t for t in topics.values() if t.count >= (2 if t.clustered else 3)]
     ranked.sort(key=lambda t: -t.score)
     return ranked
+
+
+_VERB_OBJECT_RE = re.compile(r"\s+(?:\d|the\b|a\b|an\b|thousands\b|hundreds\b|dozens\b|"
+                             r"residents\b|people\b|them\b|him\b|her\b|us\b|its\b|their\b)")
+
+
+def _name_spans(text: str, actors: Sequence[Actor]) -> list[tuple[int, int]]:
+    """Where the actors' names and aliases are written in ``text`` (sorted, as written)."""
+    names = sorted({n for a in actors for n in (a.name, *a.aliases) if n}, key=len, reverse=True)
+    if not names:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _within(spans: Sequence[tuple[int, int]], pos: int) -> bool:
+    i = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def _leading(topics: Sequence[_Topic], limit: int) -> list[_Topic]:
@@ -401,6 +433,14 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int],
     core = [a for a in actors if a.kind in _PERSONS_AND_GROUPS] or list(actors)
     if not core:
         return [], []
+    # a local story is told by its place ("Wildfire near Kelowna ..."): a place named far more
+    # than any country, organisation or person leads (in a war's story its capitals and
+    # fronts are named less than its countries)
+    places = sorted((a for a in actors if a.kind == "place"), key=lambda a: -counts.get(a.name, 0))
+    if places and places[0] not in core:
+        most = max(counts.get(a.name, 0) for a in core)
+        if counts.get(places[0].name, 0) >= max(3, 1.5 * most):
+            core = [places[0], *core]
     ranked = sorted(core, key=lambda a: -counts.get(a.name, 0))
     top = ranked[0]
     top_n = counts.get(top.name, 0)
