@@ -128,6 +128,9 @@ def test_vague_amounts_are_not_numbers() -> None:
         ("Sappers cleared 1.5 million square metres of land.", 1.5e6, "square_metres"),
         ("The flood covered 20 square kilometres.", 20, "square_km"),
         ("Police seized 40 kilograms of cocaine.", 40, "kg"),
+        # names between the size and the force it is
+        ("A 14,000-strong North Korean force is now in Kursk.", 14000, "troops"),
+        ("A 10,000-strong crowd marched on parliament.", 10000, "people"),
     ],
 )
 def test_keys(text: str, value: float, key: str) -> None:
@@ -143,7 +146,8 @@ def test_keys(text: str, value: float, key: str) -> None:
      ("1,500 more troops", "more"), ("5,000 troops", None),
      # negated comparisons say the opposite bound
      ("no fewer than 300 officers", "at least"), ("not more than 2,000 troops", "at most"),
-     ("5,000-plus troops", "more than"), ("5,000+ troops", "more than")],
+     ("5,000-plus troops", "more than"), ("5,000+ troops", "more than"),
+     ("casualties near 4,000", "nearly")],   # a headline's "near"
 )
 def test_qualifiers(text: str, qualifier: str | None) -> None:
     assert one(f"Officials reported {text} on the border.").qualifier == qualifier

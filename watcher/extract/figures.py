@@ -90,7 +90,8 @@ _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ ]?[A-Z])|[A-Za-z][A-Za-z’'
 _QUALIFIERS = frozenset((
     "at least", "more than", "fewer than", "less than", "up to", "as many as", "as much as", "at most",
     "close to", "upward of", "upwards of", "in excess of", "just over", "just under", "well over",
-    "an estimated", "some", "over", "about", "around", "nearly", "almost", "roughly", "approximately",
+    "an estimated", "some", "over", "about", "around", "nearly", "near", "almost", "roughly",
+    "approximately",
     "approx.", "under", "below", "above", "exceeding", "only", "just", "estimated", "between", "from",
     "a further", "another", "an additional", "an extra", "a fresh batch of", "a new batch of",
     # negated: "no fewer than 300" is at least 300
@@ -121,7 +122,7 @@ def _qualifier_before(before: str) -> str | None:
     return None
 
 
-_QUALIFIER_CANON = {"approx.": "approximately", "a further": "more", "another": "more", "an additional": "more",
+_QUALIFIER_CANON = {"approx.": "approximately", "near": "nearly", "a further": "more", "another": "more", "an additional": "more",
                     "an extra": "more", "a fresh batch of": "more", "a new batch of": "more",
                     "no fewer than": "at least", "no less than": "at least", "not less than": "at least",
                     "not fewer than": "at least", "no more than": "at most", "not more than": "at most"}
@@ -760,10 +761,12 @@ class FigureFinder:
             tail = tail[1:]  # "12,000+ troops"
         if hyph:
             word = hyph.group(1)
-            rest = _WORD_RE.findall(tail[hyph.end():hyph.end() + 60])[:3]
+            rest = _WORD_RE.findall(tail[hyph.end():hyph.end() + 60])[:4]
             if word in ("strong", "man", "person"):  # "an 11,000-man contingent"
                 # "a 6.8-strong quake" is a magnitude; "a 10,000-strong contingent" a force
-                nouns = {w.lower() for w in rest[:2] if w.isalpha()}  # "-strong armed forces"
+                # ("-strong armed forces", "-strong North Korean force": names before the noun)
+                first_noun = next((i for i, w in enumerate(rest) if w[:1].islower()), 1)
+                nouns = {w.lower() for w in rest[:max(2, first_noun + 1)] if w.isalpha()}
                 if n.value < 10 and not n.spelled and nouns & _QUAKE_WORDS:
                     key = "magnitude"
                 elif nouns & _FORCE_WORDS:
