@@ -106,6 +106,17 @@ def test_a_surname_opening_a_paragraph_is_not_joined_to_the_word_before(text: st
     assert len(people) == 1 and " " in people[0].name, people
 
 
+def test_a_countrys_own_council_is_not_the_uns() -> None:
+    """The UN's body answers to "Security Council"; "the Security Council of the Russian
+    Federation" is Russia's own, the same as "the Russian Security Council"."""
+    found = actors("Sergei Shoigu, secretary of the Security Council of the Russian Federation, "
+                   "flew to Pyongyang. The Russian Security Council met on Friday.")
+    assert "UN Security Council" not in found
+    assert find(found, "Russian Security Council") is not None
+    assert len([a for a in found.values() if "Security Council" in a.name]) == 1
+    assert "UN Security Council" in actors("The Security Council of the United Nations met.")
+
+
 def test_korean_family_name_first_resolves() -> None:
     found = actors("Floor leader Rep. Choo Kyung-ho spoke first. Choo called for a resolution.")
     persons = [a for a in found.values() if a.kind == "person"]

@@ -293,6 +293,7 @@ _NOT_DATELINE = words("LIVE UPDATE UPDATES BREAKING EXCLUSIVE ANALYSIS OPINION E
 # Capitals that stand, used for a government, for the international bodies they host rather than
 # for their own country ("Brussels" is the EU or NATO, not Belgium): always the city.
 _INSTITUTION_SEATS = words("Brussels")
+_OF_THE_RE = re.compile(r" of (?:the )?")
 _PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)[ \u00a0]\Z")
 _PLACE_PATTERN_RE = re.compile(
     r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"
@@ -562,6 +563,9 @@ class ActorFinder:
                 continue
             cands.append((start, end, idx))
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        first_at: dict[int, tuple[int, int, int]] = {}
+        for c in cands:
+            first_at.setdefault(c[0], c)
         out: list[Mention] = []
         last_end = -1
         for start, end, idx in cands:
@@ -569,6 +573,18 @@ class ActorFinder:
                 continue
             e = self._entries[idx]
             surface = text[start:end]
+            if e.kind == "organisation" and surface != e.name and " " in surface:
+                of = _OF_THE_RE.match(text, end)
+                country = first_at.get(of.end()) if of else None
+                if country is not None and self._entries[country[2]].kind == "country":
+                    # "the Security Council of the Russian Federation" is Russia's own, as
+                    # "the Russian Security Council" is (not the UN's, whose short name it has)
+                    owner = self._entries[country[2]]
+                    name = f"{min(owner.demonyms, key=lambda d: (len(d), d)) if owner.demonyms else owner.name} {surface}"
+                    out.append(Mention(start, country[1], text[start:country[1]], name,
+                                       "organisation"))
+                    last_end = country[1]
+                    continue
             if e.kind == "none":  # index or weapon name: claimed, not an actor
                 out.append(Mention(start, end, surface, e.name, cast(ActorKind, "none")))
                 last_end = end
