@@ -582,6 +582,13 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         # ... but a verb after a comma that goes on to report is no inversion
         ("Kim Byung-kee, a member of the intelligence committee, said after a briefing by Russian "
          "officials that 1,500 troops had left.", 1500, "Kim Byung-kee"),
+        # "..., saying": the sentence's subject says it (not the source of a figure it rejects)
+        ("Zelensky rejected Seoul's figure of 600 North Korean deaths, saying the real toll was "
+         "closer to 4,000.", 4000, "Volodymyr Zelensky"),
+        ("Zelensky rejected Seoul's figure of 600 North Korean deaths, saying the real toll was "
+         "closer to 4,000.", 600, "South Korea"),
+        ("Ukraine's President Volodymyr Zelensky spoke on Monday, saying 11,000 North Korean "
+         "soldiers were in Kursk.", 11000, "Volodymyr Zelensky"),
     ],
 )
 def test_said_by_patterns(text: str, value: float, said_by: str | None) -> None:

@@ -205,7 +205,8 @@ _SPEECH_VERBS = tuple(sorted(words(
     "noted notes confirm warn "
     "reported reports stated states added adds announced announces confirmed confirms commented "
     "revealed reveals assessed wrote writes disclosed insisted alleged acknowledged warned predicted "
-    "citing cited forecast forecasts projected projects expects expected urged urges declared declares"
+    "citing cited forecast forecasts projected projects expects expected urged urges declared declares "
+    "saying"
 )))
 
 
@@ -1005,6 +1006,14 @@ class FigureFinder:
                 elif c.group("poss"):
                     own = [m for m in in_sent if m.end == c.start()]
                     speaker = own[0].name if own else None
+                elif c.group("verb") == "saying":
+                    # "Zelensky rejected Seoul's figure of 600, saying the toll was nearer
+                    # 4,000": the participle's subject is the sentence's, named at its start
+                    first = in_sent[0] if in_sent else None
+                    speaker = _most_specific(text, [m for m in in_sent if m.start < c.start()],
+                                             forward=True) \
+                        if first is not None and first.start < c.start() \
+                        and len(text[ss:first.start].split()) <= 3 else None
                 else:
                     speaker = self._subject(text, ss, se, c.start(), c.end(), in_sent, mentions, last_person,
                                             sentence_body if sentence_body is not None else last_body)
@@ -1245,7 +1254,7 @@ def _has_complement(text: str, end: int, se: int) -> bool:
 
 # what may join the mentions of one noun phrase: "South Korea's National Intelligence Service",
 # "the National Intelligence Service of South Korea", "Kyiv's military intelligence chief Budanov"
-_SAME_PHRASE_RE = re.compile(r"(?:['’]s)?\s+(?:of\s+(?:the\s+)?)?(?:[a-z\-]+\s+){0,3}")
+_SAME_PHRASE_RE = re.compile(r"(?:['’]s)?\s+(?:of\s+(?:the\s+)?)?(?:(?:[a-z\-]+|[A-Z][a-z]+)\s+){0,3}")
 _SPECIFICITY = {"person": 0, "organisation": 1, "country": 2}
 
 
