@@ -49,7 +49,8 @@ __all__ = ["article_text", "seed_rule", "topic_terms"]
 _CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("troops", "soldiers", "forces", "personnel", "servicemen", "troop", "soldier", "infantry", "units",
      "recruits", "conscripts", "deploy*", "dispatch*", "reinforcements", "special forces", "paratroopers",
-     "commandos", "deminers", "sappers", "battalion*", "brigade*", "regiment*", "mercenar*"),
+     "commandos", "deminers", "sappers", "battalion*", "brigade*", "regiment*", "mercenar*", "corps",
+     "contingent*"),
     ("casualties", "killed", "wounded", "dead", "deaths", "injured", "death toll"),
     ("prisoners", "captured", "prisoners of war", "POWs", "captives"),
     ("ammunition", "shells", "munitions", "artillery", "weapons"),
