@@ -218,6 +218,29 @@ def test_invalid_and_unsupported_urls() -> None:
         run(fetch("http://[not-an-ip/feed"))
 
 
+def test_bytes_left_on_a_connection_by_another_feed_are_not_this_feeds_error() -> None:
+    """A server that sends more than its Content-Length leaves bytes on the kept-alive
+    connection; the next feed fetched on it read them as its status line and failed with
+    "illegal status line" (an error stored on the wrong feed). It is tried again on a new
+    connection."""
+    def buggy(_request: Request) -> Reply:
+        return Reply(200, {"Content-Type": "application/rss+xml", "Content-Length": "10"}, RSS)
+
+    def fine(_request: Request) -> Reply:
+        return Reply(200, {"Content-Type": "application/rss+xml"}, RSS)
+
+    async def both(url: str) -> tuple[FetchResult, FetchResult]:
+        async with Fetcher(allow_private=True, per_host=1, max_connections=1) as fetcher:
+            first = await fetcher.fetch(feed(url + "buggy"))
+            return first, await fetcher.fetch(feed(url + "a"))
+
+    with serve({"/buggy": buggy, "/a": fine}) as server:
+        first, second = run(both(server.url("/")))
+        assert first.content == RSS[:10]            # what its Content-Length said
+        assert second.status == 200 and second.content == RSS
+        assert [r.path for r in server.requests] == ["/buggy", "/a", "/a"]
+
+
 # --- size limits and bombs --------------------------------------------------------------------
 
 def test_oversized_content_length_is_refused_before_reading() -> None:

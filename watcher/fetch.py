@@ -118,7 +118,14 @@ class Fetcher:
                 started = loop.time()
                 try:
                     async with asyncio.timeout(budget):
-                        outcome = await self._exchange(request, feed)
+                        try:
+                            outcome = await self._exchange(request, feed)
+                        except httpx.RemoteProtocolError as exc:
+                            # a kept-alive connection the server closed, or one that another
+                            # feed's response left bytes on (more than its Content-Length):
+                            # the error is not this feed's, and a new connection tells
+                            log.debug("%s: %s; trying again on a new connection", feed.url, exc)
+                            outcome = await self._exchange(request, feed)
                 except TimeoutError:
                     raise FetchError(f"timed out after {self.timeout:g}s") from None
                 except FetchError:
