@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -343,6 +344,23 @@ def test_a_date_a_day_ahead_is_kept_a_week_ahead_is_not() -> None:
 
     assert published(1) is not None    # a clock or a time zone a little ahead
     assert published(7) is None
+
+
+def test_an_untitled_item_is_titled_by_its_texts_first_line() -> None:
+    """Feeds of short posts send no titles: alerts and `watcher hits` showed an empty one."""
+    long = "Seoul says " + "North Korean troops have moved again " * 6
+    feed = parse_feed(rss("<item><guid>a</guid><description>Kursk: 3,000 more troops arrive"
+                          "</description></item>",
+                          f"<item><guid>b</guid><description>{long}</description></item>"),
+                      url=URL)
+    short, cut = feed.items
+    assert short.title == "Kursk: 3,000 more troops arrive"
+    assert cut.title.endswith("…") and len(cut.title) <= 121
+    assert long.startswith(cut.title[:-1]) and not cut.title[:-1].endswith(" ")
+    # its identity is an untitled item's: the same key and hash as before titles were derived
+    untitled = parse_feed(rss("<item><description>Kursk: 3,000 more troops arrive"
+                              "</description></item>"), url=URL).items[0]
+    assert untitled.content_hash == hashlib.sha256(b"\nKursk: 3,000 more troops arrive").hexdigest()
 
 
 def test_a_feed_of_more_than_max_items_keeps_the_first_ones() -> None:

@@ -330,12 +330,23 @@ def _item(entry: Mapping[str, Any], base: str) -> ParsedItem | None:
         key = f"sha256:{_sha256(key)}"
     return ParsedItem(
         key=key,
-        title=title,
+        title=title or _title_from(text),
         link=link,
         published=_date(entry.get("published_parsed")) or _date(entry.get("updated_parsed")),
         text=text,
         content_hash=content_hash,
     )
+
+
+def _title_from(text: str, limit: int = 120) -> str:
+    """A title for an item that has none (feeds of short posts): its text's first line, cut at
+    a word near ``limit`` characters. What alerts and `watcher hits` show; the item's identity
+    (its hash) is still that of an untitled item."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut or first[:limit]}…"
 
 
 def _text(entry: Mapping[str, Any]) -> str:
