@@ -117,6 +117,12 @@ def test_a_countrys_own_council_is_not_the_uns() -> None:
     assert "UN Security Council" in actors("The Security Council of the United Nations met.")
 
 
+def test_a_currencys_prefix_names_no_country() -> None:
+    found = actors("Seoul froze 122 billion won (US$88 million) of North Korean assets.")
+    assert "United States" not in found and "North Korea" in found
+    assert "United States" in actors("The US sent 88 observers.")
+
+
 def test_korean_family_name_first_resolves() -> None:
     found = actors("Floor leader Rep. Choo Kyung-ho spoke first. Choo called for a resolution.")
     persons = [a for a in found.values() if a.kind == "person"]

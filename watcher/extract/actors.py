@@ -559,8 +559,8 @@ class ActorFinder:
             end = end_idx + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
-            if end < n and (text[end].isalnum() or text[end] == "_"):
-                continue
+            if end < n and (text[end].isalnum() or text[end] in "_$"):
+                continue  # (a currency's prefix names no country: "US$1.1 billion")
             cands.append((start, end, idx))
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         first_at: dict[int, tuple[int, int, int]] = {}
