@@ -115,6 +115,8 @@ def test_a_countrys_own_council_is_not_the_uns() -> None:
     assert find(found, "Russian Security Council") is not None
     assert len([a for a in found.values() if "Security Council" in a.name]) == 1
     assert "UN Security Council" in actors("The Security Council of the United Nations met.")
+    found = actors("Dmitry Medvedev, deputy chairman of Russia's Security Council, spoke.")
+    assert "UN Security Council" not in found and find(found, "Russian Security Council")
 
 
 def test_a_currencys_prefix_names_no_country() -> None:

@@ -294,6 +294,11 @@ _NOT_DATELINE = words("LIVE UPDATE UPDATES BREAKING EXCLUSIVE ANALYSIS OPINION E
 # for their own country ("Brussels" is the EU or NATO, not Belgium): always the city.
 _INSTITUTION_SEATS = words("Brussels")
 _OF_THE_RE = re.compile(r" of (?:the )?")
+
+
+def _demonym(entry: _Entry) -> str:
+    """A country's adjective for naming its own bodies ("Russian"), else its name."""
+    return min(entry.demonyms, key=lambda d: (len(d), d)) if entry.demonyms else entry.name
 _PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)[ \u00a0]\Z")
 _PLACE_PATTERN_RE = re.compile(
     r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"
@@ -564,6 +569,7 @@ class ActorFinder:
             cands.append((start, end, idx))
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         first_at: dict[int, tuple[int, int, int]] = {}
+        entry_at: dict[int, _Entry] = {}  # the entry of each mention found, by its start
         for c in cands:
             first_at.setdefault(c[0], c)
         out: list[Mention] = []
@@ -573,6 +579,16 @@ class ActorFinder:
                 continue
             e = self._entries[idx]
             surface = text[start:end]
+            if e.kind == "organisation" and surface != e.name and " " in surface and out \
+                    and out[-1].kind == "country" and text[out[-1].end:start] in ("'s ", "’s "):
+                # "Russia's Security Council": Russia's own, as "the Russian Security Council"
+                owner = entry_at.get(out[-1].start)
+                if owner is not None:
+                    d = out.pop()
+                    name = f"{_demonym(owner)} {surface}"
+                    out.append(Mention(d.start, end, text[d.start:end], name, "organisation"))
+                    last_end = end
+                    continue
             if e.kind == "organisation" and surface != e.name and " " in surface:
                 of = _OF_THE_RE.match(text, end)
                 country = first_at.get(of.end()) if of else None
@@ -580,7 +596,7 @@ class ActorFinder:
                     # "the Security Council of the Russian Federation" is Russia's own, as
                     # "the Russian Security Council" is (not the UN's, whose short name it has)
                     owner = self._entries[country[2]]
-                    name = f"{min(owner.demonyms, key=lambda d: (len(d), d)) if owner.demonyms else owner.name} {surface}"
+                    name = f"{_demonym(owner)} {surface}"
                     out.append(Mention(start, country[1], text[start:country[1]], name,
                                        "organisation"))
                     last_end = country[1]
@@ -623,6 +639,7 @@ class ActorFinder:
             else:
                 out.append(Mention(start, end, surface, e.name, e.kind,
                                    demonym=surface in e.demonyms))
+                entry_at[start] = e
             last_end = end
         return out
 
