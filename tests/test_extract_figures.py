@@ -131,11 +131,25 @@ def test_vague_amounts_are_not_numbers() -> None:
         # names between the size and the force it is
         ("A 14,000-strong North Korean force is now in Kursk.", 14000, "troops"),
         ("A 10,000-strong crowd marched on parliament.", 10000, "people"),
+        # reinforcements add to the troops there; units are counted as units
+        ("Pyongyang sent 3,000 reinforcements in January.", 3000, "troops_added"),
+        ("Brigade-sized 3,000 reinforcement reaches Kursk", 3000, "troops_added"),
+        ("North Korea sent three mountain infantry brigades.", 3, "brigades"),
     ],
 )
 def test_keys(text: str, value: float, key: str) -> None:
     f = one(text)
     assert (f.value, f.key) == (value, key)
+
+
+def test_a_fact_boxs_label_says_what_its_value_counts() -> None:
+    """"By the numbers" boxes: "Label: value" lines. Each value counted what the figure before
+    it counted (reinforcements, then reinforcements again)."""
+    found = {f.value: f.key for f in figures(
+        "Flood in numbers\n\nEvacuated: about 9,000 residents.\n"
+        "Deaths confirmed by the ministry: 41. Bridges destroyed: 12.\n"
+        "Pumps sent from abroad: more than 300. Rainfall in 24 hours: 180 mm.")}
+    assert found[41] == "deaths" and found[12] == "bridges" and found[300] == "pumps", found
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,11 @@ _SYNONYMS: dict[str, str] = {}
 for _key, _words in {
     "troops": "troop soldier personnel force serviceman servicemen infantry servicemember service-member marine "
               "paratrooper commando conscript recruit reservist mercenary infantryman fighter combatant "
-              "trooper sailor airman",
+              "trooper sailor airman reinforcement",
+    # units, each its own key (so that "three infantry brigades" counts brigades, not troops)
+    "brigades": "brigade",
+    "battalions": "battalion",
+    "regiments": "regiment",
     "casualties": "casualty",
     "deaths": "death fatality dead body life",
     "injured": "injury injured wounded",
@@ -369,6 +373,33 @@ def _ratio_term(term: str) -> float:
     if term[:1].isdigit():
         return float(term.replace(",", ""))
     return word_value(term) or 0.0  # every spelled term of _RATIO_TERM has a value
+
+
+# "Label: " right before a number, the label opening its line or sentence
+_LABEL_BEFORE_RE = re.compile(
+    r"(?:^|[\n.;]\s*)(?P<label>[A-Z][\w\-’' ]{0,60}?):\s+(?:(?:about|some|more\s+than|at\s+least|"
+    r"at\s+most|up\s+to|nearly|almost|over|around|roughly|an\s+estimated)\s+)?$")
+
+
+def _label_key(text: str, pos: int) -> tuple[str, str] | None:
+    """(key, label) when the number at ``pos`` is a fact box's value and its label's noun
+    phrase ends in a noun that counts ("Artillery shells supplied to Russia: 12 million")."""
+    start = max(0, pos - 90)
+    m = _LABEL_BEFORE_RE.search(text, start, pos)
+    if m is None:
+        return None
+    def counts(word: str) -> bool:
+        lw = word.lower()
+        return singular(lw) in _SYNONYMS or lw in _SYNONYMS or _looks_plural(lw)
+
+    label = m.group("label").split()
+    first = next((i for i, w in enumerate(label) if counts(w)), None)
+    if first is None:
+        return None
+    last = first  # a compound ends with its head: "Artillery shells", "Ballistic missiles"
+    while last + 1 < len(label) and counts(label[last + 1]):
+        last += 1
+    return canonical_key(label[last]), " ".join(label[:last + 1])
 
 
 def _in_ratio(text: str, n: NumberMatch) -> bool:
@@ -615,6 +646,9 @@ class FigureFinder:
                             key = nxt.currency.lower()
                         if nxt.percent:
                             key = "percent"
+            if not key and ":" in text[max(0, n.start - 40):n.start]:
+                # a fact box: "Casualties: 4,000", "Prisoners held by Ukraine: 2"
+                key, quantity = _label_key(text, n.start) or (key, quantity)
             if not key and _is_tally(text, n):
                 key = quantity = "votes"
             if not key and (not n.spelled or (n.value >= 2 and _CHANGE_TO_BEFORE_RE.search(text, max(0, n.start - 6), n.start))):
@@ -928,6 +962,8 @@ class FigureFinder:
                     key = _salient_key(text)  # "a fresh batch of 1,500" of what the text counts
             return (key, key, more) if key else ("", "", more)
         key = canonical_key(head)
+        if singular(head.lower()) == "reinforcement":
+            more = True  # "3,000 reinforcements" are troops added to those there
         if rounds_of and key == "artillery":
             key = "ammunition"
         if head.lower() in _PEOPLE_WORDS:
