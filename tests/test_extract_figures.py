@@ -142,6 +142,15 @@ def test_keys(text: str, value: float, key: str) -> None:
     assert (f.value, f.key) == (value, key)
 
 
+def test_a_range_left_for_the_reader_to_complete_is_both_ends() -> None:
+    """"another 25,000 to 30,000." with the troops named before: only the range's last end
+    was taken (as a total); both are the increment."""
+    found = {f.value: f.key for f in figures(
+        "North Korean troops fought in Kursk. Moscow is preparing to send another 25,000 to "
+        "30,000.")}
+    assert found == {25000: "troops_added", 30000: "troops_added"}, found
+
+
 def test_a_fact_boxs_label_says_what_its_value_counts() -> None:
     """"By the numbers" boxes: "Label: value" lines. Each value counted what the figure before
     it counted (reinforcements, then reinforcements again)."""

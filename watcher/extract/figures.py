@@ -441,6 +441,7 @@ _COUNT_BEFORE_RE = re.compile(r"\b(?P<w>seat|vote|job|case|death|casualty|troop)
 
 # patterns used by the methods below (compiled once)
 _RANGE_BETWEEN_RE = re.compile(r"\s*(?:to|-|–|—|and|or|of|of\s+the|out\s+of)\s*")
+_RANGE_END_RE = re.compile(r"\s*(?:to|-|–|—)\s*")
 _PART_OF_RE = re.compile(r"\s+(?:of|of\s+the|out\s+of)\s+")
 # (nor a fraction: "two thirds", "two-thirds", "three quarters of")
 _SPELLED_NOT_COUNT_AFTER_RE = re.compile(
@@ -655,10 +656,13 @@ class FigureFinder:
                 # "fell to 24 from 32", "221 votes to 160", "slipped to eight from ten", "about
                 # 10,000 have been sent": counts what the figure before counted, or else, when
                 # the number heads its own phrase, the thing the text counts most
+                # (a range whose other end is so: "another 25,000 to 30,000.")
+                end = kept[pos + 1][0].end if pos + 1 < len(kept) and _RANGE_END_RE.fullmatch(
+                    text, n.end, kept[pos + 1][0].start) else n.end
                 elliptic = not n.spelled and bool(
-                    _ELLIPTIC_AFTER_RE.match(text, n.end, n.end + 40)
+                    _ELLIPTIC_AFTER_RE.match(text, end, end + 40)
                     or (_FIGURE_VALUE_BEFORE_RE.search(text, max(0, n.start - 50), n.start)
-                        and _BARE_AFTER_RE.match(text, n.end, n.end + 20)))
+                        and _BARE_AFTER_RE.match(text, end, end + 20)))
                 prev = [(f, p) for f, p in zip(out, positions, strict=True) if f.unit != "%" and p < n.start]
                 same = [f for f in out if f.value == n.value]
                 if same:
