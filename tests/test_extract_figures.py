@@ -612,6 +612,10 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
          "closer to 4,000.", 600, "South Korea"),
         ("Ukraine's President Volodymyr Zelensky spoke on Monday, saying 11,000 North Korean "
          "soldiers were in Kursk.", 11000, "Volodymyr Zelensky"),
+        # the outlet told is the source; "per" before a people's adjective is a rate
+        ("Moscow pays about $2,000 a month per North Korean soldier, Reuters was told.", 2000,
+         "Reuters"),
+        ("Casualties rose to 4,000, per the NIS.", 4000, "National Intelligence Service"),
     ],
 )
 def test_said_by_patterns(text: str, value: float, said_by: str | None) -> None:

@@ -1039,6 +1039,8 @@ class FigureFinder:
                     stop = _CLAUSE_STOP_RE.search(text, c.end(), min(se, c.end() + 60))
                     limit = stop.start() if stop else c.end() + 60
                     after = [m for m in in_sent if c.end() <= m.start < limit]
+                    if c.group("acc") == "per" and (not after or after[0].demonym):
+                        continue  # a rate, not a source: "$2,000 a month per North Korean soldier"
                     speaker = _most_specific(text, after, forward=True) if after else None
                     if len(after) > 1 and after[1].name != after[0].name \
                             and _JOINT_SOURCES_RE.fullmatch(text, after[0].end, after[1].start):
@@ -1074,6 +1076,17 @@ class FigureFinder:
                     sentence_body = speaker
             if ":" in text[ss:se] and in_sent:
                 out.extend(_colon_cues(text, ss, se, in_sent))
+            if " told" in text[ss:se]:
+                # "..., NK News was told": the outlet (or person) told is the number's source,
+                # as the one that said it would be (a passive verb is otherwise no speech)
+                for t in _WAS_TOLD_RE.finditer(text, ss, se):
+                    before = [m for m in in_sent if m.end <= t.start()]
+                    if not before or text[before[-1].end:t.start()].strip():
+                        continue
+                    back = not _has_complement(text, t.end(), se)
+                    closing = back and "," in text[max(ss, t.start() - 80):t.start()]
+                    out.append(_Cue(t.start(), t.end(), _most_specific(text, before, forward=False),
+                                    True, back, not closing))
             # "he" in a later sentence: this sentence's speaker, else the first person it names
             persons = [m for m in in_sent if m.kind == "person"]
             last_body = sentence_body
@@ -1294,6 +1307,7 @@ def _has_complement(text: str, end: int, se: int) -> bool:
 
 # what may join the mentions of one noun phrase: "South Korea's National Intelligence Service",
 # "the National Intelligence Service of South Korea", "Kyiv's military intelligence chief Budanov"
+_WAS_TOLD_RE = re.compile(r"\s(?:was|were|has\s+been|had\s+been)\s+told\b")
 _SAME_PHRASE_RE = re.compile(r"(?:['’]s)?\s+(?:of\s+(?:the\s+)?)?(?:(?:[a-z\-]+|[A-Z][a-z]+)\s+){0,3}")
 _SPECIFICITY = {"person": 0, "organisation": 1, "country": 2}
 
