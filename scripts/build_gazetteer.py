@@ -154,6 +154,8 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("Ministry of Unification", ["Unification Ministry"]),
     ("Institute for the Study of War", ["ISW"]), ("Multilateral Sanctions Monitoring Team", ["MSMT"]),
     ("Center for Strategic and International Studies", ["CSIS"]),
+    ("38 North", []), ("NK News", []), ("Daily NK", []), ("Stimson Center", []),
+    ("Korea Institute for Defense Analyses", ["KIDA"]),
     ("Royal United Services Institute", ["RUSI"]),
     ("International Institute for Strategic Studies", ["IISS"]), ("RAND Corporation", ["RAND"]),
     ("CNN", []), ("BBC", []), ("Reuters", []), ("Associated Press", ["AP"]),
