@@ -497,11 +497,13 @@ class ActorFinder:
         return out
 
     def _name_parts(self) -> dict[str, str]:
-        """Every run of words of every entry's name and aliases -> that entry's folded name
-        (one of them where several share it), built on first use."""
+        """Every run of words of every country's and place's name and aliases -> that entry's
+        folded name (one of them where several share it), built on first use."""
         if self._parts is None:
             parts: dict[str, str] = {}
             for e in self._entries:
+                if e.kind not in ("country", "place"):
+                    continue  # an outlet's name ("NK News") says nothing against "NK"
                 owner = fold(e.name)
                 for n in (e.name, *e.aliases):
                     toks = n.split()
