@@ -4,6 +4,7 @@ surprise never stopping the others. Storage is real (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -373,6 +374,40 @@ def test_a_huge_feed_does_not_hold_up_the_event_loop(storage: Storage) -> None:
     assert storage.feed_summaries()[0].error == (
         f"30,000 entries: the first {parse_module.MAX_ITEMS:,} items kept")
     assert longest_gap < 1.0, longest_gap
+
+
+def test_a_cycle_stopped_hands_back_the_feeds_it_did_not_poll(storage: Storage) -> None:
+    """A shutdown in the middle of a cycle: the feeds claimed and not recorded are due again at
+    once (they kept their lease, up to ten minutes, so a rolling restart left them unpolled)."""
+    storage.sync_feeds([FeedConfig(name=n, url=f"https://{n}.example/rss", interval=900)
+                        for n in ("quick", "stuck1", "stuck2")], T0)
+
+    class HalfStuck:
+        async def fetch(self, feed: FeedState) -> FetchResult:
+            if feed.name.startswith("stuck"):
+                await asyncio.sleep(3600)
+            return FetchResult(url=feed.url, status=200, content=rss("Weather"))
+
+        async def aclose(self) -> None:
+            pass
+
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=HalfStuck(), notifiers=[],
+                    extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+
+    async def stop_midway() -> None:
+        poll = asyncio.create_task(engine.poll())
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if any(f.last_polled_at for f in storage.feed_summaries()):
+                break
+        poll.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poll
+
+    asyncio.run(stop_midway())
+    polled = {f.name for f in storage.feed_summaries() if f.last_polled_at}
+    assert polled == {"quick"}
+    assert sorted(f.name for f in storage.claim_due_feeds(T0, 10, 600)) == ["stuck1", "stuck2"]
 
 
 def test_feeds_arriving_one_by_one_are_recorded_in_batches(

@@ -521,6 +521,26 @@ def test_claim_lease_expires(storage: Storage) -> None:
     assert [f.name for f in storage.claim_due_feeds(at(605), 10, 120)] == ["a"]
 
 
+def test_a_lease_follows_the_feeds_interval_and_claims_are_handed_back(storage: Storage) -> None:
+    """A feed polled every 30 s was left for the fixed 10-minute lease when the instance that
+    claimed it died; and a shutdown left what it had claimed for as long."""
+    storage.sync_feeds([FeedConfig("fast", "https://example.org/f.xml", 30),
+                        FeedConfig("hourly", "https://example.org/h.xml", 3600)], T0)
+    claimed = {f.name: f for f in storage.claim_due_feeds(T0, 10, 600, min_lease=120)}
+    assert claimed["fast"].leased_until == at(120)       # twice 30 s, at least 120 s
+    assert claimed["hourly"].leased_until == at(600)     # twice an hour, at most the cap
+    assert [f.name for f in storage.claim_due_feeds(at(120), 10, 600, min_lease=120)] == ["fast"]
+    # handed back at shutdown: due at once, unless it was recorded (or claimed again) since
+    again = storage.claim_due_feeds(at(600), 10, 600, min_lease=120)
+    assert sorted(f.name for f in again) == ["fast", "hourly"]
+    by_name = {f.name: f for f in again}
+    storage.record_feed_success(by_name["hourly"].id, at(601), at(4200), etag=None,
+                                last_modified=None)
+    assert storage.release_feeds(again, at(602)) == 1
+    assert [f.name for f in storage.claim_due_feeds(at(602), 10, 600)] == ["fast"]
+    assert storage.claim_due_feeds(at(1201), 10, 600) == []  # "hourly" waits for 4200
+
+
 def test_conditional_get_fields_and_redirect(storage: Storage) -> None:
     fid = feed_ids(storage, "kh")["kh"]
     storage.record_feed_success(fid, T0, at(600), etag='W/"abc"',

@@ -45,6 +45,7 @@ log = logging.getLogger("watcher.core")
 ALERT_RETRY_BASE = 30.0      # seconds before the first retry of a failed delivery
 ALERT_RETRY_CAP = 3600.0     # never wait longer than this between two attempts
 FEED_LEASE = 600.0           # a claimed feed becomes due again after this if its poller died
+FEED_LEASE_MIN = 120.0       # ... or after twice its interval, not less than this
 ALERT_LEASE = 300.0
 RECOVERY_GRACE = 120.0       # items left unanalysed this long ago belong to an interrupted cycle
 PIPELINE_DEPTH = 200         # feeds fetched (or being fetched) but not yet stored, at most
@@ -252,7 +253,7 @@ class Engine:
         self.storage.check_single_instance()  # warns when a second instance shares SQLite
         self.recover(now, report, knowledge)
         while True:
-            feeds = self.storage.claim_due_feeds(now, limit, FEED_LEASE)
+            feeds = self.storage.claim_due_feeds(now, limit, FEED_LEASE, min_lease=FEED_LEASE_MIN)
             if not feeds:
                 break
             report.feeds += len(feeds)
@@ -272,8 +273,9 @@ class Engine:
                 wake.set()
 
             # (a set: a task recorded is dropped at once, with the body and items it holds)
-            tasks = {asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool=pool))
-                     for feed in feeds}
+            feed_of = {asyncio.ensure_future(self._fetch_and_parse(feed, gate, pool=pool)): feed
+                       for feed in feeds}
+            tasks = set(feed_of)
             for task in tasks:
                 task.add_done_callback(on_done)
             gathering_since: float | None = None
@@ -309,9 +311,24 @@ class Engine:
                 for task in tasks:
                     task.remove_done_callback(on_done)
                     task.cancel()
+                if tasks:  # stopped (a shutdown) or failed: what was not recorded is handed back
+                    self._release([feed_of[t] for t in tasks])
             if len(feeds) < limit:
                 break
         return report
+
+    def _release(self, feeds: Sequence[FeedState]) -> None:
+        """Feeds claimed but not recorded are due again at once, for this instance's next
+        cycle or another instance (not after their lease: a rolling restart left them
+        unpolled for ten minutes)."""
+        try:
+            released = self.storage.release_feeds(feeds, self.clock())
+        except StorageError as exc:  # the database is away: the leases expire instead
+            log.warning("could not hand back %d claimed feeds (%s); they are polled when "
+                        "their lease ends", len(feeds), exc)
+            return
+        if released:
+            log.info("%d claimed feeds not polled are due again", released)
 
     def _use_pool(self, feeds: int) -> bool:
         return self.parse_workers > 0 and feeds >= PARSE_POOL_MIN_FEEDS

@@ -35,6 +35,7 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     error_count: int = 0
+    leased_until: datetime | None = None  # a claimed feed's lease (see Storage.claim_due_feeds)
 
 
 @dataclass(frozen=True, slots=True)

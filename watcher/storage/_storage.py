@@ -745,9 +745,13 @@ class Storage:
                   len(wanted), len(new_rows), len(gone))
 
     @_storage_op("claim due feeds")
-    def claim_due_feeds(self, now: datetime, limit: int, lease_seconds: float) -> list[FeedState]:
+    def claim_due_feeds(self, now: datetime, limit: int, lease_seconds: float, *,
+                        min_lease: float | None = None) -> list[FeedState]:
         """Take up to ``limit`` due feeds, oldest due first, leasing each for ``lease_seconds``
-        (its ``next_poll_at`` moves to ``now + lease``; recording the outcome replaces it)."""
+        (its ``next_poll_at`` moves to ``now + lease``; recording the outcome replaces it).
+        With ``min_lease``, a feed's lease is twice its interval within ``[min_lease,
+        lease_seconds]``: a feed polled every 30 s is not left for 10 minutes when the instance
+        that claimed it dies."""
         if limit <= 0:
             return []
         t = feeds_t
@@ -760,13 +764,36 @@ class Storage:
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
+            until: dict[int, datetime] = {}
             if rows:
                 self._durable(conn)
-                conn.execute(update(t).where(t.c.id.in_([r.id for r in rows]))
-                             .values(next_poll_at=now + timedelta(seconds=lease_seconds)))
+                by_until: dict[datetime, list[int]] = {}
+                for r in rows:
+                    lease = lease_seconds if min_lease is None else min(
+                        lease_seconds, max(min_lease, 2 * float(r.interval_seconds)))
+                    until[r.id] = now + timedelta(seconds=lease)
+                    by_until.setdefault(until[r.id], []).append(r.id)
+                for when, ids in by_until.items():  # one statement per lease length
+                    conn.execute(update(t).where(t.c.id.in_(ids)).values(next_poll_at=when))
         return [FeedState(id=r.id, name=r.name, url=r.url, interval=r.interval_seconds,
-                          etag=r.etag, last_modified=r.last_modified, error_count=r.error_count)
+                          etag=r.etag, last_modified=r.last_modified, error_count=r.error_count,
+                          leased_until=until[r.id])
                 for r in rows]
+
+    @_storage_op("hand back claimed feeds")
+    def release_feeds(self, feeds: Sequence[FeedState], now: datetime) -> int:
+        """Make feeds this instance claimed and will not poll due again at ``now`` (shutting
+        down), each only while it still holds the lease it was given. Returns how many."""
+        t = feeds_t
+        released = 0
+        with self._write() as conn:
+            for f in feeds:
+                if f.leased_until is None:
+                    continue
+                released += int(conn.execute(update(t).where(
+                    t.c.id == f.id, t.c.next_poll_at == f.leased_until,
+                ).values(next_poll_at=now)).rowcount)
+        return released
 
     @_storage_op("make every feed due")
     def mark_all_feeds_due(self, now: datetime) -> int:
