@@ -223,7 +223,9 @@ alerts:
     assert len(hits) == 3
     by_title = {h["title"]: h for h in hits}
     assert by_title[ITEM_TITLE]["published"] == "2024-10-23T08:00:00Z"
-    assert by_title[""]["link"] is None and by_title[""]["published"] is None
+    # an untitled item is titled by its text's first line
+    untitled = by_title["North Korea sent 4,000 soldiers, officials said."]
+    assert untitled["link"] is None and untitled["published"] is None
     assert all(h["feed"] == "Вести · 東京" for h in hits)
     payloads = [json.loads(r.body) for r in received]
     assert payloads and all(p["item"]["feed"] == "Вести · 東京" for p in payloads)
