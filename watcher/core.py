@@ -59,6 +59,7 @@ MAX_PARSE_WORKERS = 4
 PARSE_BACKLOG = 16
 PARSE_OFF_LOOP_BYTES = 512 * 1024  # bodies parsed in this process from this size on: in a thread
 DELIVERY_GATHER = 0.5        # seconds a cycle lets new alerts gather before sending them
+RECORD_GATHER = 0.05         # ... and delivery outcomes before recording them
 # Parse pools stay referenced until closed: one collected while the interpreter exits races
 # with concurrent.futures' own exit hook (an "OSError: Bad file descriptor" in Python 3.11).
 _LIVE_POOLS: set[ProcessPoolExecutor] = set()
@@ -695,6 +696,9 @@ class Engine:
                 while waiting:
                     done, waiting = await asyncio.wait(waiting,
                                                        return_when=asyncio.FIRST_COMPLETED)
+                    if waiting:  # (with those that follow within moments: one transaction)
+                        more, waiting = await asyncio.wait(waiting, timeout=RECORD_GATHER)
+                        done |= more
                     self._record_outcomes([(sending[f], f.result()) for f in done], report)
             finally:
                 for f in waiting:

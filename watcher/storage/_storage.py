@@ -1582,12 +1582,12 @@ class Storage:
                 select(t.c.path_hash, t.c.source).where(t.c.path_hash.in_(list(hashed))))}
             changed = [{"path_hash": h, "path": p, "source": text, "saved_at": now}
                        for h, (p, text) in hashed.items() if known.get(h) != text]
-            for row in changed:
-                statement = self._insert(t).values(**row)
+            if changed:  # one statement for them all
+                statement = self._insert(t)
                 conn.execute(statement.on_conflict_do_update(
                     index_elements=["path_hash"],
                     set_={"path": statement.excluded.path, "source": statement.excluded.source,
-                          "saved_at": statement.excluded.saved_at}))
+                          "saved_at": statement.excluded.saved_at}), changed)
         return len(changed)
 
     # --- retention ------------------------------------------------------------------------
