@@ -677,8 +677,8 @@ class Engine:
         failures later with backoff; never drop one."""
         report = DeliveryReport()
         if self._adopt_orphans:
+            self._adopt_orphan_alerts()  # (a database error leaves it for the next round)
             self._adopt_orphans = False
-            self._adopt_orphan_alerts()
         if everything:
             self.storage.mark_all_alerts_due(self.clock())
         while True:
