@@ -110,6 +110,40 @@ def test_health_counts_a_long_cycle_that_makes_progress_as_alive(
         storage.close()
 
 
+def test_a_database_away_is_logged_once_a_minute_not_every_tick(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """While PostgreSQL is down every tick failed with an ERROR line (one a second)."""
+    import asyncio
+    import logging
+
+    from watcher import scheduler
+
+    config = load_config(write_config(tmp_path, f"sqlite:///{tmp_path}/w.db", []), env={})
+    service = Service(config)
+    down = Storage(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none")  # nothing there
+    up = Storage(config.database_url)
+    clock = [1000.0]
+    monkeypatch.setattr(scheduler.time, "monotonic", lambda: clock[0])
+    try:
+        up.migrate()
+        caplog.set_level(logging.INFO, logger="watcher.scheduler")
+        service.engine = build_engine(config, down, RuleSet())
+        for step in (0, 1, 1, 30, 30, 1):   # seconds between ticks: the 5th is 62 s on
+            clock[0] += step
+            asyncio.run(service._tick())
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 2, errors
+        assert errors[0].startswith("database error, will retry next tick")
+        assert errors[1].startswith("database still unavailable after 62s")
+        service.engine = build_engine(config, up, RuleSet())
+        clock[0] += 5
+        asyncio.run(service._tick())
+        assert "database back after 68s" in caplog.text
+    finally:
+        down.close()
+        up.close()
+
+
 def test_start_up_imports_only_what_a_cycle_of_304s_needs(tmp_path: Path) -> None:
     """`poll --once` on SQLite imports neither the extraction finders, APScheduler nor
     PostgreSQL's dialect until something needs them (start-up time of every short run).

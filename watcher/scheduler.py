@@ -30,6 +30,7 @@ from watcher.storage import Storage
 log = logging.getLogger("watcher.scheduler")
 
 SHUTDOWN_GRACE = 6.0  # seconds given to in-flight work after SIGTERM (docker stop waits 10)
+DB_DOWN_LOG_EVERY = 60.0  # seconds between two error lines while the database stays away
 
 
 def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None,
@@ -124,6 +125,8 @@ class Service:
         self._health: ThreadingHTTPServer | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._cycling = False  # a tick's cycle is running
+        self._db_down_since: float | None = None  # monotonic time of the first failed tick
+        self._db_logged: float | None = None      # ... and of the last one logged
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -232,15 +235,30 @@ class Service:
                          report.updated_items, report.hits, report.alerts,
                          report.not_modified, len(report.errors))
             self.last_tick_ok = time.monotonic()
+            if self._db_down_since is not None:
+                log.info("database back after %.0fs", time.monotonic() - self._db_down_since)
+                self._db_down_since = self._db_logged = None
         except StorageError as exc:
-            log.error("database error, will retry next tick: %s", exc)
+            # the first failure, then one line a minute while the database stays away (not one
+            # per tick)
+            now = time.monotonic()
+            if self._db_down_since is None:
+                self._db_down_since = self._db_logged = now
+                log.error("database error, will retry next tick: %s", exc)
+            elif self._db_logged is None or now - self._db_logged >= DB_DOWN_LOG_EVERY:
+                self._db_logged = now
+                log.error("database still unavailable after %.0fs: %s",
+                          now - self._db_down_since, exc)
+            else:
+                log.debug("database error, will retry next tick: %s", exc)
         except WatcherError as exc:
             log.error("tick failed: %s", exc)
         except asyncio.CancelledError:
             if not self.stop.is_set():
                 raise
-            log.warning("shutdown grace over: in-flight poll/delivery abandoned (claimed feeds "
-                        "and alerts are retried when their lease expires)")
+            log.warning("shutdown grace over: in-flight poll/delivery abandoned (feeds not "
+                        "polled are handed back; claimed alerts are retried when their lease "
+                        "expires)")
         except Exception:
             log.exception("unexpected error in poll tick")
         finally:
