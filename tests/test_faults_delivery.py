@@ -69,6 +69,12 @@ def test_webhook_and_smtp_down_then_back(db_url: str, tmp_path: Path) -> None:
             assert receiver.ids() == [alert_id]
             assert mailbox.ids() == [alert_id]
             assert "no pending alerts" in cli(config, "alerts").stdout
+            # what was delivered, newest first, with the item it is about
+            sent = cli(config, "alerts", "--sent").stdout
+            assert sent.count(alert_id[:12]) == 2 and "sent" in sent and "ITEM" in sent, sent
+            assert quake_item(120)[1][:40] in sent
+            assert len(cli_json(config, "alerts", "--sent", "--limit", "1")) == 1
+            assert cli(config, "alerts", "--sent", "--failed").returncode == 2
 
             out = poll(config)  # nothing is sent twice
             assert "delivered 0," in out, out

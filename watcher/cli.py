@@ -319,32 +319,47 @@ def check(ctx: click.Context) -> None:
 @main.command()
 @_config_option
 @click.option("--failed", is_flag=True, help="List alerts that gave up (dead).")
+@click.option("--sent", is_flag=True, help="List the alerts delivered last, newest first.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="With --sent: how many.")
 @click.option("--retry", is_flag=True, help="Queue dead alerts for delivery again.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_context
-def alerts(ctx: click.Context, failed: bool, retry: bool, as_json: bool) -> None:
+def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int, retry: bool,
+           as_json: bool) -> None:
     """Inspect the alert outbox (default: everything not yet sent)."""
     from watcher.core import utcnow
 
+    if failed and sent:
+        raise click.UsageError("--failed and --sent list different alerts: give one")
     with _errors(), _storage(ctx) as storage:
         if retry:
             count = storage.retry_dead_alerts(utcnow())
             click.echo(f"{count} dead alerts queued again; the service (or `watcher poll --once`) "
                        "delivers them")
             return
-        rows = storage.list_alerts("dead" if failed else None)
-        if not failed:
-            rows = [r for r in rows if r.status != "sent"]
+        if sent:
+            rows = storage.list_alerts("sent", newest_first=True, limit=limit)
+        else:
+            rows = storage.list_alerts("dead" if failed else "pending")
     if as_json:
         click.echo(json.dumps([{**asdict(r), "payload": r.payload} for r in rows], indent=2,
                               default=str))
         return
     if not rows:
-        click.echo("no dead alerts" if failed else "no pending alerts")
+        click.echo("no dead alerts" if failed else "no alerts sent yet" if sent
+                   else "no pending alerts")
         return
+
+    def title(r: Any) -> str:
+        item = r.payload.get("item")
+        text = str(item.get("title") or "") if isinstance(item, dict) else ""
+        return text if len(text) <= 60 else text[:59] + "…"
+
     click.echo(_table([(r.alert_id[:12], r.channel, r.status, str(r.attempts),
-                        str(r.payload.get("rule", "")), r.last_error or "") for r in rows],
-                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "RULE", "LAST ERROR")))
+                        str(r.payload.get("rule", "")), title(r), r.last_error or "")
+                       for r in rows],
+                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "RULE", "ITEM", "LAST ERROR")))
 
 
 @main.command()

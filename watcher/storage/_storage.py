@@ -1507,13 +1507,17 @@ class Storage:
                 raise StorageError(f"no outbox entry with id {outbox_id}")
 
     @_storage_op("list alerts")
-    def list_alerts(self, status: str | None = None) -> list[OutboxAlert]:
-        """Outbox entries, oldest first, optionally with one status only."""
+    def list_alerts(self, status: str | None = None, *, newest_first: bool = False,
+                    limit: int | None = None) -> list[OutboxAlert]:
+        """Outbox entries, oldest (or newest) first, optionally with one status only and at
+        most ``limit`` of them."""
         o = outbox_t
         q = select(o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
-                   o.c.last_error).order_by(o.c.id)
+                   o.c.last_error).order_by(o.c.id.desc() if newest_first else o.c.id)
         if status is not None:
             q = q.where(o.c.status == status)
+        if limit is not None:
+            q = q.limit(limit)
         with self._read() as conn:
             rows = conn.execute(q).all()
         return [self._alert(r) for r in rows]
