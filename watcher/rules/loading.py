@@ -635,8 +635,9 @@ def load_rules(directory: Path, previous: RuleSet | None = None, *,
 
     A broken file is reported; if ``previous`` holds a rule loaded from that same file, that
     last good version stays active, else the text ``last_good(path)`` gives for it (what an
-    earlier process saved of the result's ``sources``), if that text loads. When two files use the same rule name, the file that
-    held it in ``previous`` keeps it (else the first file), and the other is reported. A missing directory is reported and ``previous`` (if
+    earlier process saved of the result's ``sources``), if that text loads. When two files
+    use the same rule name, the file that held it in ``previous`` keeps it (else the first
+    file), and the other is reported. A missing directory is reported and ``previous`` (if
     any) is kept as it is.
     """
     shown_dir = str(directory)
