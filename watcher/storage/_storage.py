@@ -281,6 +281,13 @@ def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
     return decorate
 
 
+def _waiting_after_errors(now: datetime) -> tuple[Any, ...]:
+    """The feeds to poll that failed and wait for a later try (their backoff)."""
+    t = feeds_t
+    return (t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count > 0,
+            t.c.next_poll_at > now)
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -815,8 +822,8 @@ class Storage:
         t = feeds_t
         with self._write() as conn:
             result = conn.execute(update(t).where(
-                t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count > 0,
-                t.c.next_poll_at > now, t.c.last_error.startswith(error_prefix, autoescape=True),
+                *_waiting_after_errors(now),
+                t.c.last_error.startswith(error_prefix, autoescape=True),
             ).values(next_poll_at=now))
         return int(result.rowcount)
 
@@ -825,9 +832,8 @@ class Storage:
         """Enabled feeds that failed and are not due before a later try (their backoff)."""
         t = feeds_t
         with self._read() as conn:
-            return int(conn.execute(select(func.count()).select_from(t).where(
-                t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count > 0,
-                t.c.next_poll_at > now)).scalar_one())
+            return int(conn.execute(select(func.count()).select_from(t)
+                                    .where(*_waiting_after_errors(now))).scalar_one())
 
     @_storage_op("record a successful poll")
     def record_feed_success(self, feed_id: int, now: datetime, next_poll_at: datetime, *,
@@ -1569,7 +1575,7 @@ class Storage:
         t = rule_sources_t
         with self._read() as conn:
             return conn.execute(select(t.c.source).where(
-                t.c.path_hash == hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()
+                t.c.path_hash == _key_hash(path)
             )).scalar_one_or_none()
 
     @_storage_op("save the rule files' good versions")
@@ -1579,8 +1585,7 @@ class Storage:
         if not sources:
             return 0
         t = rule_sources_t
-        hashed = {hashlib.sha256(p.encode("utf-8", "surrogatepass")).hexdigest(): (p, text)
-                  for p, text in sources.items()}
+        hashed = {_key_hash(p): (p, text) for p, text in sources.items()}
         with self._write() as conn:
             known: dict[str, str] = {h: src for h, src in conn.execute(
                 select(t.c.path_hash, t.c.source).where(t.c.path_hash.in_(list(hashed))))}
