@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -570,10 +571,7 @@ class ActorFinder:
                 continue  # (a currency's prefix names no country: "US$1.1 billion")
             cands.append((start, end, idx))
         cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
-        first_at: dict[int, tuple[int, int, int]] = {}
         entry_at: dict[int, _Entry] = {}  # the entry of each mention found, by its start
-        for c in cands:
-            first_at.setdefault(c[0], c)
         out: list[Mention] = []
         last_end = -1
         for start, end, idx in cands:
@@ -581,27 +579,25 @@ class ActorFinder:
                 continue
             e = self._entries[idx]
             surface = text[start:end]
-            if e.kind == "organisation" and surface != e.name and " " in surface and out \
-                    and out[-1].kind == "country" and text[out[-1].end:start] in ("'s ", "’s "):
-                # "Russia's Security Council": Russia's own, as "the Russian Security Council"
-                owner = entry_at.get(out[-1].start)
-                if owner is not None:
-                    d = out.pop()
-                    name = f"{_demonym(owner)} {surface}"
-                    out.append(Mention(d.start, end, text[d.start:end], name, "organisation"))
-                    last_end = end
-                    continue
             if e.kind == "organisation" and surface != e.name and " " in surface:
-                of = _OF_THE_RE.match(text, end)
-                country = first_at.get(of.end()) if of else None
-                if country is not None and self._entries[country[2]].kind == "country":
-                    # "the Security Council of the Russian Federation" is Russia's own, as
-                    # "the Russian Security Council" is (not the UN's, whose short name it has)
-                    owner = self._entries[country[2]]
-                    name = f"{_demonym(owner)} {surface}"
-                    out.append(Mention(start, country[1], text[start:country[1]], name,
-                                       "organisation"))
-                    last_end = country[1]
+                # a country's own body under a generic name ("Russia's Security Council", "the
+                # Security Council of the Russian Federation"), as "the Russian Security
+                # Council" is: not the UN's, whose short name it has
+                begin, stop, owner = start, end, None
+                if out and out[-1].kind == "country" and text[out[-1].end:start] in ("'s ", "’s "):
+                    owner = entry_at.get(out[-1].start)
+                    if owner is not None:
+                        begin = out.pop().start
+                of = _OF_THE_RE.match(text, end) if owner is None else None
+                if of is not None:
+                    k = bisect_left(cands, of.end(), key=lambda c: c[0])  # longest there
+                    if k < len(cands) and cands[k][0] == of.end() \
+                            and self._entries[cands[k][2]].kind == "country":
+                        owner, stop = self._entries[cands[k][2]], cands[k][1]
+                if owner is not None:
+                    out.append(Mention(begin, stop, text[begin:stop],
+                                       f"{_demonym(owner)} {surface}", "organisation"))
+                    last_end = stop
                     continue
             if e.kind == "none":  # index or weapon name: claimed, not an actor
                 out.append(Mention(start, end, surface, e.name, cast(ActorKind, "none")))

@@ -320,6 +320,11 @@ def singular(word: str) -> str:
     return w
 
 
+def _known_noun(lw: str) -> bool:
+    """Whether a lower-case word is a noun of the synonym table (in either number)."""
+    return singular(lw) in _SYNONYMS or lw in _SYNONYMS
+
+
 def canonical_key(head: str) -> str:
     """The key for a head noun: synonym table first, else the noun itself in lower case."""
     s = singular(head)
@@ -388,9 +393,9 @@ def _label_key(text: str, pos: int) -> tuple[str, str] | None:
     m = _LABEL_BEFORE_RE.search(text, start, pos)
     if m is None:
         return None
+
     def counts(word: str) -> bool:
-        lw = word.lower()
-        return singular(lw) in _SYNONYMS or lw in _SYNONYMS or _looks_plural(lw)
+        return _known_noun(word.lower()) or _looks_plural(word.lower())
 
     label = m.group("label").split()
     first = next((i for i, w in enumerate(label) if counts(w)), None)
@@ -867,7 +872,7 @@ class FigureFinder:
             if lw in _PEOPLE_WORDS:  # "10,000 men", "14 women", "two children"
                 head = bare
                 break
-            if singular(lw) in _SYNONYMS or lw in _SYNONYMS or lw in _UNITS:
+            if _known_noun(lw) or lw in _UNITS:
                 head = bare
                 # a noun-noun compound ends with its head: "fighter jets", "marine commandos"
                 if bare == w and i < len(words) and words[i][0].isalpha() and words[i].lower() not in _NP_STOP \
@@ -903,7 +908,7 @@ class FigureFinder:
                         " ".join(np), more)
             if lb[0].islower() and _looks_plural(lb):
                 nxt = words[i].lower() if i < len(words) and bare == w else ""
-                if nxt and (singular(nxt) in _SYNONYMS or nxt in _SYNONYMS):
+                if nxt and _known_noun(nxt):
                     continue  # a modifier: "special operations troops" counts troops
                 head = bare  # first plural noun: "machinists" in "machinists walk out"
                 break
