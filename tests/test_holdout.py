@@ -24,6 +24,21 @@ item files, and not used for tuning (``bench_holdout.py --set tests/data/holdout
 
 If holdout2 is ever used for tuning, say so here with the numbers before and after, and write a
 new blind set (see its README).
+
+tests/data/holdout3 (60 items) — written blind to the extractor, the rule, the matcher and the
+seed, for matching precision: its 30 distractors all name North Korea, Russia or Ukraine and
+words of troops or casualties, as news about other things does. Measured when it arrived:
+
+    actors   P=0.976 R=0.909   (tp=482 fp=12 fn=48, kind agreement 0.992)
+    figures  P=0.904 R=0.966   (tp=141 fp=15 fn=5, key agreement 0.816, said_by agreement 0.745)
+    on-topic only: actors P=0.967 R=0.951, figures P=0.950 R=0.934
+    rule rules/nk-troops.yaml, terms anywhere in title and lead (`within: item`): on-topic
+    recall 1.000 (30/30), distractor false positives 30/30
+
+It was then used to design `within: lead` (which part of an item a seeded rule reads: the
+number of sentences was chosen on it, with the eval set and the other held-out sets): with it,
+on-topic recall 0.967 (29/30), distractor false positives 19/30. Blind for extraction still;
+for matching it is development data now.
 """
 
 from __future__ import annotations
@@ -55,7 +70,8 @@ class HeldOut:
     actor_floor: float
     rule_recall_floor: float
     max_distractor_false_positives: int
-    strict: bool  # the later set's stricter data contract (aliases present, figures unique)
+    strict: bool  # the later sets' stricter data contract (aliases present, figures unique)
+    figures_on_topic: bool = True  # (strict) every on-topic item carries a figure
 
     @property
     def items_file(self) -> Path:
@@ -65,6 +81,8 @@ class HeldOut:
 SETS = [
     HeldOut("holdout", 60, 40, "ho", 0.75, 0.70, 0.70, 3, strict=False),
     HeldOut("holdout2", 45, 30, "h2", 0.80, 0.80, 0.80, 2, strict=True),
+    # distractors that all name the story's actors and words: matched anywhere, all 30 are hits
+    HeldOut("holdout3", 60, 30, "h3", 0.85, 0.85, 0.90, 22, strict=True, figures_on_topic=False),
 ]
 
 
@@ -121,7 +139,7 @@ def test_held_out_set_is_well_formed(held_out: HeldOut) -> None:
                 pair = (float(fig["value"]), fig["key"])
                 assert pair not in seen, (ident, fig)
                 seen.add(pair)
-        if held_out.strict and item["story"] == ON_TOPIC:
+        if held_out.strict and held_out.figures_on_topic and item["story"] == ON_TOPIC:
             assert item["figures"], f"{ident}: an on-topic item carries at least one figure"
     if held_out.strict:
         assert len({i["story"] for i in items if i["story"] != ON_TOPIC}) >= 10

@@ -28,6 +28,7 @@ from watcher.rules import (
     parse_rule,
 )
 from watcher.rules import _text as rules_text
+from watcher.rules.matching import sentences
 
 
 def rule(text: str, path: str = "rules/test.yaml") -> Rule:
@@ -86,9 +87,21 @@ match:
 """
 
 
+LEAD = """\
+name: lead
+match:
+  within: lead
+  all: [North Korea, any: [Russia, Ukraine], any: [troops, {all: [sent, soldiers]}]]
+  none: [martial law]
+known_actors:
+  - {name: North Korea, kind: country, aliases: [North Korean, Pyongyang]}
+"""
+
+
 @functools.cache
-def semantics_set() -> RuleSet:
-    return RuleSet([rule(NK), rule(NESTED), rule(SPACED), rule(SCRIPTS)])
+def semantics_set(within_lead: bool = False) -> RuleSet:
+    return RuleSet([rule(NK), rule(NESTED), rule(SPACED), rule(SCRIPTS),
+                    *([rule(LEAD)] if within_lead else [])])
 
 
 def names(results: list[MatchResult]) -> set[str]:
@@ -159,12 +172,25 @@ MATCH_CASES = [
     ("scripts", "Sanchez", "", False),
     ("scripts", "at least 1,500 troops", "", True),
     ("scripts", "at least 1500 troops", "", False),
+    # within: lead: the terms are in the title and the text's first three sentences
+    ("lead", "North Korean troops reach Russia", "", True),
+    ("lead", "Pyongyang's men", "Seoul spoke. Kyiv agreed. About 3,000 troops reached Russia.", True),
+    ("lead", "Pyongyang's men", "Seoul spoke. Kyiv agreed. Oil rose. 3,000 troops reached Russia.",
+     False),
+    ("lead", "", "Oil rose.\nGold fell.\nRice rose.\nNorth Korean troops reached Russia.", False),
+    ("lead", "", "Oil rose; gold fell; rice rose. North Korean troops reached Russia.", True),
+    ("lead", "Pyongyang", "sent soldiers. To Russia, Seoul said.", True),   # a nested group
+    ("lead", "Pyongyang sent aid", "Seoul spoke. Kyiv agreed. Oil rose. Russia lost soldiers.",
+     False),
+    # ... and a `none` term anywhere in the item still excludes it
+    ("lead", "North Korean troops in Russia", "Seoul spoke. Kyiv agreed. Oil rose. Martial law.",
+     False),
 ]
 
 
 @pytest.mark.parametrize(("name", "title", "text", "expected"), MATCH_CASES)
 def test_matching_semantics(name: str, title: str, text: str, expected: bool) -> None:
-    assert (name in names(semantics_set().match(title, text))) is expected
+    assert (name in names(semantics_set(True).match(title, text))) is expected
 
 
 def test_matched_terms_report_what_was_found() -> None:
@@ -342,6 +368,10 @@ ERROR_CASES = [
     ("bad date", BASE + "source:\n  published: 2024-13-45\n", 5, "source.published: invalid value"),
     ("unsafe tag", BASE + "description: !!python/object:os.system x\n", 4, "YAML error"),
     ("two documents", "name: x\n---\nname: y\n", 2, "expected a single document"),
+    ("within typo", "name: x\nmatch:\n  within: sentence\n  all: [a]\n", 3,
+     "match.within: must be one of item, lead (got 'sentence')"),
+    ("within nested", "name: x\nmatch:\n  all: [a, {any: [b], within: lead}]\n", 3,
+     "match.all[1]: unknown key 'within' (expected one of: all, any, none)"),
     ("alert_figures typo", BASE + "alert_figures:\n  ignor: [days]\n", 5,
      "alert_figures: unknown key 'ignor' (did you mean 'ignore'?)"),
     ("alert_figures not a list", BASE + "alert_figures:\n  only: troops\n", 5,
@@ -603,6 +633,8 @@ def random_rule_spec(rng: random.Random, index: int) -> dict[str, Any]:
                            "aliases": [pool[2].upper(), pool[3]]})
         spec: dict[str, Any] = {"name": f"r{index:03d}",
                                 "match": random_group(rng, 0, actors, True)}
+        if rng.random() < 0.3:
+            spec["match"]["within"] = "lead"
         if actors:
             spec["known_actors"] = actors
         try:
@@ -631,7 +663,9 @@ def _words(text: str) -> list[str]:
 
 class Reference:
     """Deliberately simple: each rule's condition walked on the raw spec, one regex per term,
-    applied to the raw title and text separately."""
+    applied to the raw title and text separately. For ``within: lead`` the same walk over the
+    title and the text's first three sentences (the matcher's own splitter), ``none`` terms
+    looked for in the whole item."""
 
     def __init__(self, specs: list[dict[str, Any]]):
         self.specs = specs
@@ -654,6 +688,11 @@ class Reference:
                 cache[term] = bool(p.search(title) or p.search(text))
             return cache[term]
 
+        lead_parts = [title, *sentences(text)[:3]]
+
+        def in_lead(term: str) -> bool:
+            return any(self.pattern(term).search(part) for part in lead_parts)
+
         results = []
         for spec in self.specs:
             actors = {}
@@ -667,11 +706,11 @@ class Reference:
                     return actors[" ".join(_words(entry))]
                 return entry, [entry]
 
-            def holds(entry: Any) -> bool:
+            def holds(entry: Any, found: Any = present) -> bool:
                 if isinstance(entry, str):
-                    return any(present(t) for t in resolve(entry)[1])
-                return (all(holds(e) for e in entry.get("all", []))
-                        and (not entry.get("any") or any(holds(e) for e in entry["any"]))
+                    return any(found(t) for t in resolve(entry)[1])
+                return (all(holds(e, found) for e in entry.get("all", []))
+                        and (not entry.get("any") or any(holds(e, found) for e in entry["any"]))
                         and not any(holds(e) for e in entry.get("none", [])))
 
             def positives(group: dict[str, Any], negated: bool) -> list[tuple[str, list[str]]]:
@@ -685,7 +724,8 @@ class Reference:
                             out.append(resolve(e))
                 return out
 
-            if holds(spec["match"]):
+            if holds(spec["match"]) and (spec["match"].get("within") != "lead"
+                                         or holds(spec["match"], in_lead)):
                 labels: dict[str, bool] = {}
                 for label, terms in positives(spec["match"], False):
                     if label not in labels:

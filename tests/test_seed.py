@@ -57,6 +57,26 @@ def test_seeded_rule_is_derived_from_the_article() -> None:
     assert all("text" not in f for f in rule["known_figures"])
 
 
+def test_a_seeded_rule_reads_the_headline_and_first_sentences() -> None:
+    """A seeded rule looks for its terms in the title and the text's first three sentences: a
+    report on something else that mentions the strike further down is not a hit."""
+    from watcher.rules import RuleSet, parse_rule
+
+    text = seed_rule(ARTICLE, name="port-strike")
+    assert load(text)["match"]["within"] == "lead"
+    rules = RuleSet([parse_rule(text, "rules/port-strike.yaml")])
+    aside = ("Portugal's tourism board reported record arrivals. Hotels in the Algarve were "
+             "full. Airlines added flights. Cruise calls at Lisbon were cut short by the "
+             "Portuguese Dockers Union's strike, the board said.")
+    assert rules.match("Tourism booms in Portugal", aside) == []
+    lead = ("Dockworkers in Portugal extended their strike on Monday. Talks resume on Friday, "
+            "the Portuguese Dockers Union said.")
+    assert [m.rule for m in rules.match("Port strike goes on", lead)] == ["port-strike"]
+    # the same words further down, in a rule reading the whole item, make a hit
+    anywhere = RuleSet([parse_rule(text.replace("within: lead", "within: item"), "r.yaml")])
+    assert [m.rule for m in anywhere.match("Tourism booms in Portugal", aside)] == ["port-strike"]
+
+
 SHORT_ARTICLE = """Militia takes river town of Korvath, UN says
 
 The Blue Lake Militia seized Korvath after a long siege, the United Nations said on Monday. At

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from watcher.rules._text import normalise
-from watcher.rules.matching import Condition, Rule, RuleSet, Term
+from watcher.rules.matching import RULE_SUFFIXES, Condition, Rule, RuleSet, Term
 
 if TYPE_CHECKING:
     from watcher.rules.loading import (
@@ -32,6 +32,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "RULE_SUFFIXES",
     "Condition",
     "LoadResult",
     "Rule",

@@ -33,11 +33,18 @@ from pydantic_core import ErrorDetails
 from watcher.errors import RuleError
 from watcher.models import ADDED, Actor, KnownFigure
 from watcher.rules._text import normalise
-from watcher.rules.matching import DURATION_KEYS, Condition, Entry, Rule, RuleSet, Term
+from watcher.rules.matching import (
+    DURATION_KEYS,
+    RULE_SUFFIXES,
+    Condition,
+    Entry,
+    Rule,
+    RuleSet,
+    Term,
+)
 
 log = logging.getLogger("watcher.rules")
 
-RULE_SUFFIXES = (".yaml", ".yml")
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_RULE_NAME = 100
 _MAX_NODES = 50_000        # guards against alias ("billion laughs") expansion
@@ -150,6 +157,10 @@ _Entry = Annotated[
 ]
 _GroupModel.model_rebuild()
 
+class _MatchModel(_GroupModel):
+    within: Literal["item", "lead"] = "item"
+
+
 _ActorName = Annotated[str, AfterValidator(_check_actor_name)]
 _Text = Annotated[str, Field(min_length=1)]
 
@@ -185,7 +196,7 @@ class _RuleModel(_Model):
     name: Annotated[str, AfterValidator(_check_rule_name)]
     description: str | None = None
     source: _SourceModel | None = None
-    match: _GroupModel
+    match: _MatchModel
     known_actors: list[_ActorModel] = Field(default_factory=list)
     known_figures: list[_FigureModel] = Field(default_factory=list)
     alert_figures: _AlertFiguresModel | None = None
@@ -368,7 +379,7 @@ def _allowed_keys(path: Path_) -> tuple[str, ...]:
     if not path:
         return _fields(_RuleModel)
     if path[0] == "match":
-        return _GROUP_KEYS
+        return (*_GROUP_KEYS, "within") if path == ("match",) else _GROUP_KEYS
     if path[0] == "source":
         return _fields(_SourceModel)
     if path[0] == "known_actors":
@@ -558,6 +569,7 @@ def _compile(doc: _Document, model: _RuleModel, path: str) -> Rule:
         figures_only=None if wanted.only is None else frozenset(k.casefold() for k in wanted.only),
         figures_ignored=DURATION_KEYS if wanted.ignore is None else frozenset(
             k.casefold() for k in wanted.ignore),
+        within=model.match.within,
     )
 
 
