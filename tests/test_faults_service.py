@@ -102,7 +102,7 @@ def test_rules_reload_while_running_and_retry_after_is_honoured(
             rule_file.write_text(RULE.replace("[earthquake]", "[earthquake, flood]"),
                                  encoding="utf-8")
             svc.wait_for_log(r"rule files changed, reloading", after=mark)
-            svc.wait_for_log(r"1 rules active", after=mark)
+            svc.wait_for_log(r"1 rule active", after=mark)
             items.append(("flood-33", "Flood kills 33 people in Peru"))
             svc.wait_for(lambda: "Flood kills 33 people in Peru" in titles(receiver),
                          "an alert from the edited rule")
@@ -175,7 +175,7 @@ def test_rules_directory_replaced_while_running_is_watched_again(tmp_path: Path)
                               alerts=webhook_alert(receiver), extra="poll_interval: 1s\n")
         rules = tmp_path / "rules"
         with service(config) as svc:
-            svc.wait_for_log(r"1 rules active")
+            svc.wait_for_log(r"1 rule active")
             time.sleep(1)  # the watch is on
             mark = len(svc.log())
             rules.rename(tmp_path / "rules.old")

@@ -15,7 +15,7 @@ from faultkit import free_port, get_health, write_config
 
 from watcher.config import load_config
 from watcher.rules import RuleSet
-from watcher.scheduler import Service, build_engine
+from watcher.scheduler import Service, _rule_file_change, build_engine
 from watcher.storage import Storage
 
 pytestmark = pytest.mark.slow
@@ -166,3 +166,16 @@ def test_start_up_imports_only_what_a_cycle_of_304s_needs(tmp_path: Path) -> Non
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, timeout=120).stdout.splitlines()
     assert out == ["[]", "['watcher.extract.actors', 'watcher.extract.figures']"]
+
+
+@pytest.mark.parametrize(("name", "reloads"), [
+    ("story.yaml", True), ("story.yml", True),
+    (".story.yaml.swp", False), ("story.yaml~", False), ("4913", False),  # vim's save
+    (".#story.yaml", False), ("story.yaml.tmp", False), (".story.yaml", False),
+])
+def test_only_a_rule_files_change_reloads_the_rules(name: str, reloads: bool) -> None:
+    assert _rule_file_change({Path("/srv/rules")}, None, f"/srv/rules/{name}") is reloads
+
+
+def test_the_rules_directory_going_away_is_a_change() -> None:
+    assert _rule_file_change({Path("/srv/rules")}, None, "/srv/rules")

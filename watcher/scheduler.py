@@ -12,7 +12,9 @@ import signal
 import stat
 import threading
 import time
+from collections.abc import Set
 from datetime import timedelta
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from watcher.extract import LazyExtractor
 from watcher.fetch import Fetcher
 from watcher.netguard import guarded_transport
 from watcher.notify import build_notifiers
-from watcher.rules import RuleSet, load_rules
+from watcher.rules import RULE_SUFFIXES, RuleSet, load_rules
 from watcher.storage import Storage
 
 log = logging.getLogger("watcher.scheduler")
@@ -42,7 +44,8 @@ def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None,
                         last_good=storage.last_good_rule_source if storage is not None else None)
     for problem in result.problems:
         log.error("rule problem: %s", problem)
-    log.info("%d rules active from %s", len(result.rules), rules_dir)
+    count = len(result.rules)
+    log.info("%d rule%s active from %s", count, "" if count == 1 else "s", rules_dir)
     if storage is not None:
         try:
             storage.save_rule_sources(result.sources, utcnow())
@@ -101,6 +104,16 @@ def connect_storage(config: Config) -> Storage:
             log.info("%d feeds refused before allow_private_networks was set are due now",
                      retried)
     return storage
+
+
+def _rule_file_change(directory: Set[Path], _change: object, path: str) -> bool:
+    """Whether a change in the rules directory concerns a rule file (``load_rules`` reads
+    ``*.yaml`` and ``*.yml`` not starting with ".") or the directory itself (it went away;
+    ``directory``: its absolute and its resolved path): an editor's swap, backup and probe
+    files (".nk.yaml.swp", "nk.yaml~", "4913") do not make a reload of their own."""
+    changed = Path(path)
+    return (changed.suffix in RULE_SUFFIXES and not changed.name.startswith(".")) \
+        or changed in directory
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:
@@ -283,6 +296,7 @@ class Service:
 
         rules_dir = self.config.rules_dir
         watched: tuple[int, int] | None = None  # the directory the last watch was on
+        wanted = partial(_rule_file_change, {rules_dir.absolute(), rules_dir.resolve()})
         while not self.stop.is_set():
             current = _identity(rules_dir)
             if current is None:
@@ -297,7 +311,7 @@ class Service:
             watched = current
             try:
                 async for _changes in awatch(rules_dir, stop_event=self.stop, debounce=500,
-                                             recursive=False):
+                                             recursive=False, watch_filter=wanted):
                     if self.engine is not None:
                         log.info("rule files changed, reloading")
                         self.engine.rules = load_rules_logged(rules_dir, self.engine.rules,
