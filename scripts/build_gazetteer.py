@@ -149,7 +149,10 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("People's Bank of China", ["PBOC"]),
     ("Korean Central News Agency", ["KCNA"]), ("Rodong Sinmun", ["Nodong Sinmun"]), ("Yonhap", ["Yonhap News Agency"]),
     ("Federal Security Service", ["FSB"]), ("Security Service of Ukraine", ["SBU"]),
-    ("Main Intelligence Directorate", ["HUR", "GUR"]), ("Wagner Group", ["Wagner"]),
+    ("Main Intelligence Directorate", ["HUR", "GUR", "Main Directorate of Intelligence",
+                                       "Defence Intelligence of Ukraine",
+                                       "Defense Intelligence of Ukraine"]),
+    ("Wagner Group", ["Wagner"]),
     ("Korean People's Army", ["KPA", "North Korean People's Army"]),
     ("Ministry of Unification", ["Unification Ministry"]),
     ("Institute for the Study of War", ["ISW"]), ("Multilateral Sanctions Monitoring Team", ["MSMT"]),
@@ -265,6 +268,18 @@ INSTITUTIONS_OF: dict[str, list[str]] = {
            "General Staff of the Armed Forces of Ukraine"],
     "US": ["Pentagon", "State Department", "White House", "Central Intelligence Agency"],
 }
+# ... and how the news names some of them after their country instead of by name ("South
+# Korea's spy agency", "Seoul's spy agency", "Ukrainian military intelligence"): lower case,
+# read after the country's possessive or its demonym
+DESCRIBED_AS: dict[str, list[str]] = {
+    "National Intelligence Service": ["spy agency", "intelligence agency", "intelligence service",
+                                      "spy service", "national intelligence service"],
+    "Main Intelligence Directorate": ["military intelligence", "military intelligence agency",
+                                      "military intelligence service", "defence intelligence",
+                                      "defense intelligence"],
+    "Security Service of Ukraine": ["security service", "state security service"],
+    "Federal Security Service": ["security service", "federal security service"],
+}
 WITHIN = {name: iso for table in (REGIONS_OF, OFFICIALS_OF, INSTITUTIONS_OF)
           for iso, names in table.items() for name in names}
 
@@ -336,10 +351,14 @@ def _compass_abbreviations(names: list[str]) -> list[str]:
     return out
 
 
-def _within(name: str, country_names: dict[str, str]) -> dict[str, str]:
-    """The ``within`` field of an entry: the country it belongs to, by its gazetteer name."""
+def _within(name: str, country_names: dict[str, str]) -> dict[str, Any]:
+    """The ``within`` field of an entry: the country it belongs to, by its gazetteer name (and
+    how the news names a body after that country: ``described_as``)."""
     iso = WITHIN.get(name)
-    return {"within": country_names[iso]} if iso else {}
+    if not iso:
+        return {}
+    described = DESCRIBED_AS.get(name)
+    return {"within": country_names[iso], **({"described_as": described} if described else {})}
 
 
 def build() -> dict[str, Any]:

@@ -146,6 +146,48 @@ def test_acronym_linked_to_spelled_out_organisation() -> None:
     assert board is not None and board.name == "Korean Air Safety Board"
 
 
+def test_an_acronym_in_brackets_names_the_organisation_before_it() -> None:
+    # not the initials of the name (a name in another language): one actor all the same
+    found = actors("Ukraine's Special Operations Forces (SSO) released a video. The SSO said "
+                   "17 soldiers were killed.")
+    forces = find(found, "SSO")
+    assert forces is not None and forces.name == "Special Operations Forces"
+    assert len([a for a in found.values() if a.kind == "organisation"]) == 1
+    # another name before a known body's acronym is that body
+    found = actors("Analysts at the Korean Institute of Defence Analysis (KIDA) said so.")
+    kida = find(found, "Korean Institute of Defence Analysis")
+    assert kida is not None and kida.name == "Korea Institute for Defense Analyses"
+    assert [a.name for a in found.values() if a.kind == "organisation"] == [kida.name]
+
+
+@pytest.mark.parametrize(("text", "body"), [
+    ("South Korea's spy agency said so.", "National Intelligence Service"),
+    ("Seoul's spy agency told lawmakers.", "National Intelligence Service"),
+    ("The South Korean spy agency said so.", "National Intelligence Service"),
+    ("Ukrainian military intelligence said so.", "Main Intelligence Directorate"),
+    ("Kyiv's military intelligence agency said so.", "Main Intelligence Directorate"),
+    ("A video released by Ukraine's Security Service (SBU) shows them.", "Security Service of Ukraine"),
+    ("Russia's security service said it detained them.", "Federal Security Service"),
+])
+def test_a_body_named_after_its_country_is_that_body(text: str, body: str) -> None:
+    found = actors(text)
+    assert body in found, found
+    # the country stays an actor, and the description is no alias of the body (another
+    # country's spy agency is not this one)
+    assert any(a.kind == "country" for a in found.values())
+    assert all(n[:1].isupper() for n in found[body].aliases), found[body]
+
+
+@pytest.mark.parametrize("text", [
+    "Ukraine's military intelligence chief, Kyrylo Budanov, said so.",
+    "Japan's spy agency said so.",           # no such body known for Japan
+    "South Korea's spy agencies said so.",   # not the phrase
+])
+def test_a_description_names_a_body_only_where_one_is_known(text: str) -> None:
+    found = actors(text)
+    assert not {"National Intelligence Service", "Main Intelligence Directorate"} & set(found)
+
+
 def test_unknown_acronym_is_an_organisation_but_common_ones_are_not() -> None:
     found = actors("The ZRK said the TV footage was from the CEO's office at 10 a.m. GMT.")
     assert find(found, "ZRK") is not None

@@ -151,6 +151,19 @@ def test_a_range_left_for_the_reader_to_complete_is_both_ends() -> None:
     assert found == {25000: "troops_added", 30000: "troops_added"}, found
 
 
+def test_a_bare_number_counts_what_a_figure_of_its_size_counted() -> None:
+    """A count of groups ("two rotations") said between a total and its parts does not say what
+    the parts count: a number a thousand times larger counts what the total counted."""
+    found = {f.value: f.key for f in figures(
+        "Officials count 14,000 troops sent in two rotations, roughly 11,000 in the first wave "
+        "and some 3,000 replacements later.")}
+    assert found == {14000: "troops", 2: "rotations", 11000: "troops", 3000: "replacements"}
+    # ... while a number that merely grew counts what it counted before
+    found = {f.value: f.key for f in figures(
+        "Seoul said 3 soldiers were killed at first; by March it was 4,000.")}
+    assert found == {3: "deaths", 4000: "deaths"}
+
+
 def test_a_fact_boxs_label_says_what_its_value_counts() -> None:
     """"By the numbers" boxes: "Label: value" lines. Each value counted what the figure before
     it counted (reinforcements, then reinforcements again)."""
@@ -556,7 +569,16 @@ def test_small_references_and_heads(text: str, expected: set[tuple[float, str]])
         ("Seoul, Tokyo and Washington said 10,000 troops were in Russia.", 10000, None),
         # an inverted attribution closing the sentence credits the speaker after the verb
         ("12,000 troops were sent to Russia, says Seoul.", 12000, "South Korea"),
-        ("Casualties top 4,000 in Kursk, says Seoul's spy agency", 4000, "South Korea"),
+        # a body named after its country ("Seoul's spy agency"): the body
+        ("Casualties top 4,000 in Kursk, says Seoul's spy agency", 4000,
+         "National Intelligence Service"),
+        ("South Korea's spy agency said 3,000 more troops had arrived.", 3000,
+         "National Intelligence Service"),
+        ("Ukrainian military intelligence said 12,000 troops were in Kursk.", 12000,
+         "Main Intelligence Directorate"),
+        # ... but not in a person's title
+        ("Ukraine's military intelligence chief, Kyrylo Budanov, said 12,000 troops were there.",
+         12000, "Kyrylo Budanov"),
         ("About 3,000 troops are in Kursk, said the NIS on Friday.", 3000, "National Intelligence Service"),
         ("North Korea sent 12,000 troops, said Ukraine's military intelligence chief Kyrylo Budanov.",
          12000, "Kyrylo Budanov"),

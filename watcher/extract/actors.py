@@ -57,6 +57,8 @@ class _Entry:
     demonyms: frozenset[str]
     capitals: frozenset[str] = frozenset()
     within: str | None = None  # the country of a region or an official ("Kursk", "Putin": Russia)
+    # how the news names a body after its country ("spy agency": "South Korea's spy agency")
+    described_as: tuple[str, ...] = ()
 
 
 # --- word lists ------------------------------------------------------------------------------
@@ -343,7 +345,28 @@ _BY_BEFORE_RE = re.compile(r"\b(?:led|founded|headed|chaired|run|owned|backed|no
                            r"replaced|defeated|succeeded|beat)\s+by\s+$|\b(?:for|against)\s+$")
 _COMMA_ROLE_BEFORE_RE = re.compile(r"\b(" + trie_pattern(_TITLE_HEADS) + r"),\s$")
 _SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|according\s+to)\s+$")
-_PAREN_ACRONYM_RE = re.compile(r"^\s*\((?P<acr>[A-Z][A-Za-z&]{1,7})\)")
+_PAREN_ACRONYM_RE = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z&]{1,7})\)")
+
+
+# a person's title after a body's description: "Ukraine's military intelligence chief, Kyrylo
+# Budanov" names the man, not the agency
+_TITLE_AFTER_RE = re.compile(r"\s+(?:chief|head|director|boss|commander|spokes(?:man|woman|person))\b",
+                             re.I)
+
+
+def _named_by_acronym(text: str, orgs: list[Mention], gaz: list[Mention]) -> list[Mention]:
+    """An organisation named as it is known by the acronym after it: "Ukraine's Security
+    Service (SBU)" is the Security Service of Ukraine, not another body."""
+    known = {g.start: g for g in gaz if g.kind == "organisation"}
+    if not known:
+        return orgs
+    out = []
+    for o in orgs:
+        p = _PAREN_ACRONYM_RE.match(text, o.end)
+        g = known.get(p.start("acr")) if p else None
+        out.append(o if g is None or g.end != p.end("acr") else  # type: ignore[union-attr]
+                   Mention(o.start, o.end, o.surface, g.name, "organisation"))
+    return out
 _LEADING_FUNCTION = words(
     "The the A An In On At But And When While After Before This That If As For From With By Then So "
     "Yet Its Their His Her Our Meanwhile However Also"
@@ -383,7 +406,7 @@ def _load_entries() -> list[tuple[_Entry, list[str]]]:
     for e in data["entries"]:
         entry = _Entry(e["name"], cast(ActorKind, e["kind"]), tuple(e.get("aliases", ())),
                        frozenset(e.get("demonyms", ())), frozenset(e.get("capitals", ())),
-                       e.get("within"))
+                       e.get("within"), tuple(e.get("described_as", ())))
         out.append((entry, list(e["surfaces"])))
     return out
 
@@ -425,6 +448,14 @@ class ActorFinder:
                     self._automaton.add_word(s, (len(s), idx))
         self._automaton.make_automaton()
         self._by_name = {fold(e.name): e for e in self._entries}
+        # a country's bodies by how the news describes them, longest description first
+        self._described: dict[str, list[tuple[str, _Entry]]] = {}
+        for e in self._entries:
+            if e.within is not None:
+                for phrase in e.described_as:
+                    self._described.setdefault(e.within, []).append((phrase, e))
+        for options in self._described.values():
+            options.sort(key=lambda o: -len(o[0]))
         self._parts: dict[str, str] | None = None
         self._lower_surfaces = {s.upper() for s in self._surfaces}
 
@@ -434,12 +465,13 @@ class ActorFinder:
         """All actor mentions in ``text`` (already cleaned), in text order."""
         datelines = self._datelines(text)
         found: list[Mention] = list(datelines)
-        gaz = self._gazetteer_hits(text)
+        gaz = self._described_bodies(text, self._gazetteer_hits(text))
         # organisation shapes see through country and place names ("Conservative Party of Japan",
         # "United States Geological Survey"); names seen by the person step keep places visible
         # ("Yoshihiko Noda" is not the city of Noda)
         strong = [(m.start, m.end) for m in gaz if m.kind in ("organisation", "person")]
         orgs = self._org_shapes(text, _mask(text, strong), gaz)
+        orgs = _named_by_acronym(text, orgs, gaz)
         org_spans = [(m.start, m.end) for m in orgs]
         gaz = [g for g in gaz if not any(s <= g.start and g.end <= e for s, e in org_spans)]
         found.extend(orgs)
@@ -558,6 +590,37 @@ class ActorFinder:
         return tuple(a for _, _, a in out)
 
     # -- steps -----------------------------------------------------------------------------
+
+    def _described_bodies(self, text: str, gaz: list[Mention]) -> list[Mention]:
+        """A country's body named after it: "South Korea's spy agency", "Seoul's spy agency",
+        "Ukrainian military intelligence" (the gazetteer's ``described_as``). The country's own
+        mention stays."""
+        if not self._described:
+            return gaz
+        found: list[Mention] = []
+        for g in gaz:
+            options = self._described.get(g.name) if g.kind == "country" else None
+            if options is None:
+                continue
+            if text.startswith(("'s ", "’s "), g.end):
+                pos = g.end + 3
+            elif g.demonym and text.startswith(" ", g.end):
+                pos = g.end + 1
+            else:
+                continue
+            for phrase, body in options:
+                end = pos + len(phrase)
+                if text[pos:end].lower() == phrase and not (end < len(text) and text[end].isalnum()) \
+                        and not _TITLE_AFTER_RE.match(text, end):
+                    # (the description is no alias of the body: another country's spy
+                    # agency is not South Korea's; its surface is the body's name)
+                    found.append(Mention(pos, end, body.name, body.name, "organisation"))
+                    break
+        if not found:
+            return gaz
+        spans = [(m.start, m.end) for m in found]
+        kept = [g for g in gaz if not any(s < g.end and g.start < e for s, e in spans)]
+        return sorted([*kept, *found], key=lambda m: m.start)
 
     def _gazetteer_hits(self, text: str) -> list[Mention]:
         cands: list[tuple[int, int, int]] = []

@@ -676,7 +676,11 @@ class FigureFinder:
                 elif prev and (elliptic or _stands_alone(text, n, demonyms)):
                     # (not "a 404 page", "No. 4", "told 404 Media": no count of its own; but
                     # "8.8 million South Koreans ..., and 3.2 million Japanese")
-                    f_prev, p_prev = max(prev, key=lambda fp: fp[1])
+                    # (of a like size: a count of groups says nothing of what a number a
+                    # thousand times larger counts: "sent in two rotations, roughly 11,000 in
+                    # the first", after "14,000 personnel")
+                    alike = [fp for fp in prev if fp[0].value * 1000 > n.value] or prev
+                    f_prev, p_prev = max(alike, key=lambda fp: fp[1])
                     if n.start - p_prev < 400 or elliptic:
                         # (what it counted, not that it was added: "3,000 more, bringing
                         # the total to 14,000")
@@ -1153,7 +1157,9 @@ class FigureFinder:
             # actor of the role's noun phrase; "Western governments said", "..., lawmaker
             # says": an unnamed source
             rs = max(ss, cs - 40) + role.start("n")
-            own = [m for m in in_sent if m.end <= rs and _SAME_PHRASE_RE.fullmatch(text, m.end, rs)]
+            # (the role's noun may be part of a name: "South Korea's spy agency said")
+            own = [m for m in in_sent if m.start <= rs < m.end] or [
+                m for m in in_sent if m.end <= rs and _SAME_PHRASE_RE.fullmatch(text, m.end, rs)]
             return _most_specific(text, [m for m in in_sent if m.end <= own[-1].end], forward=False) if own else None
         prev = [m for m in in_sent if m.end <= cs and cs - m.end < 150
                 and not _CLAUSE_BREAK_RE.search(text, m.end, cs)]
