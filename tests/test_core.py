@@ -160,6 +160,27 @@ def test_one_feed_failing_does_not_stop_the_others(storage: Storage, surprise: E
     assert str(surprise) in (status["bad"].error or "")
 
 
+def test_retention_keeps_what_a_feed_still_lists_so_it_is_not_news_again(
+        storage: Storage) -> None:
+    storage.sync_feeds([FeedConfig(name="wire", url="https://n.example/rss", interval=900)], T0)
+    body = FetchResult(url="https://n.example/rss", status=200,
+                       content=rss("North Korean troops: 3,000 in Russia", "Weather"))
+    first = asyncio.run(engine_for(storage, ScriptedFetcher({"wire": body}), T0).poll())
+    assert first.new_items == 2 and first.alerts == 1
+    # a long time later both items are past retention, but the feed still lists them
+    later = T0 + timedelta(days=200)
+    assert storage.prune_items(later - timedelta(days=90)) == 0
+    again = asyncio.run(engine_for(storage, ScriptedFetcher({"wire": body}), later).poll(
+        everything=True))
+    assert again.new_items == 0 and again.alerts == 0
+    # once the feed no longer lists the weather item, it goes (the hit stays)
+    body = FetchResult(url="https://n.example/rss", status=200,
+                       content=rss("North Korean troops: 3,000 in Russia"))
+    asyncio.run(engine_for(storage, ScriptedFetcher({"wire": body}), later).poll(everything=True))
+    assert storage.prune_items(later - timedelta(days=90)) == 1
+    assert storage.feed_summaries()[0].items == 1
+
+
 def test_bundled_rules_directory_loads() -> None:
     from watcher.rules import load_rules
 

@@ -713,9 +713,33 @@ def test_prune_items_keeps_items_with_hits(storage: Storage) -> None:
     assert storage.prune_items(at(3600)) == 1
     assert storage.feed_summaries()[0].items == 2
     assert [h.title for h in storage.list_hits()] == ["title"]
-    # the pruned item comes back as new if the feed still lists it
+    # (an item whose feed's listing is not known is pruned; one come back is new)
     assert [s.status for s in storage.store_items(fid, [item("old")], at(90_000))] == ["new"]
     assert storage.prune_items(at(3600)) == 0
+
+
+def test_prune_items_keeps_what_the_feed_still_lists(storage: Storage) -> None:
+    """Pruned, an item the feed still lists came back as a new item at the next poll (and was
+    matched and alerted again): an item stays while the feed's last body lists it."""
+    fid = feed_ids(storage, "kl")["kl"]
+
+    def polled(keys: list[str], when: float) -> list[str]:
+        stored = storage.store_items(fid, [item(k) for k in keys], at(when))
+        storage.record_feed_successes([(fid, at(when), PollSuccess(
+            at(when + 600), None, None, keys=keys))])
+        return [f"{s.item.key}:{s.status}" for s in stored]
+
+    assert polled(["a", "b", "c"], 0) == ["a:new", "b:new", "c:new"]
+    assert storage.prune_items(at(86_400)) == 0          # all three still listed
+    assert polled(["b", "c", "d"], 100) == ["d:new"]
+    assert storage.prune_items(at(86_400)) == 1          # a left the feed
+    assert polled(["b", "c", "d"], 200) == []            # nothing comes back as new
+    # a 304 (no body) changes nothing of what the feed lists
+    storage.record_feed_successes([(fid, at(300), PollSuccess(at(900), None, None))])
+    assert storage.prune_items(at(86_400)) == 0
+    assert polled([], 400) == []                         # an empty feed lists nothing
+    assert storage.prune_items(at(86_400)) == 3
+    assert storage.feed_summaries()[0].items == 0
 
 
 # --- hits and knowledge ---------------------------------------------------------------------

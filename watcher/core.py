@@ -476,7 +476,7 @@ class Engine:
             feed_name=feed.name)
         successes.append((feed.id, now, PollSuccess(
             ok_next, outcome.etag, outcome.last_modified, new_url=outcome.permanent_redirect,
-            warning=parsed.warning)))
+            warning=parsed.warning, keys=[item.key for item in parsed.items])))
         if parsed.warning:
             log.info("feed %s is ill-formed, %d items kept: %s", feed.name, len(parsed.items),
                      parsed.warning, extra={"feed": feed.name})

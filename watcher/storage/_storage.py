@@ -79,7 +79,7 @@ log = logging.getLogger("watcher.storage")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
 # database already there is not handed to Alembic at all, which saves importing it on start.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
@@ -127,6 +127,7 @@ class PollSuccess:
     last_modified: str | None
     new_url: str | None = None
     warning: str | None = None
+    keys: Sequence[str] | None = None  # the keys of the items in the body (None: unchanged)
 
 
 class _Statements:
@@ -258,6 +259,10 @@ class _Statements:
                    " last_error = {m}{url} WHERE id = {m}")
         self.feed_success = success.format(m=mark, url="")
         self.feed_success_moved = success.format(m=mark, url=f", url = {mark}")
+        # ... and with the items its body listed (see PollSuccess.keys)
+        self.feed_success_keys = success.format(m=mark, url=f", present_keys = {mark}")
+        self.feed_success_moved_keys = success.format(
+            m=mark, url=f", url = {mark}, present_keys = {mark}")
 
 
 def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
@@ -286,6 +291,11 @@ def _waiting_after_errors(now: datetime) -> tuple[Any, ...]:
     t = feeds_t
     return (t.c.active.is_(True), t.c.disabled.is_(False), t.c.error_count > 0,
             t.c.next_poll_at > now)
+
+
+# How much of an item's key hash a feed's ``present_keys`` holds: 64 bits tell a feed's
+# items apart (a collision only keeps an item longer).
+PRESENT_KEY_CHARS = 16
 
 
 def _key_hash(key: str) -> str:
@@ -868,6 +878,12 @@ class Storage:
         now_db = ts(now)
         values = (now_db, now_db, ts(success.next_poll_at), success.etag, success.last_modified,
                   success.warning)
+        if success.keys is not None:
+            present = " ".join(_key_hash(key)[:PRESENT_KEY_CHARS] for key in success.keys)
+            if success.new_url:
+                return self._q.feed_success_moved_keys, (*values, success.new_url, present,
+                                                         feed_id)
+            return self._q.feed_success_keys, (*values, present, feed_id)
         if success.new_url:
             return self._q.feed_success_moved, (*values, success.new_url, feed_id)
         return self._q.feed_success, (*values, feed_id)
@@ -1603,12 +1619,15 @@ class Storage:
 
     @_storage_op("prune old items")
     def prune_items(self, older_than: datetime) -> int:
-        """Delete items first seen before ``older_than`` that no hit refers to."""
-        i, h = items_t, hits_t
+        """Delete items first seen before ``older_than`` that no hit refers to and that their
+        feed's last body no longer lists (deleted, they would come back as new items)."""
+        i, h, f = items_t, hits_t, feeds_t
+        listed = exists().where(f.c.id == i.c.feed_id, f.c.present_keys.contains(
+            func.substr(i.c.key_hash, 1, PRESENT_KEY_CHARS), autoescape=False))
         with self._write() as conn:
             result = conn.execute(delete(i).where(
                 i.c.first_seen_at < older_than,
-                ~exists().where(h.c.item_id == i.c.id)))
+                ~exists().where(h.c.item_id == i.c.id), ~listed))
         return int(result.rowcount)
 
 

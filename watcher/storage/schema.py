@@ -128,6 +128,10 @@ feeds = Table(
     Column("last_error", Text, nullable=True),
     Column("error_count", Integer, nullable=False),
     _ts("created_at"),
+    # the items of the feed's last body: the first PRESENT_KEY_CHARS of each item's key hash,
+    # space-separated (NULL: not known yet). Retention keeps them: an item still listed would
+    # come back as new.
+    Column("present_keys", Text, nullable=True),
     UniqueConstraint("name"),
 )
 
