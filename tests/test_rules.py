@@ -108,6 +108,11 @@ def names(results: list[MatchResult]) -> set[str]:
     return {r.rule for r in results}
 
 
+# sentences of the lead about nothing in particular
+S1 = "The officials spoke to reporters on Friday."
+S2 = "The talks went on until late at night."
+S3 = "Oil prices rose again in early trading."
+
 # (rule, title, text, should match)
 MATCH_CASES = [
     # plain, case
@@ -174,17 +179,17 @@ MATCH_CASES = [
     ("scripts", "at least 1500 troops", "", False),
     # within: lead: the terms are in the title and the text's first three sentences
     ("lead", "North Korean troops reach Russia", "", True),
-    ("lead", "Pyongyang's men", "Seoul spoke. Kyiv agreed. About 3,000 troops reached Russia.", True),
-    ("lead", "Pyongyang's men", "Seoul spoke. Kyiv agreed. Oil rose. 3,000 troops reached Russia.",
+    ("lead", "Pyongyang's men", f"{S1} {S2} About 3,000 troops reached Russia, Seoul said.", True),
+    ("lead", "Pyongyang's men", f"{S1} {S2} {S3} About 3,000 troops reached Russia, it said.",
      False),
-    ("lead", "", "Oil rose.\nGold fell.\nRice rose.\nNorth Korean troops reached Russia.", False),
-    ("lead", "", "Oil rose; gold fell; rice rose. North Korean troops reached Russia.", True),
+    ("lead", "", f"{S1}\n{S2}\n{S3}\nNorth Korean troops reached Russia, Seoul said.", False),
+    # ... the short lines before an article's first sentence do not count
+    ("lead", "Pyongyang's men", "By Kim Soo-yeon\nPHOTO: Yonhap\nUpdated: 2024-10-21 16:40\n"
+     f"{S1} {S2} About 3,000 troops reached Russia, Seoul said.", True),
     ("lead", "Pyongyang", "sent soldiers. To Russia, Seoul said.", True),   # a nested group
-    ("lead", "Pyongyang sent aid", "Seoul spoke. Kyiv agreed. Oil rose. Russia lost soldiers.",
-     False),
+    ("lead", "Pyongyang sent aid", f"{S1} {S2} {S3} Russia lost many soldiers there.", False),
     # ... and a `none` term anywhere in the item still excludes it
-    ("lead", "North Korean troops in Russia", "Seoul spoke. Kyiv agreed. Oil rose. Martial law.",
-     False),
+    ("lead", "North Korean troops in Russia", f"{S1} {S2} {S3} Martial law was declared.", False),
 ]
 
 
@@ -664,8 +669,8 @@ def _words(text: str) -> list[str]:
 class Reference:
     """Deliberately simple: each rule's condition walked on the raw spec, one regex per term,
     applied to the raw title and text separately. For ``within: lead`` the same walk over the
-    title and the text's first three sentences (the matcher's own splitter), ``none`` terms
-    looked for in the whole item."""
+    title and the text's first three sentences of six words or more and the shorter ones among
+    them (the matcher's own splitter), ``none`` terms looked for in the whole item."""
 
     def __init__(self, specs: list[dict[str, Any]]):
         self.specs = specs
@@ -688,7 +693,11 @@ class Reference:
                 cache[term] = bool(p.search(title) or p.search(text))
             return cache[term]
 
-        lead_parts = [title, *sentences(text)[:3]]
+        lead_parts = [title]
+        for sentence in sentences(text):
+            lead_parts.append(sentence)
+            if sum(len(p.split()) >= 6 for p in lead_parts[1:]) == 3:
+                break
 
         def in_lead(term: str) -> bool:
             return any(self.pattern(term).search(part) for part in lead_parts)

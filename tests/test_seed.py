@@ -65,9 +65,10 @@ def test_a_seeded_rule_reads_the_headline_and_first_sentences() -> None:
     text = seed_rule(ARTICLE, name="port-strike")
     assert load(text)["match"]["within"] == "lead"
     rules = RuleSet([parse_rule(text, "rules/port-strike.yaml")])
-    aside = ("Portugal's tourism board reported record arrivals. Hotels in the Algarve were "
-             "full. Airlines added flights. Cruise calls at Lisbon were cut short by the "
-             "Portuguese Dockers Union's strike, the board said.")
+    aside = ("Portugal's tourism board reported record arrivals this summer. Hotels in the "
+             "Algarve were full for weeks. Airlines added flights from ten more cities. Cruise "
+             "calls at Lisbon were cut short by the Portuguese Dockers Union's strike, the "
+             "board said.")
     assert rules.match("Tourism booms in Portugal", aside) == []
     lead = ("Dockworkers in Portugal extended their strike on Monday. Talks resume on Friday, "
             "the Portuguese Dockers Union said.")

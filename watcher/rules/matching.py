@@ -38,6 +38,9 @@ PASSAGE_MIN_CHARS = 1200
 # about the story says so in its headline and first sentences (measured on the labelled sets:
 # tests/data/holdout3/README.md), an item about something else mentions it later or in passing.
 LEAD_SENTENCES = 3
+# ... counting those of this many words or more: the lines before an article's first sentence
+# (a byline, a photo caption, "Updated: 2024-10-21 16:40") are read too, but do not count.
+LEAD_SENTENCE_WORDS = 6
 _SENTENCE_BREAK = re.compile(r"([.!?…][\"'”’)\]]*)\s+(?=[\"“‘'(\[A-Z0-9])|\n+")
 
 
@@ -281,12 +284,20 @@ class RuleSet:
 
     def lead_keys(self, title: str, text: str) -> set[str]:
         """The keys found in an item's title and the first ``LEAD_SENTENCES`` sentences of its
-        text: where a rule with ``within: lead`` looks for its terms."""
+        text (and the short lines among them): where a rule with ``within: lead`` looks for
+        its terms."""
         if self._automaton is None:
             return set()
         automaton = self._automaton
-        return {key for part in (title, *sentences(lead(text))[:LEAD_SENTENCES])
-                for _, key in automaton.iter(f" {normalise(part)} ")}
+        parts = [title]
+        counted = 0
+        for sentence in sentences(lead(text)):
+            parts.append(sentence)
+            # (a byline, a caption, a date line is read but is no sentence of the lead)
+            counted += len(sentence.split()) >= LEAD_SENTENCE_WORDS
+            if counted == LEAD_SENTENCES:
+                break
+        return {key for part in parts for _, key in automaton.iter(f" {normalise(part)} ")}
 
     def passage(self, rule: str, text: str) -> str:
         """The part of ``text`` that is about ``rule``'s story: all of a short text; of a long
