@@ -135,6 +135,24 @@ def test_vague_amounts_are_not_numbers() -> None:
         ("Pyongyang sent 3,000 reinforcements in January.", 3000, "troops_added"),
         ("Brigade-sized 3,000 reinforcement reaches Kursk", 3000, "troops_added"),
         ("North Korea sent three mountain infantry brigades.", 3, "brigades"),
+        # what befell people, said by the verb: driven from home, not found
+        ("Floods have displaced more than 300,000.", 300000, "displaced"),
+        ("Some 4,200 residents were evacuated on Monday.", 4200, "displaced"),
+        ("The storm left 300 homeless.", 300, "displaced"),
+        ("Nine soldiers are missing.", 9, "missing"),
+        ("Rescuers are still looking for 127 people who remain missing.", 127, "missing"),
+        # a death toll said at length before its number
+        ("The death toll from floods in southern Brazil rose to 56.", 56, "deaths"),
+        ("Death toll from southern Brazil floods rises to 56", 56, "deaths"),
+        ("The death toll rose to 80, the ministry said.", 80, "deaths"),
+        # currencies by name
+        ("Brasília announced 1.5 billion reais in aid.", 1.5e9, "brl"),
+        ("The government pledged 500 million baht for farmers.", 5e8, "thb"),
+        ("Poland will spend 20 billion zlotys on tanks.", 2e10, "pln"),
+        # what befell them, said after the noun; a count given to the noun before it
+        ("Officials said 9 Korean engineers had lost their lives.", 9, "deaths"),
+        ("The two North Korean soldiers held by Ukraine were shown on video.", 2, "prisoners"),
+        ("The crews, numbering about 2,000 in total, arrived in Donetsk.", 2000, "crew"),
     ],
 )
 def test_keys(text: str, value: float, key: str) -> None:
@@ -149,6 +167,19 @@ def test_a_range_left_for_the_reader_to_complete_is_both_ends() -> None:
         "North Korean troops fought in Kursk. Moscow is preparing to send another 25,000 to "
         "30,000.")}
     assert found == {25000: "troops_added", 30000: "troops_added"}, found
+
+
+@pytest.mark.parametrize("text", [
+    'The shelling killed 14 people. "My mother is 80," said a neighbour.',
+    "One of the men, who said he was 26, told interrogators he was tricked.",
+    "Men may be called up when they turn 25, the minimum age.",
+    "Park Sun-won, 46, a lawmaker, spoke to reporters.",
+    "Kim, who turns 41 next month, inspected the unit.",
+    # nor the size of each of several groups
+    "About 14 were killed. The units were advancing in groups of 20 to 30, officials said.",
+])
+def test_an_age_is_no_figure(text: str) -> None:
+    assert [f.value for f in figures(text) if f.value < 100 and f.value != 14] == []
 
 
 def test_a_bare_number_counts_what_a_figure_of_its_size_counted() -> None:

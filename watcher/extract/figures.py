@@ -45,8 +45,21 @@ _DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}\b")
 _TIME_AFTER_RE = re.compile(r"^(?::\d\d|\s*(?:[ap]\.?m\b\.?|o['’]clock|GMT|UTC|KST|JST|EST|EDT|CET|hrs\b|h\b))", re.I)
 _AGE_AFTER_RE = re.compile(r"^(?:[-‐ ]years?[-‐ ]old|[-‐ ]months?[-‐ ]old|[-‐ ]year[-‐]olds?|\s*,\s+(?:is|was|a|an|the|who)\b)")
 _AGE_BEFORE_RE = re.compile(
-    r"\b(?:aged?|ages|(?:dies|died|dead|passes\s+away|passed\s+away)\s+at(?:\s+the\s+age\s+of)?|at\s+the\s+age\s+of)\s+$",
+    r"\b(?:aged?|ages|(?:dies|died|dead|passes\s+away|passed\s+away)\s+at(?:\s+the\s+age\s+of)?|at\s+the\s+age\s+of"
+    r"|(?:they|he|she|I|you|we|who)\s+turn(?:s|ed)?)\s+$",
     re.I)
+# "My mother is 80", "he was 19 when": someone's age, said with "is" and no noun after it
+_IS_AGE_BEFORE_RE = re.compile(
+    r"\b(?:I|[Hh]e|[Ss]he|mother|father|son|daughter|wife|husband|brother|sister|grandmother|"
+    r"grandfather|grandson|granddaughter|boy|girl|child|baby)\s+(?:is|was|turned|turns|'s|’s)\s+$")
+_WORD_START_RE = re.compile(r"\s*[A-Za-z]")
+# the size of each of several groups, not a count: "advancing in groups of 20 to 30"
+_GROUP_SIZE_BEFORE_RE = re.compile(
+    r"\b(?:groups|teams|squads|batches|waves|bands|columns|units)\s+of\s+"
+    r"(?:up\s+to\s+|about\s+|around\s+|roughly\s+|some\s+|between\s+)?(?:\d[\d,]*\s*(?:to|-|–|or|and)\s*)?$")
+# a count given to a noun before it: "the crews, numbering about 2,000"
+_NUMBERING_BEFORE_RE = re.compile(
+    r"\b(?P<w>[A-Za-z]+),?\s+(?:numbering|totall?ing|estimated\s+at)\s+(?:\w+\s+){0,2}$")
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
 _DESIGNATOR_WORDS = frozenset(_DESIGNATORS[3:-1].split("|"))
 # those also written in lower case mid-sentence ("under section 1 of the act")
@@ -163,6 +176,20 @@ for _key, _words in {
     "cny": "yuan renminbi rmb cny",
     "uah": "hryvnia hryvnias uah",
     "inr": "rupee inr",
+    "brl": "reais brl",
+    "thb": "baht thb",
+    "try": "lira liras",
+    "zar": "rands zar",
+    "pln": "zloty zlotys zlotych pln",
+    "huf": "forint forints huf",
+    "czk": "koruna korunas czk",
+    "sek": "krona kronor sek",
+    "ils": "shekel shekels ils",
+    "sar": "riyal riyals",
+    "irr": "rial rials",
+    "ngn": "naira ngn",
+    "idr": "rupiah idr",
+    "pesos": "peso pesos",   # (several countries' currency)
     "magnitude": "magnitude",
     "chf": "franc chf",
     "mad": "dirham mad",
@@ -419,7 +446,7 @@ def _in_ratio(text: str, n: NumberMatch) -> bool:
     return b is not None and _ratio_term(b.group("n")) < n.value
 
 
-_TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,6}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
+_TOLL_BEFORE_RE = re.compile(r"\b(?:death\s+)?toll\b(?:\s+\w+){0,8}\s+$|\bkilling\s+(?:\w+\s+){0,2}$", re.I)
 _POPULATION_BEFORE_RE = re.compile(
     r"\bpopulation(?:\s+of\s+(?:the\s+)?\w+(?:\s+\w+)?)?\s+(?:of|is|was|stands\s+at|stood\s+at|reached|at)"
     r"\s+(?:\w+\s+){0,2}$", re.I)
@@ -521,7 +548,8 @@ _DEATHS_AFTER_RE = re.compile(r"\b(?:killed|died|dead|perished|lost\s+their\s+li
 _DEATHS_BEFORE_RE = re.compile(
     r"\b(?:killing|killed|kills|death\s+toll\s+(?:\w+\s+){0,3}(?:to|at|of)|toll\s+(?:rose|climbed|stood|reached)\s+(?:to|at))"
     r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
-_DIED_AFTER_RE = re.compile(r"(?:(?:have|had|were|was|are|been|being|reportedly)\s+)*(?:died|killed|dead|perished)\b")
+_DIED_AFTER_RE = re.compile(
+    r"(?:(?:have|had|were|was|are|been|being|reportedly)\s+)*(?:died|killed|dead|perished|lost\s+their\s+lives)\b")
 _HURT_AFTER_RE = re.compile(r"(?:(?:have|had|were|was|are|been|being|reportedly)\s+)*(?:injured|wounded|hurt)\b")
 _INJURED_AFTER_RE = re.compile(r"\b(?:injured|wounded|hurt|injuries)\b")
 _CASUALTIES_BEFORE_RE = re.compile(
@@ -530,7 +558,19 @@ _CASUALTIES_BEFORE_RE = re.compile(
 _LOST_BEFORE_RE = re.compile(
     r"\b(?:lost|lose|loses|losing)\s+(?:(?!and\b|or\b|but\b|while\b|contact\b|track\b|touch\b|sight\b)\w+\s+){0,2}$")
 _INJURED_BEFORE_RE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
-_PRISONERS_AFTER_RE = re.compile(r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+captive)\b")
+# people driven from their homes, or not found: "displaced more than 300,000", "127 remain
+# missing", "4,200 were evacuated"
+_DISPLACED_BEFORE_RE = re.compile(
+    r"\b(?:displaced|displacing|displaces|evacuated|evacuating|evacuates|uprooted|uprooting)"
+    r"\s+(?:(?!and\b|or\b|but\b|while\b)\w+\s+){0,2}$")
+_DISPLACED_AFTER_RE = re.compile(
+    r"^(?:(?:who|that|have|had|were|was|are|been|being|remain|remained|reportedly|now)\s+)*"
+    r"(?:displaced|evacuated|uprooted|homeless|forced\s+from\s+their\s+homes)\b")
+_MISSING_AFTER_RE = re.compile(
+    r"^(?:(?:who|that|have|had|were|was|are|been|being|remain|remained|remains|still|reportedly|"
+    r"listed\s+as|reported)\s+)*(?:missing|unaccounted\s+for)\b")
+_PRISONERS_AFTER_RE = re.compile(
+    r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+(?:captive|prisoner|by))\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
 _TAKEN_BEFORE_RE = re.compile(r"\b(?:taken|took|take|takes|taking)\s+(?:\w+\s+){0,1}$")
@@ -768,13 +808,22 @@ class FigureFinder:
         if _TIME_AFTER_RE.match(after) or before.endswith(":"):
             return True
         age = _AGE_AFTER_RE.match(after)
-        if (age and (n.value < 130 or not age.group(0).lstrip().startswith(","))) or _AGE_BEFORE_RE.search(before):
-            return True  # "a 26-year-old", "Park, 46, a lawmaker" (not "about 1,200, the ministry said")
+        if age and age.group(0).lstrip().startswith(","):
+            # "Park, 46, a lawmaker" (not "about 1,200, the ministry said", nor "the death toll
+            # rose to 80, the ministry said": no name before)
+            age = age if n.value < 130 and _NAME_COMMA_BEFORE_RE.search(before) else None
+        if age or _AGE_BEFORE_RE.search(before):
+            return True  # "a 26-year-old", "Park, 46, a lawmaker"
         # "Zelensky, 46, said"; "aged 20 and 26"
         if n.value < 120 and after.startswith(",") and _NAME_COMMA_BEFORE_RE.search(before):
             return True
         if _AGES_LIST_BEFORE_RE.search(before):
             return True
+        if "of" in before and _GROUP_SIZE_BEFORE_RE.search(before):
+            return True  # "in groups of 20 to 30"
+        if n.value < 120 and not n.scaled and _IS_AGE_BEFORE_RE.search(before) \
+                and not _WORD_START_RE.match(after):
+            return True  # "My mother is 80," (but "he was 3 votes short")
         if _in_ratio(text, n):
             return True
         if _ORDINAL_AFTER_RE.match(after):
@@ -945,6 +994,10 @@ class FigureFinder:
                 cue in wide for cue in _REACHED_CUES) else None
             if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
                 key = canonical_key(sr.group("w"))
+            if not key and "ing " in before:
+                nb = _NUMBERING_BEFORE_RE.search(wide, stop + 1)
+                if nb and (canonical_key(nb.group("w")) in _COUNTED_KEYS or _looks_plural(nb.group("w"))):
+                    key = canonical_key(nb.group("w"))
             if not key:
                 m = _NUMBER_OF_BEFORE_RE.search(before)
                 if m is None and " of " in wide:
@@ -965,8 +1018,8 @@ class FigureFinder:
                         m.string[m.end("w"):])][:8], "") or key
                 elif cm:
                     key = canonical_key(cm.group("w") + "s")
-                elif _TOLL_BEFORE_RE.search(before):
-                    key = "deaths"
+                elif _TOLL_BEFORE_RE.search(wide, stop + 1):
+                    key = "deaths"  # ("the death toll from floods in southern Brazil rose to")
                 elif "opulation" in before and _POPULATION_BEFORE_RE.search(before):
                     key = "people"  # "a population of 2,400"
                 elif " of " in before and _FORCE_OF_BEFORE_RE.search(before):
@@ -1463,4 +1516,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
     if _PRISONERS_AFTER_RE.search(window) or \
             _PRISONERS_BEFORE_RE.search(bwin):
         return "prisoners"
+    if _MISSING_AFTER_RE.match(window):
+        return "missing"
+    if _DISPLACED_AFTER_RE.match(window) or _DISPLACED_BEFORE_RE.search(bwin):
+        return "displaced"
     return ""
