@@ -181,6 +181,35 @@ def test_retention_keeps_what_a_feed_still_lists_so_it_is_not_news_again(
     assert storage.feed_summaries()[0].items == 1
 
 
+def test_a_batch_analyses_its_news_oldest_first(storage: Storage) -> None:
+    """Feeds list their newest items first: analysed in that order, the first report of a
+    figure lost the credit to a later copy, and an alert said 3,000 troops "was 5,000"."""
+    storage.sync_feeds([FeedConfig(name="wire", url="https://n.example/rss", interval=900),
+                        FeedConfig(name="briefs", url="https://b.example/rss", interval=900)], T0)
+
+    def feed(*entries: tuple[str, str, str]) -> bytes:
+        return ("<rss version='2.0'><channel><title>x</title>" + "".join(
+            f"<item><guid>{guid}</guid><title>{title}</title><pubDate>{date}</pubDate></item>"
+            for guid, title, date in entries) + "</channel></rss>").encode()
+
+    fetcher = ScriptedFetcher({
+        "wire": FetchResult(url="https://n.example/rss", status=200, content=feed(
+            ("w2", "North Korea now has 5,000 troops in Russia", "Wed, 23 Oct 2024 08:00:00 GMT"),
+            ("w1", "North Korea sends 3,000 troops to Russia", "Fri, 18 Oct 2024 08:00:00 GMT"))),
+        "briefs": FetchResult(url="https://b.example/rss", status=200, content=feed(
+            ("b1", "Brief: North Korea sends 3,000 troops", "Sat, 19 Oct 2024 08:00:00 GMT"))),
+    })
+    engine = Engine(storage=storage, rules=RuleSet([parse_rule(RULE, "rules/nk.yaml")]),
+                    fetcher=fetcher, notifiers=[RecordingNotifier()], extractor=get_extractor(),
+                    clock=lambda: T0)
+    assert asyncio.run(engine.poll()).hits == 3
+    news = [(a.payload["item"]["title"], [(f["value"], [p["value"] for p in f["previous"]])
+                                          for f in a.payload["new_figures"]])
+            for a in storage.list_alerts()]
+    assert news == [("North Korea sends 3,000 troops to Russia", [(3000, [1500])]),
+                    ("North Korea now has 5,000 troops in Russia", [(5000, [1500, 3000])])], news
+
+
 def test_bundled_rules_directory_loads() -> None:
     from watcher.rules import load_rules
 

@@ -153,6 +153,9 @@ def test_vague_amounts_are_not_numbers() -> None:
         ("Officials said 9 Korean engineers had lost their lives.", 9, "deaths"),
         ("The two North Korean soldiers held by Ukraine were shown on video.", 2, "prisoners"),
         ("The crews, numbering about 2,000 in total, arrived in Donetsk.", 2000, "crew"),
+        # one thing, however named
+        ("Pyongyang will send 1,000 sappers to Kursk.", 1000, "deminers"),
+        ("Pyongyang will send 1,000 deminers to Kursk.", 1000, "deminers"),
     ],
 )
 def test_keys(text: str, value: float, key: str) -> None:

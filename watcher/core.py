@@ -89,6 +89,12 @@ def _unchanged(outcome: FetchResult | FetchError) -> bool:
     return isinstance(outcome, FetchResult) and (outcome.not_modified or outcome.content is None)
 
 
+def _published_order(entry: tuple[StoredItem, Any, datetime]) -> tuple[bool, datetime]:
+    """Sort key of items to analyse: by publication, those with no date last (stable)."""
+    published = entry[0].item.published
+    return published is None, published or entry[2]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -428,9 +434,14 @@ class Engine:
                                              for item in stored_items
                                              for m in matches.get(item.item.key) or ()])
             analysed: list[int] = []
-            for stored_items, matches, now in to_analyse:
-                self.analyse(stored_items, now, report, knowledge, matches=matches,
-                             analysed=analysed)
+            # oldest news first, whichever feed brought it and wherever its feed lists it
+            # (newest first, as most do): an alert credits the first report of a figure, and
+            # its "was" is the figure reported before it, not after
+            queue = [(item, matches, now) for stored_items, matches, now in to_analyse
+                     for item in stored_items]
+            queue.sort(key=_published_order)
+            for item, matches, now in queue:
+                self.analyse([item], now, report, knowledge, matches=matches, analysed=analysed)
             # (a failure before this leaves them to recover(): their hits are recorded again,
             # and what they taught is known by then, so nothing is alerted twice)
             self.storage.mark_analysed(analysed)

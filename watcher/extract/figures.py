@@ -154,6 +154,8 @@ for _key, _words in {
     "deaths": "death fatality dead body life",
     "injured": "injury injured wounded",
     "prisoners": "prisoner pow captive detainee",
+    # mine clearers, however named ("1,000 sappers" and "1,000 deminers" are one fact)
+    "deminers": "deminer sapper mine-clearer",
     "ammunition": "ammunition shell round munition artillery-shell",
     "artillery": "artillery howitzer",
     "ships": "ship vessel warship boat frigate destroyer submarine",
