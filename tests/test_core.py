@@ -210,6 +210,36 @@ def test_a_batch_analyses_its_news_oldest_first(storage: Storage) -> None:
                     ("North Korea now has 5,000 troops in Russia", [(5000, [1500, 3000])])], news
 
 
+def test_a_figure_not_said_near_the_story_is_neither_alerted_nor_learnt(storage: Storage) -> None:
+    """An item about something else that mentions the story matched, and its "18,000 troops"
+    (another country's drills) was alerted and learnt: the story's real 18,000 later was no
+    news. With `alert_figures: near`, a figure is the story's when its sentence or the title
+    names the central actor."""
+    storage.sync_feeds([FeedConfig(name="wire", url="https://n.example/rss", interval=900)], T0)
+    rule = parse_rule(RULE.replace("known_actors:", "alert_figures:\n  near: [North Korea]\n"
+                                   "known_actors:"), "rules/nk.yaml")
+    assert rule.figures_near is not None
+
+    def poll(title: str, text: str, when: datetime) -> list[list[float]]:
+        body = (f"<rss version='2.0'><channel><title>x</title><item><guid>{title}</guid>"
+                f"<title>{title}</title><description>{text}</description></item></channel></rss>")
+        engine = Engine(storage=storage, rules=RuleSet([rule]), fetcher=ScriptedFetcher({
+            "wire": FetchResult(url="https://n.example/rss", status=200, content=body.encode())}),
+            notifiers=[RecordingNotifier()], extractor=get_extractor(), clock=lambda: when)
+        before = len(storage.list_alerts())
+        asyncio.run(engine.poll(everything=True))
+        return [[f["value"] for f in a.payload["new_figures"]]
+                for a in storage.list_alerts()[before:]]
+
+    # (its new actors, South Korea and the United States, are alerted)
+    assert poll("South Korea, U.S. begin drills with 18,000 troops",
+                "Pyongyang, which has sent soldiers to fight for Russia, called the drills a "
+                "rehearsal for invasion.", T0) == [[]]
+    assert storage.list_hits()  # a hit all the same: the rule matched it
+    assert poll("North Korea has sent 18,000 troops to Russia, Seoul says",
+                "The spy agency gave the figure to lawmakers.", T0 + timedelta(hours=1)) == [[18000]]
+
+
 def test_bundled_rules_directory_loads() -> None:
     from watcher.rules import load_rules
 

@@ -275,6 +275,39 @@ def test_which_figures_count_for_a_rule(section: str, key: str, counts: bool) ->
     assert parse_rule(BASE + section, "r.yaml").counts_figure(key) is counts
 
 
+NEAR = """\
+name: near
+match:
+  all: [North Korea, any: [troops]]
+alert_figures:
+  near: [North Korea, Kim Jong Un, "Pyong*"]
+known_actors:
+  - {name: North Korea, kind: country, aliases: [North Korean, DPRK]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "near"),
+    [
+        # the sentence or the title names the story's central actor (an alias, a prefix)
+        ("Drills begin", "North Korean troops watched the 18,000 troops.", True),
+        ("DPRK sends more troops", "About 3,000 arrived on Friday.", True),
+        ("Drills begin", "Pyongyang called them a rehearsal for 40 days.", True),
+        ("Drills begin", "Kim Jong-un watched 300 tanks.", True),
+        # ... or not: another country's drills in an item that names it further down
+        ("South Korea, U.S. begin drills", "The drills involve 18,000 troops.", False),
+        ("", "", False),
+    ],
+)
+def test_a_figure_is_the_storys_when_said_near_its_central_actor(
+        title: str, sentence: str, near: bool) -> None:
+    r = rule(NEAR)
+    assert RuleSet([r]).near_story(r, title, sentence) is near
+    # a rule without `near` takes figures from anywhere
+    plain = rule(NEAR.replace('  near: [North Korea, Kim Jong Un, "Pyong*"]\n', "  ignore: []\n"))
+    assert plain.figures_near is None and RuleSet([plain]).near_story(plain, title, sentence)
+
+
 def test_readme_example_is_a_valid_rule() -> None:
     readme = Path(__file__).resolve().parent.parent / "README.md"
     [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
@@ -381,6 +414,10 @@ ERROR_CASES = [
      "alert_figures: unknown key 'ignor' (did you mean 'ignore'?)"),
     ("alert_figures not a list", BASE + "alert_figures:\n  only: troops\n", 5,
      "alert_figures.only: must be a list"),
+    ("alert_figures near not a list", BASE + "alert_figures:\n  near: North Korea\n", 5,
+     "alert_figures.near: must be a list"),
+    ("alert_figures near empty term", BASE + "alert_figures:\n  near: [a, '']\n", 5,
+     "alert_figures.near[1]: a term must not be empty"),
     ("alert_figures empty key", BASE + "alert_figures:\n  ignore: [days, '']\n", 5,
      "alert_figures.ignore[1]"),
 ]

@@ -78,6 +78,22 @@ def test_a_seeded_rule_reads_the_headline_and_first_sentences() -> None:
     assert [m.rule for m in anywhere.match("Tourism booms in Portugal", aside)] == ["port-strike"]
 
 
+def test_a_seeded_rule_takes_figures_said_near_its_central_actor() -> None:
+    data = load(seed_rule(ARTICLE, name="port-strike"))
+    near = data["alert_figures"]["near"]
+    assert near[0] == "Portugal"
+    first = data["match"]["all"][0]
+    assert near == ([first] if isinstance(first, str) else first["any"])
+
+
+def test_a_story_of_a_topic_takes_figures_from_anywhere() -> None:
+    """A story with no central actor (a market sell-off across many countries) has no
+    `near`: its figures are said beside many names."""
+    story = next(s for s in _stories() if s["id"] == "markets")
+    data = load(seed_rule((EVAL / story["article"]).read_text(encoding="utf-8"), name="markets"))
+    assert "near" not in data["alert_figures"]
+
+
 SHORT_ARTICLE = """Militia takes river town of Korvath, UN says
 
 The Blue Lake Militia seized Korvath after a long siege, the United Nations said on Monday. At

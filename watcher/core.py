@@ -572,7 +572,8 @@ class Engine:
             story = known.story
             # (the figures the rule leaves out of its story, durations by default, are neither
             # learnt nor alerted)
-            found = [f for f in extraction.figures if rule.counts_figure(f.key)]
+            found = [f for f in extraction.figures if rule.counts_figure(f.key)
+                     and self.rules.near_story(rule, item.item.title, f.text)]
             figures = story.new_figures(found)
             actors = story.new_actors(extraction.actors)
 

@@ -25,7 +25,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -476,6 +476,8 @@ class _Plan:
 
     lines: list[str]
     summary: str
+    # the story's central actor and what stands for it: its figures are said near them
+    near: list[str] = field(default_factory=list)
 
 
 def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequence[_Topic],
@@ -527,6 +529,7 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
             return _Plan(lines, ", ".join(a.name for a in central) + ": "
                          + ", ".join(t.key.rstrip("*") for t in own + events))
     lines += ["match:", "  all:"]
+    near: list[str] = []
     # A short article: no word comes back often enough to be a topic, and its most named actor
     # may be its source, as common as the UN ("..., UN says"). The story's own actors (its
     # places, and the others beyond the gazetteer's well-known ones), most named first, with the
@@ -540,6 +543,7 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
         # a country also by its officials, state bodies and regions in the news ("KCNA: Kim Jong
         # Un decorates KPA servicemen who fought in Kursk" names no North Korea)
         belongs = [p for p in parts(central[0].name) if p != central[0].name] if central[0].kind == "country" else []
+        near = [central[0].name, *dict.fromkeys(belongs)]
         if belongs:
             lines += _any_group([central[0].name], belongs,
                                 "the most mentioned actor, its officials, bodies and regions")
@@ -563,7 +567,8 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
         follows = [w for w in _FOLLOWS.get(words[0].key, ()) if w not in terms] if lead else []
         lines += _any_group(terms, follows, what + (", and what such news turns into" if follows else ""))
     summary = ", ".join(own_actors or [a.name for a in central + others])
-    return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in words) if words else ""))
+    return _Plan(lines, summary + (": " + ", ".join(t.key.rstrip("*") for t in words) if words else ""),
+                 near)
 
 
 # --- YAML emitting ---------------------------------------------------------------------------
@@ -595,6 +600,22 @@ def _flow_item(v: Any) -> str:
 
 def _flow(items: Iterable[Any]) -> str:
     return "[" + ", ".join(_flow_item(i) for i in items) + "]"
+
+
+def _flow_lines(prefix: str, items: Sequence[Any], *, width: int = 96) -> list[str]:
+    """``prefix`` and a YAML flow list of ``items``, wrapped at ``width`` characters under its
+    first item."""
+    indent = " " * (len(prefix) + 1)
+    lines: list[str] = []
+    line = prefix + "["
+    for i, item in enumerate(items):
+        part = _flow_item(item) + ("]" if i == len(items) - 1 else ",")
+        if line not in (indent, prefix + "[") and len(line) + 1 + len(part) > width:
+            lines.append(line)
+            line = indent
+        line += part if line in (indent, prefix + "[") else " " + part
+    lines.append(line)
+    return lines
 
 
 def _any_group(head: Sequence[Any], rest: Sequence[Any], comment: str, *, width: int = 96) -> list[str]:
@@ -680,6 +701,11 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
         lines.append(f"           {_flow(measures)[1:]}")
     else:
         lines.append(f"  ignore: {durations}")
+    if plan.near:
+        lines.append("  # ... and only those said in a sentence, or an item whose headline, naming the")
+        lines.append("  # story's central actor (\"drills with 18,000 troops\" in an item that mentions it")
+        lines.append("  # further down are not its troops); remove `near` to take figures from anywhere")
+        lines.extend(_flow_lines("  near: ", plan.near))
     lines.append("")
     lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")
     if actors:

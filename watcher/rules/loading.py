@@ -190,6 +190,7 @@ class _FigureModel(_Model):
 class _AlertFiguresModel(_Model):
     only: list[_Text] | None = None
     ignore: list[_Text] | None = None
+    near: list[Annotated[str, AfterValidator(_check_term)]] | None = None
 
 
 class _RuleModel(_Model):
@@ -472,25 +473,26 @@ def _key(core: str, prefix: bool) -> str:
     return f" {core}" if prefix else f" {core} "
 
 
+def _term(text: str, actors: dict[str, Actor]) -> Term:
+    """A term as written: a prefix (``deploy*``), a known actor's name or alias (all of its
+    names), or words."""
+    if text.endswith("*"):
+        return Term(label=text, keys=frozenset({_key(normalise(text[:-1]), True)}))
+    core = normalise(text)
+    actor = actors.get(core)
+    if actor is None:
+        return Term(label=text, keys=frozenset({_key(core, False)}))
+    names = (actor.name, *actor.aliases)
+    return Term(label=actor.name, keys=frozenset(_key(normalise(n), False) for n in names))
+
+
 def _compile_group(model: _GroupModel, path: Path_, actors: dict[str, Actor]) -> Condition:
     def entries(name: str, items: list[Any]) -> Iterator[Entry]:
         for i, item in enumerate(items):
             if isinstance(item, _GroupModel):
                 yield _compile_group(item, (*path, name, i), actors)
-                continue
-            text: str = item
-            if text.endswith("*"):
-                core = normalise(text[:-1])
-                yield Term(label=text, keys=frozenset({_key(core, True)}))
-                continue
-            core = normalise(text)
-            actor = actors.get(core)
-            if actor is None:
-                yield Term(label=text, keys=frozenset({_key(core, False)}))
             else:
-                names = (actor.name, *actor.aliases)
-                yield Term(label=actor.name,
-                           keys=frozenset(_key(normalise(n), False) for n in names))
+                yield _term(item, actors)
 
     return Condition(
         all=tuple(entries("all", model.all)),
@@ -570,6 +572,8 @@ def _compile(doc: _Document, model: _RuleModel, path: str) -> Rule:
         figures_ignored=DURATION_KEYS if wanted.ignore is None else frozenset(
             k.casefold() for k in wanted.ignore),
         within=model.match.within,
+        figures_near=None if wanted.near is None else frozenset(
+            key for text in wanted.near for key in _term(text, actors).keys),
     )
 
 

@@ -190,6 +190,9 @@ class Rule:
     # where the condition's terms are looked for (``match: within:``): the title and the text's
     # first LEAD_CHARS ("item"), or the title and the text's first LEAD_SENTENCES ("lead")
     within: str = "item"
+    # the figures of the story are said near one of these keys (``alert_figures: near``): in
+    # the same sentence, or in the item's title (None: anywhere)
+    figures_near: frozenset[str] | None = None
 
     def counts_figure(self, key: str) -> bool:
         """Whether a figure with this key is part of the rule's story: learnt, and alerted
@@ -217,7 +220,7 @@ class RuleSet:
             if rule.name in self._by_name:
                 raise ValueError(f"duplicate rule name {rule.name!r}")
             self._by_name[rule.name] = rule
-            for key in rule.condition.all_keys():
+            for key in (*rule.condition.all_keys(), *(rule.figures_near or ())):
                 if key not in automaton:
                     automaton.add_word(key, key)
             required = rule.condition.required_keys()
@@ -298,6 +301,19 @@ class RuleSet:
             if counted == LEAD_SENTENCES:
                 break
         return {key for part in parts for _, key in automaton.iter(f" {normalise(part)} ")}
+
+    def near_story(self, rule: Rule, title: str, sentence: str) -> bool:
+        """Whether a figure said in ``sentence`` of an item titled ``title`` is the story's by
+        the rule's ``alert_figures: near`` (pure): one of its terms is in the sentence or the
+        title. "South Korea, U.S. begin drills with 18,000 troops" in an item that mentions
+        North Korea's troops in Russia further down is not a figure of that story."""
+        near = rule.figures_near
+        if near is None:
+            return True
+        if self._automaton is None:
+            return False
+        return any(key in near for part in (sentence, title)
+                   for _, key in self._automaton.iter(f" {normalise(part)} "))
 
     def passage(self, rule: str, text: str) -> str:
         """The part of ``text`` that is about ``rule``'s story: all of a short text; of a long
