@@ -94,6 +94,22 @@ def test_a_story_of_a_topic_takes_figures_from_anywhere() -> None:
     assert "near" not in data["alert_figures"]
 
 
+
+
+def test_a_body_that_reports_the_story_is_no_required_party() -> None:
+    """An organisation named as often as the country (the WHO reporting an outbreak) is not a
+    second party of the story: the rule asked for it, and coverage that did not name the WHO
+    ("Tanzania declares Marburg outbreak over") was missed."""
+    from watcher.rules import RuleSet, parse_rule
+
+    article = ROOT / "tests" / "data" / "articles" / "outbreak.txt"  # invented, our words
+    text = seed_rule(article.read_text(encoding="utf-8"), name="marburg")
+    groups = load(text)["match"]["all"]
+    assert groups[0] == "Tanzania" and len(groups) == 2, groups
+    rules = RuleSet([parse_rule(text, "rules/marburg.yaml")])
+    assert rules.match("Tanzania declares Marburg outbreak over", "No new cases in 42 days.")
+
+
 SHORT_ARTICLE = """Militia takes river town of Korvath, UN says
 
 The Blue Lake Militia seized Korvath after a long siege, the United Nations said on Monday. At

@@ -426,7 +426,8 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int],
     """(central actors, other core actors). The central group is the most mentioned country,
     organisation or person plus any of another kind nearly as frequent (a country and its leader,
     a company and its union): either one names the story. Other core actors are the next ones of
-    the same kind mentioned at least half as often as it is in ``plain`` (the counts without the
+    the same kind (a body reporting on a country's outbreak is no party of it) mentioned at
+    least half as often as it is in ``plain`` (the counts without the
     headline's bonus, which says who is central, not how much the others are named): the other
     parties of a war. The country of the article's dateline (``dateline``) is not one of them
     unless named as much as the central actor: it says where the reporter is ("SEOUL, Oct. 21
@@ -452,7 +453,7 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int],
     top_plain = named.get(top.name, 0)
     # (the dateline's country stays when it is named as much as the central actor: the story
     # happens there, "TALLINN -- Estonia detains three Belarusian soldiers")
-    others = [a for a in ranked[1:] if a.kind != "person"
+    others = [a for a in ranked[1:] if a.kind == top.kind and a.kind != "person"
               and (a.name != dateline or named.get(a.name, 0) >= top_plain)
               and counts.get(a.name, 0) >= max(2, top_plain / 2)][:4]
     return central, others
