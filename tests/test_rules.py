@@ -28,7 +28,7 @@ from watcher.rules import (
     parse_rule,
 )
 from watcher.rules import _text as rules_text
-from watcher.rules.matching import sentences
+from watcher.rules.matching import lead_end
 
 
 def rule(text: str, path: str = "rules/test.yaml") -> Rule:
@@ -284,6 +284,20 @@ alert_figures:
 known_actors:
   - {name: North Korea, kind: country, aliases: [North Korean, DPRK]}
 """
+
+
+@pytest.mark.parametrize(("text", "lead"), [
+    ("One two three four five six. Seven eight nine ten eleven twelve. A b c d e f. Rest here.",
+     "One two three four five six. Seven eight nine ten eleven twelve. A b c d e f."),
+    # short lines (a byline, a caption, a date) do not count
+    ("By Kim Soo-yeon\nPHOTO: Yonhap\nOne two three four five six. Seven eight nine ten eleven"
+     " twelve.\nA b c d e f g\nNot in it.",
+     "By Kim Soo-yeon\nPHOTO: Yonhap\nOne two three four five six. Seven eight nine ten eleven"
+     " twelve.\nA b c d e f g"),
+    ("Short. Text.", "Short. Text."),
+])
+def test_the_lead_ends_after_three_sentences_of_six_words(text: str, lead: str) -> None:
+    assert text[:lead_end(text)] == lead
 
 
 @pytest.mark.parametrize(
@@ -706,8 +720,8 @@ def _words(text: str) -> list[str]:
 class Reference:
     """Deliberately simple: each rule's condition walked on the raw spec, one regex per term,
     applied to the raw title and text separately. For ``within: lead`` the same walk over the
-    title and the text's first three sentences of six words or more and the shorter ones among
-    them (the matcher's own splitter), ``none`` terms looked for in the whole item."""
+    title and the text up to its lead's end (the matcher's own ``lead_end``, tested on its own),
+    ``none`` terms looked for in the whole item."""
 
     def __init__(self, specs: list[dict[str, Any]]):
         self.specs = specs
@@ -730,11 +744,7 @@ class Reference:
                 cache[term] = bool(p.search(title) or p.search(text))
             return cache[term]
 
-        lead_parts = [title]
-        for sentence in sentences(text):
-            lead_parts.append(sentence)
-            if sum(len(p.split()) >= 6 for p in lead_parts[1:]) == 3:
-                break
+        lead_parts = [title, text[:lead_end(text)]]
 
         def in_lead(term: str) -> bool:
             return any(self.pattern(term).search(part) for part in lead_parts)

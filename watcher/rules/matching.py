@@ -52,6 +52,21 @@ def lead(text: str) -> str:
     return text[: cut if cut > 0 else LEAD_CHARS]
 
 
+def lead_end(text: str) -> int:
+    """Where the text's lead ends: after its ``LEAD_SENTENCES``-th sentence of
+    ``LEAD_SENTENCE_WORDS`` words or more (shorter lines before it, a byline or a caption, do
+    not count), within its first ``LEAD_CHARS``."""
+    text = lead(text)
+    counted = start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        if len(text[start:m.start()].split()) >= LEAD_SENTENCE_WORDS:
+            counted += 1
+            if counted == LEAD_SENTENCES:
+                return m.end(1) if m.group(1) else m.start()
+        start = m.end()
+    return len(text)
+
+
 def sentences(text: str) -> list[str]:
     """``text`` split into sentences (roughly: a break after . ! ? before a capital, or a
     line break). Cheap and good enough to keep related words together."""
@@ -291,16 +306,7 @@ class RuleSet:
         its terms."""
         if self._automaton is None:
             return set()
-        automaton = self._automaton
-        parts = [title]
-        counted = 0
-        for sentence in sentences(lead(text)):
-            parts.append(sentence)
-            # (a byline, a caption, a date line is read but is no sentence of the lead)
-            counted += len(sentence.split()) >= LEAD_SENTENCE_WORDS
-            if counted == LEAD_SENTENCES:
-                break
-        return {key for part in parts for _, key in automaton.iter(f" {normalise(part)} ")}
+        return {key for _, key in self._automaton.iter(item_text(title, text[:lead_end(text)]))}
 
     def near_story(self, rule: Rule, title: str, sentence: str) -> bool:
         """Whether a figure said in ``sentence`` of an item titled ``title`` is the story's by
