@@ -15,7 +15,7 @@ from faultkit import free_port, get_health, write_config
 
 from watcher.config import load_config
 from watcher.rules import RuleSet
-from watcher.scheduler import Service, _rule_file_change, build_engine
+from watcher.scheduler import Service, _count, _rule_file_change, build_engine
 from watcher.storage import Storage
 
 pytestmark = pytest.mark.slow
@@ -179,3 +179,8 @@ def test_only_a_rule_files_change_reloads_the_rules(name: str, reloads: bool) ->
 
 def test_the_rules_directory_going_away_is_a_change() -> None:
     assert _rule_file_change({Path("/srv/rules")}, None, "/srv/rules")
+
+
+def test_counts_in_log_lines_agree_with_their_number() -> None:
+    assert [_count(n, "rule") for n in (0, 1, 2)] == ["0 rules", "1 rule", "2 rules"]
+    assert _count(1, "alert channel") == "1 alert channel"

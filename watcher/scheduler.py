@@ -44,8 +44,7 @@ def load_rules_logged(rules_dir: Path, previous: RuleSet | None = None,
                         last_good=storage.last_good_rule_source if storage is not None else None)
     for problem in result.problems:
         log.error("rule problem: %s", problem)
-    count = len(result.rules)
-    log.info("%d rule%s active from %s", count, "" if count == 1 else "s", rules_dir)
+    log.info("%s active from %s", _count(len(result.rules), "rule"), rules_dir)
     if storage is not None:
         try:
             storage.save_rule_sources(result.sources, utcnow())
@@ -104,6 +103,11 @@ def connect_storage(config: Config) -> Storage:
             log.info("%d feeds refused before allow_private_networks was set are due now",
                      retried)
     return storage
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 rule", "2 rules", "0 alert channels"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _rule_file_change(directory: Set[Path], _change: object, path: str) -> bool:
@@ -201,8 +205,9 @@ class Service:
                           next_run_time=utcnow() + timedelta(minutes=1), id="prune")
         watcher_task = asyncio.create_task(self._watch_rules())
         scheduler.start()
-        log.info("watcher running: %d feeds, %d rules, %d alert channels, database %s",
-                 len(cfg.feeds), len(rules), len(engine.notifiers), storage.dialect)
+        log.info("watcher running: %s, %s, %s, database %s", _count(len(cfg.feeds), "feed"),
+                 _count(len(rules), "rule"), _count(len(engine.notifiers), "alert channel"),
+                 storage.dialect)
         try:
             await self.stop.wait()
         finally:
