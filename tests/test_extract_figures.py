@@ -30,7 +30,10 @@ def one(text: str) -> Figure:
      # "m" and "k" glued to a count of something plural (British and headline style)
      ("1.5m", 1.5e6), ("12k", 12000), ("12K", 12000),
      # thousands set apart by a space (or a no-break one)
-     ("11 000", 11000), ("11\u00a0000", 11000), ("1 500 000", 1.5e6), ("3\u202f000", 3000)],
+     ("11 000", 11000), ("11\u00a0000", 11000), ("1 500 000", 1.5e6), ("3\u202f000", 3000),
+     # a scale word gives the number as written, so that it equals the digits of it elsewhere
+     ("$16.4 billion", 16_400_000_000), ("16,400,000,000", 16_400_000_000), ("1.1 million", 1_100_000),
+     ("0.3 million", 300_000), ("$2.45bn", 2_450_000_000)],
 )
 def test_number_values(raw: str, value: float) -> None:
     found = find_numbers(f"about {raw} things")

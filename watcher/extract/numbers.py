@@ -136,6 +136,12 @@ def word_value(words: str) -> float | None:
         return None
 
 
+def _scaled(value: float, scale: float) -> float:
+    """``value`` times a scale word's, as written: 16.4 billion is 16,400,000,000, not the
+    binary product 16,399,999,999.999998 (which "16,400,000,000" elsewhere would not equal)."""
+    return float(f"{value * scale:.12g}")
+
+
 def _glued_scale(text: str, end: int) -> bool:
     """Whether a plural noun (a count's, not a length's) follows a glued "m" or "k" at ``end``,
     maybe after the other end of a range written the same way ("10k-12k troops")."""
@@ -162,7 +168,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
             # noun ("1.5m people", "12k troops"); not "5 m" or "a 10m wall"
             if len(s) > 1 or cur or (s in ("m", "k") and m.start("scale") == m.end("digits")
                                      and _glued_scale(text, m.end())):
-                value *= _SCALES[s]
+                value = _scaled(value, _SCALES[s])
                 scaled = True
         end = m.end() if (scaled or m.group("pct")) else m.end("digits")
         if m.group("pct") and not scaled:
@@ -213,7 +219,7 @@ def _range_scaled(text: str, numbers: list[NumberMatch]) -> list[NumberMatch]:
             # ("$100-200", "$1-2 billion"; not "$40 and 10 workers")
             numbers[i + 1] = b = dataclasses.replace(b, currency=a.currency)
         scale = _WORD_SCALE_RE.search(b.raw) if b.scaled and not a.scaled else None
-        value = a.value * _SCALES[scale.group(1).lower()] if scale is not None else 0.0
+        value = _scaled(a.value, _SCALES[scale.group(1).lower()]) if scale is not None else 0.0
         if 0 < value <= b.value:
             numbers[i] = dataclasses.replace(a, value=value, scaled=True,
                                              currency=a.currency or b.currency)
