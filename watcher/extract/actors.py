@@ -346,8 +346,6 @@ _BY_BEFORE_RE = re.compile(r"\b(?:led|founded|headed|chaired|run|owned|backed|no
 _COMMA_ROLE_BEFORE_RE = re.compile(r"\b(" + trie_pattern(_TITLE_HEADS) + r"),\s$")
 _SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|according\s+to)\s+$")
 _PAREN_ACRONYM_RE = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z&]{1,7})\)")
-
-
 # a person's title after a body's description: "Ukraine's military intelligence chief, Kyrylo
 # Budanov" names the man, not the agency
 _TITLE_AFTER_RE = re.compile(r"\s+(?:chief|head|director|boss|commander|spokes(?:man|woman|person))\b",
@@ -363,10 +361,13 @@ def _named_by_acronym(text: str, orgs: list[Mention], gaz: list[Mention]) -> lis
     out = []
     for o in orgs:
         p = _PAREN_ACRONYM_RE.match(text, o.end)
-        g = known.get(p.start("acr")) if p else None
-        out.append(o if g is None or g.end != p.end("acr") else  # type: ignore[union-attr]
-                   Mention(o.start, o.end, o.surface, g.name, "organisation"))
+        g = known.get(p.start("acr")) if p is not None else None
+        if g is not None and p is not None and g.end == p.end("acr"):
+            o = Mention(o.start, o.end, o.surface, g.name, "organisation")
+        out.append(o)
     return out
+
+
 _LEADING_FUNCTION = words(
     "The the A An In On At But And When While After Before This That If As For From With By Then So "
     "Yet Its Their His Her Our Meanwhile However Also"

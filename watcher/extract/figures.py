@@ -59,7 +59,7 @@ _GROUP_SIZE_BEFORE_RE = re.compile(
     r"(?:up\s+to\s+|about\s+|around\s+|roughly\s+|some\s+|between\s+)?(?:\d[\d,]*\s*(?:to|-|–|or|and)\s*)?$")
 # a count given to a noun before it: "the crews, numbering about 2,000"
 _NUMBERING_BEFORE_RE = re.compile(
-    r"\b(?P<w>[A-Za-z]+),?\s+(?:numbering|totall?ing|estimated\s+at)\s+(?:\w+\s+){0,2}$")
+    r"\b(?P<w>[A-Za-z]+),?\s+(?:numbering|totall?ing)\s+(?:\w+\s+){0,2}$")
 _ORDINAL_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)\b")
 _DESIGNATOR_WORDS = frozenset(_DESIGNATORS[3:-1].split("|"))
 # those also written in lower case mid-sentence ("under section 1 of the act")

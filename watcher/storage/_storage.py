@@ -256,13 +256,13 @@ class _Statements:
         # new URL of a permanent redirect
         success = ("UPDATE feeds SET last_polled_at = {m}, last_success_at = {m},"
                    " next_poll_at = {m}, etag = {m}, last_modified = {m}, error_count = 0,"
-                   " last_error = {m}{url} WHERE id = {m}")
-        self.feed_success = success.format(m=mark, url="")
-        self.feed_success_moved = success.format(m=mark, url=f", url = {mark}")
+                   " last_error = {m}{extra} WHERE id = {m}")
+        self.feed_success = success.format(m=mark, extra="")
+        self.feed_success_moved = success.format(m=mark, extra=f", url = {mark}")
         # ... and with the items its body listed (see PollSuccess.keys)
-        self.feed_success_keys = success.format(m=mark, url=f", present_keys = {mark}")
+        self.feed_success_keys = success.format(m=mark, extra=f", present_keys = {mark}")
         self.feed_success_moved_keys = success.format(
-            m=mark, url=f", url = {mark}, present_keys = {mark}")
+            m=mark, extra=f", url = {mark}, present_keys = {mark}")
 
 
 def _storage_op(what: str) -> Callable[[Callable[Concatenate[Storage, P], R]],
