@@ -606,17 +606,7 @@ def _flow(items: Iterable[Any]) -> str:
 def _flow_lines(prefix: str, items: Sequence[Any], *, width: int = 96) -> list[str]:
     """``prefix`` and a YAML flow list of ``items``, wrapped at ``width`` characters under its
     first item."""
-    indent = " " * (len(prefix) + 1)
-    lines: list[str] = []
-    line = prefix + "["
-    for i, item in enumerate(items):
-        part = _flow_item(item) + ("]" if i == len(items) - 1 else ",")
-        if line not in (indent, prefix + "[") and len(line) + 1 + len(part) > width:
-            lines.append(line)
-            line = indent
-        line += part if line in (indent, prefix + "[") else " " + part
-    lines.append(line)
-    return lines
+    return _wrapped(items, prefix + "[", " " * (len(prefix) + 1), width)
 
 
 def _any_group(head: Sequence[Any], rest: Sequence[Any], comment: str, *, width: int = 96) -> list[str]:
@@ -625,15 +615,22 @@ def _any_group(head: Sequence[Any], rest: Sequence[Any], comment: str, *, width:
     if not rest:
         return [f"    - any: {_flow(head)}   # {comment}"]
     indent = " " * 12
-    lines = [f"    - any: [{', '.join(_flow_item(h) for h in head)},   # {comment}"]
-    items = list(dict.fromkeys(rest))
-    line = indent
+    return [f"    - any: [{', '.join(_flow_item(h) for h in head)},   # {comment}",
+            *_wrapped(list(dict.fromkeys(rest)), indent, indent, width)]
+
+
+def _wrapped(items: Sequence[Any], start: str, indent: str, width: int) -> list[str]:
+    """The items of a YAML flow list, closed with "]": on ``start`` (where the list or its
+    line begins), then on lines of ``indent``, each at most ``width`` characters when it can."""
+    lines: list[str] = []
+    line, fresh = start, True
     for i, item in enumerate(items):
         part = _flow_item(item) + ("]" if i == len(items) - 1 else ",")
-        if line != indent and len(line) + 1 + len(part) > width:
+        if not fresh and len(line) + 1 + len(part) > width:
             lines.append(line)
-            line = indent
-        line += part if line == indent else " " + part
+            line, fresh = indent, True
+        line += part if fresh else " " + part
+        fresh = False
     lines.append(line)
     return lines
 
