@@ -572,3 +572,61 @@ def test_names_the_gazetteer_knows_in_other_shapes(text: str, name: str, kind: s
 
 def test_a_korean_given_name_after_a_known_surname_is_another_person() -> None:
     assert "Yoon Suk Yeol" not in actors("Yoon Sang-hyun, a lawmaker, said the vote would go ahead.")
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "not_actors"),
+    [
+        # a name with lowercase particles is one name, however many of them it has
+        ("President Luiz Inácio Lula da Silva visited the flooded region on Thursday.",
+         "Luiz Inácio Lula da Silva", {"Luiz Inácio Lula", "Silva"}),
+        ("Foreign Minister Marcos Vieira dos Santos said Brazil would host the talks.",
+         "Marcos Vieira dos Santos", {"Santos", "Marcos Vieira"}),
+        ("Sheikh Mohamed bin Zayed Al Nahyan received the envoy.", "Mohamed bin Zayed Al Nahyan",
+         {"Mohamed"}),
+        # "Sen" ends a name; before one, it is the senator's title
+        ("Former leader Hun Sen said the border would stay closed.", "Hun Sen", set()),
+        ("Amartya Sen said the famine had been avoidable.", "Amartya Sen", set()),
+        ("Sen Lindsey Graham said Congress would act.", "Lindsey Graham", {"Sen Lindsey Graham"}),
+        # one of the two names is a country's: the person, on a role before or after the name
+        ("Defence Minister Israel Katz said the strikes would go on. Katz gave no date.",
+         "Israel Katz", {"Israel"}),
+        ("Portugal's Prime Minister Luís Montenegro said the government would act.",
+         "Luís Montenegro", {"Montenegro", "Luís"}),
+        ("Jordan Bardella, the leader of the National Rally, said he would run.", "Jordan Bardella",
+         {"Jordan"}),
+        ("\"We will respond,\" said Chad Smith, a spokesman for the company.", "Chad Smith", {"Chad"}),
+    ],
+)
+def test_names_of_many_languages(text: str, person: str, not_actors: set[str]) -> None:
+    found = actors(text)
+    assert person in found and found[person].kind == "person", found
+    assert not_actors.isdisjoint(found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # a country's name beside a capitalised word is the country without a person's role
+        ("The Washington Post said Israel Katz had agreed.", "Israel"),
+        ("Israel said on Monday it would respond; Jordan condemned the strike.", "Jordan"),
+        ("The Foreign Minister of Ukraine Andrii Sybiha said Kyiv would respond.", "Ukraine"),
+        ("US President Joe Biden said so.", "United States"),
+    ],
+)
+def test_a_country_beside_a_name_stays_the_country(text: str, country: str) -> None:
+    found = actors(text)
+    assert country in found and found[country].kind == "country", found
+
+
+def test_once_named_with_a_role_the_person_is_that_person_everywhere() -> None:
+    found = actors("Israel Katz vows revenge\n\nDefence Minister Israel Katz said the army would act.")
+    assert "Israel" not in found and found["Israel Katz"].kind == "person", found
+
+
+def test_a_place_going_on_with_a_particle_is_the_longer_place() -> None:
+    found = actors("Floods in Rio Grande do Sul killed 56 people. Pilgrims walked to Santiago de Compostela.")
+    assert {"Rio Grande do Sul", "Santiago de Compostela"} <= set(found), found
+    assert "Rio Grande" not in found
+    # not inside a person's name
+    assert "Avila da Silva" not in actors("Money went to his partner, Reinaldo Avila da Silva.")

@@ -218,11 +218,17 @@ _NAME_START = r"(?=[A-ZÀ-ÖØ-Þ])(?<!\w)"
 # Korean family names of one or two letters that are also English words or letters ("No Kwang
 # Chol", "O Su Yong", "Ri Il Hwan"): a name only before a two-syllable given name
 _SHORT_FAMILY_NAMES = words("No O U Ri Ro Yu Ko Jo Ha Im Ok Ma Na So Pak Ju Kye Rim")
+# lowercase particles inside a name ("Lula da Silva", "Vieira dos Santos", "von der Leyen"): not
+# counted among its words
+_PARTICLE_WORDS = "van|von|der|den|de|da|do|dos|das|del|della|bin|ibn|al|el|la|le|di|du|ter"
+_PARTICLES = frozenset(_PARTICLE_WORDS.split("|"))
+# title abbreviations that are also family names when they end a name ("Hun Sen", "Amartya Sen")
+_NAME_FINAL_TITLES = words("Sen")
 # a given name written as initials: "JD Vance", "AJ Smith"
 _INITIALS_FIRST_RE = re.compile(r"[A-Z]{2}$")
 _NAME_RUN_RE = re.compile(
     rf"{_NAME_START}(?:(?:O|U)[ ](?=[A-Z][a-z]{{1,4}}[ \-][A-Za-z][a-z]{{1,4}}\b)|[A-Z]{{2}}[ ](?=[A-Z][a-z]{{2,}}\b))?"
-    rf"{_NAMEWORD}(?:[ ](?:(?:van|von|der|de|da|bin|ibn|al|el|la|le|di|du)[ ]|(?:al|el|ad|ar|as|ash|at|az)-)?{_NAMEWORD})*"
+    rf"{_NAMEWORD}(?:[ ](?:(?:{_PARTICLE_WORDS})[ ](?:(?:der|den|la|los|las)[ ])?|(?:al|el|ad|ar|as|ash|at|az)-)?{_NAMEWORD})*"
     r"(?:[ ](?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b)?"
 )
 # "(?<!\w[A-Z])" after the first letter is a leading \b; written so the regex engine can skip
@@ -302,6 +308,11 @@ _OF_THE_RE = re.compile(r" of (?:the )?")
 def _demonym(entry: _Entry) -> str:
     """A country's adjective for naming its own bodies ("Russian"), else its name."""
     return min(entry.demonyms, key=lambda d: (len(d), d)) if entry.demonyms else entry.name
+# a place name going on with a particle: "Rio Grande| do Sul", "Santiago| de Compostela"
+_PLACE_PARTICLE_AFTER_RE = re.compile(r"[ ](?:de|do|da|dos|das|del|di)(?:[ ](?:la|los|las))?[ ][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+\b")
+# the capitalised word right before a position (one space between) and right after one
+_PREV_CAPWORD_RE = re.compile(rf"{_NAME_START}(?P<w>{_NAMEWORD})[ ]\Z")
+_NEXT_CAPWORD_RE = re.compile(r"[ ][A-ZÀ-ÖØ-Þ]")
 _PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)[ \u00a0]\Z")
 _PLACE_PATTERN_RE = re.compile(
     r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"
@@ -477,7 +488,10 @@ class ActorFinder:
         gaz = [g for g in gaz if not any(s <= g.start and g.end <= e for s, e in org_spans)]
         found.extend(orgs)
         masked = _mask(text, [(m.start, m.end) for m in gaz if m.kind != "place"] + org_spans)
-        people = self._people(text, masked)
+        named = self._country_named_people(text, masked, gaz)
+        if named:
+            masked = _mask(masked, [(m.start, m.end) for m in named])
+        people = [*named, *self._people(text, masked)]
         people_spans = [(m.start, m.end) for m in people]
         gaz = [g for g in gaz if not any(s < g.end and g.start < e for s, e in people_spans)]
         masked = _mask(text, [(m.start, m.end) for m in [*gaz, *found]] + org_spans + people_spans)
@@ -698,6 +712,12 @@ class ActorFinder:
                     out.append(Mention(prev.start(1), end, text[prev.start(1):end], text[prev.start(1):end], "person"))
                 else:
                     out.append(Mention(start, end, surface, e.name, e.kind))
+            elif e.kind == "place" and (longer := _PLACE_PARTICLE_AFTER_RE.match(text, end)) \
+                    and not _PREV_CAPWORD_RE.search(text, max(0, start - 30), start):
+                # "Rio Grande do Sul", "Santiago de Compostela": a longer place of its own (not
+                # within a person's name: "Reinaldo Avila da Silva")
+                end = longer.end()
+                out.append(Mention(start, end, text[start:end], text[start:end], "place"))
             else:
                 out.append(Mention(start, end, surface, e.name, e.kind,
                                    demonym=surface in e.demonyms))
@@ -870,7 +890,10 @@ class ActorFinder:
             while words and (words[0] in _NOT_NAME or _gerund(words[0])) and not korean_short:
                 start += len(words[0]) + 1
                 words = words[1:]
-            if not words or len(words) > 4 or any(w in _NOT_NAME for w in words[1 if korean_short else 0:]):
+            if not words or sum(w not in _PARTICLES for w in words) > 4:
+                continue
+            last_ok = len(words) >= 2 and words[-1] in _NAME_FINAL_TITLES
+            if any(w in _NOT_NAME for w in words[1 if korean_short else 0:len(words) - last_ok]):
                 continue
             if len(words) == 1 and words[0] in _SHORT_FAMILY_NAMES:
                 continue
@@ -906,6 +929,59 @@ class ActorFinder:
                 continue  # a place the gazetteer knows: "governor of Tokyo"
             out.append(Mention(start, end, name, known.name if known else name, "person", role))
         return out
+
+    def _country_named_people(self, text: str, masked: str, gaz: list[Mention]) -> list[Mention]:
+        """People one of whose two names is a country's: "Defence Minister Israel Katz", "Prime
+        Minister Luís Montenegro", "Jordan Bardella, the party's leader". The country is masked
+        for the person step, so this takes them first, on stronger evidence than other names:
+        a role right before the name or a role in apposition after it (not a verb of saying:
+        "the Washington Post said"). Every other mention of the same two words is the person."""
+        found: list[Mention] = []
+        for g in gaz:
+            if g.kind != "country" or not g.surface[:1].isupper() or " " in g.surface:
+                continue
+            for start, end in self._name_with(text, g):
+                name = text[start:end]
+                known = self._by_name.get(fold(name))
+                if known is not None and known.kind != "person":
+                    continue
+                role = None if text[max(0, start - 3):start] == "of " else _role_before(masked, start, [])
+                after = text[end:end + 80]
+                if role is None and not (_APPOSITIVE_RE.match(after) or _AS_ROLE_AFTER_RE.match(after)):
+                    continue
+                found.append(Mention(start, end, name, known.name if known else name, "person", role))
+        if not found:
+            return found
+        taken = {(m.start, m.end) for m in found}
+        for m in list(found):
+            for other in re.finditer(rf"(?<!\w){re.escape(m.surface)}(?!\w)", text):
+                if (other.start(), other.end()) not in taken:
+                    taken.add((other.start(), other.end()))
+                    found.append(Mention(other.start(), other.end(), m.surface, m.name, "person"))
+        return found
+
+    def _name_with(self, text: str, g: Mention) -> list[tuple[int, int]]:
+        """The spans of two-word names made of country mention ``g`` and a name word right
+        before or after it, alone in their run of capitalised words."""
+        def opens_run(pos: int) -> bool:  # no capitalised word before ``pos`` but a title
+            prev = _PREV_CAPWORD_RE.search(text, max(0, pos - 30), pos)
+            return prev is None or prev.group("w") in _TITLE_CAPS
+
+        out: list[tuple[int, int]] = []
+        after = _CAPWORD_RE.match(text, g.end + 1) if text[g.end:g.end + 1] == " " else None
+        if after and self._name_word(after.group(0)) and not _NEXT_CAPWORD_RE.match(text, after.end()) \
+                and opens_run(g.start):
+            out.append((g.start, after.end()))
+        before = _PREV_CAPWORD_RE.search(text, max(0, g.start - 30), g.start)
+        if before and self._name_word(before.group("w")) and not _NEXT_CAPWORD_RE.match(text, g.end) \
+                and opens_run(before.start("w")):
+            out.append((before.start("w"), g.end))
+        return out
+
+    def _name_word(self, word: str) -> bool:
+        return bool(_PLAIN_NAMEWORD_RE.fullmatch(word)) and word not in _NOT_NAME \
+            and word not in _TITLE_CAPS and word not in _INSTITUTION_WORDS and word not in _WEEKDAYS_MONTHS \
+            and word not in self._surfaces and not _gerund(word)
 
     def _place_patterns(self, text: str, masked: str) -> list[Mention]:
         """Places by their setting: "the villages of Plekhovo and Vorozhba", "Fiuggi, Italy"."""
