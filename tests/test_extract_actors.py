@@ -630,3 +630,15 @@ def test_a_place_going_on_with_a_particle_is_the_longer_place() -> None:
     assert "Rio Grande" not in found
     # not inside a person's name
     assert "Avila da Silva" not in actors("Money went to his partner, Reinaldo Avila da Silva.")
+
+
+def test_firms_by_their_last_word() -> None:
+    found = actors("Nordic Power Systems agreed to buy Halvard Capital for $2.1 billion. Shares of Meridian "
+                   "Foods rose. The deal between Brightwater Capital and Ostra Systems was approved.")
+    assert {"Nordic Power Systems", "Halvard Capital", "Meridian Foods", "Brightwater Capital",
+            "Ostra Systems"} <= set(found), found
+    assert all(a.kind == "organisation" for a in found.values()), found
+    # the same words in a heading are no firm; two bodies joined by "and" stay two
+    assert "Design Systems" not in actors("Making Impact With Design Systems And Tokens\n\nA talk.")
+    found = actors("Grants came from the Outrider Foundation and Journalism Funding Partners.")
+    assert {"Outrider Foundation", "Journalism Funding Partners"} <= set(found), found

@@ -164,6 +164,14 @@ _ACRONYM_STOP = words(
 
 _DATELINE_CAPITALS = words("SEOUL TOKYO KYIV MOSCOW BEIJING WASHINGTON LONDON PARIS BERLIN")
 
+# firms' last words ("Halvard Capital", "Ostra Systems", "Meridian Foods"): plain nouns too, so a
+# name only in a line written in sentence case ("Making Impact With Design Systems" is a heading)
+_FIRM_SUFFIX_WORDS = (
+    "Systems|Capital|Foods|Technologies|Partners|Pharmaceuticals|Securities|Investments|Insurance|"
+    "Airways|Logistics|Chemicals|Semiconductor|Shipbuilding|Steel|Mining|Entertainment|Telecom|"
+    "Bancorp|Brands|Plc|PLC|LLC|AG|GmbH"
+)
+_FIRM_SUFFIXES = frozenset(_FIRM_SUFFIX_WORDS.split("|"))
 _ORG_SUFFIX_WORDS = (
     "Service|Services|Agency|Ministry|Party|Council|Assembly|Organization|Organisation|Union|Bank|"
     "Commission|Command|Department|Office|Forces|Force|Committee|Institute|Center|Centre|Corporation|"
@@ -172,7 +180,8 @@ _ORG_SUFFIX_WORDS = (
     "Inc|Ltd|University|Academy|Society|Alliance|Coalition|Front|Movement|Network|Exchange|Airlines|"
     "Electronics|Motors|Motor|Holdings|Industries|Unit|Brigade|Division|Corps|Fleet|Regiment|"
     "Battalion|Tribunal|Program|Programme|Mission|Headquarters|Observatory|Survey|Reserve|Times|Herald|Post|News|"
-    "Journal|Daily|Press|Television|Broadcasting|Radio|Staff|Federation|Consortium|Cross"
+    "Journal|Daily|Press|Television|Broadcasting|Radio|Staff|Federation|Consortium|Cross|"
+    + _FIRM_SUFFIX_WORDS
 )
 _ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see trie_pattern)
 _ORG_SUFFIX_SET = frozenset(_ORG_SUFFIX_WORDS.split("|"))
@@ -189,7 +198,8 @@ _KOREAN_GIVEN_RE = re.compile(r"[A-Z][a-z]{1,4}-[a-z]{2,5}")
 _KOREAN_GIVEN_AFTER_RE = re.compile(r" ([A-Z][a-z]{1,4}-[a-z]{2,5})\b(?![-’'])")
 # no "and" right after a complete organisation name ("Toyota Motor and Sony Group" is two)
 _ORG_SUFFIX_END = "".join(
-    f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd"))
+    f"(?<!{w} )" for w in sorted(words("Motor Group Bank Party Service Agency Ministry Council Union Company Corp Inc Ltd "
+                                       "Holdings Systems Capital Foods Technologies Securities Insurance"))
 )
 # a capitalised word of a name; possessives only in the set phrases of organisation names
 # ("Korean People's Army", "Workers' Party of Korea")
@@ -384,7 +394,7 @@ _LEADING_FUNCTION = words(
     "Yet Its Their His Her Our Meanwhile However Also"
 )
 _CONNECTORS = frozenset({"of", "for", "and", "on", "the", "de", "&"})
-_PART_NOUNS = words("Units Members Soldiers Troops Officials Leaders Elements Parts Divisions Employees "
+_PART_NOUNS = words("Shares Units Members Soldiers Troops Officials Leaders Elements Parts Divisions Employees "
                     "Workers Fighters Forces Veterans Staffers")
 # words of a sentence, not of a name
 _NOT_IN_ORG_NAMES = words("Not Will Would Could Should Your My He She We They It Is Was Were Are Has "
@@ -841,6 +851,25 @@ class ActorFinder:
                     words = rest
             if len(words) < 2 or (len(words) == 2 and words[0] in _TITLE_WORDS):
                 continue
+            if words[-1] in _FIRM_SUFFIXES:
+                if _title_case_line(text, start):
+                    continue
+                # a firm's name is its last run of capitalised name words: "Trail of Bits and
+                # Atredis Partners" names two, "Many Design Systems" one, "Statement Of Changes
+                # In Ownership Of Securities" none
+                k = max((i for i, w in enumerate(words) if not w[:1].isupper() or w in _NOT_NAME
+                         or w.lower() in _CONNECTORS), default=-1) + 1
+                if k:
+                    before = words[:k - 1] if words[k - 1] == "and" else []
+                    if len(before) >= 2 and before[-1] in _ORG_SUFFIX_SET:  # "Outrider Foundation and ..."
+                        name = " ".join(before)
+                        known = self._by_name.get(fold(name))
+                        out.append(Mention(start, start + len(name), name, known.name if known else name,
+                                           "organisation"))
+                    start = span_start = end - len(" ".join(words[k:]))
+                    words = words[k:]
+                if len(words) < 2:
+                    continue
             # absorb a country name written right before ("Korea Meteorological Administration"),
             # but not a demonym or an acronym ("US State Department")
             prev = gaz_by_end.get(start - 1)
@@ -1171,6 +1200,15 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 _CAPS_WORD_BEFORE_RE = re.compile(r"\b[A-Z][A-Z'’]+[ ]$")
 _CAPS_WORD_AFTER_RE = re.compile(r"[ ][A-Z][A-Z'’]+\b")
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """Whether the line around ``pos`` is written in title case: most of its words of four
+    letters or more are capitalised (a headline, a heading, a list of titles)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    long = [w for w in text[line_start:line_end if line_end >= 0 else len(text)].split() if len(w) >= 4]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.85 * len(long)
 
 
 def _in_caps_run(text: str, start: int, end: int) -> bool:
