@@ -186,7 +186,36 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("Samsung Electronics", ["Samsung"]), ("Hyundai Motor", ["Hyundai"]), ("SK Hynix", []),
     ("Workers' Party of Korea", ["Workers' Party", "WPK", "Korean Workers' Party"]), ("People Power Party", ["PPP"]),
     ("Republican Party", ["GOP"]),
+    # more outlets and think tanks (see SOURCES)
+    ("KBS", ["Korean Broadcasting System"]), ("MBC", ["Munhwa Broadcasting Corporation"]),
+    ("SBS", ["Seoul Broadcasting System"]), ("Korean Central Television", ["KCTV"]),
+    ("Kyodo News", ["Kyodo"]), ("Interfax", []), ("Ukrinform", []), ("UNIAN", []),
+    ("Radio Free Asia", ["RFA"]), ("Voice of America", ["VOA"]), ("Deutsche Welle", ["DW"]),
+    ("Sky News", []), ("Politico", []), ("Axios", []), ("Stars and Stripes", []),
+    ("Brookings Institution", ["Brookings"]),
+    ("Carnegie Endowment for International Peace", ["Carnegie Endowment"]),
+    ("Council on Foreign Relations", ["CFR"]), ("Chatham House", []), ("Atlantic Council", []),
+    ("North Atlantic Council", []),  # NATO's, not the think tank
+    ("Asan Institute for Policy Studies", ["Asan Institute"]), ("Heritage Foundation", []),
+    ("Wilson Center", []),
 ]
+
+# Organisations that tell of the news rather than take part in it: news outlets and think tanks.
+# A story's new actor is not news when it is one of these (the gazetteer marks them ``source``).
+SOURCES: set[str] = {
+    "Korean Central News Agency", "Rodong Sinmun", "Yonhap", "Institute for the Study of War",
+    "Center for Strategic and International Studies", "38 North", "NK News", "Daily NK", "Stimson Center",
+    "Korea Institute for Defense Analyses", "Royal United Services Institute",
+    "International Institute for Strategic Studies", "RAND Corporation", "CNN", "BBC", "Reuters",
+    "Associated Press", "Agence France-Presse", "Bloomberg", "Al Jazeera", "TASS", "RIA Novosti",
+    "New York Times", "Wall Street Journal", "Washington Post", "Financial Times", "Kyiv Independent",
+    "Korea Herald", "Korea Times", "Korea JoongAng Daily", "NHK", "Xinhua", "CNBC", "Fox News",
+    "KBS", "MBC", "SBS", "Korean Central Television", "Kyodo News", "Interfax", "Ukrinform", "UNIAN",
+    "Radio Free Asia", "Voice of America", "Deutsche Welle", "Sky News", "Politico", "Axios",
+    "Stars and Stripes", "Brookings Institution", "Carnegie Endowment for International Peace",
+    "Council on Foreign Relations", "Chatham House", "Atlantic Council", "Asan Institute for Policy Studies",
+    "Heritage Foundation", "Wilson Center",
+}
 
 # names that are not actors (indexes, weapon systems) but look like them: matched, then dropped
 NOT_ACTORS: list[str] = [
@@ -407,8 +436,12 @@ def build() -> dict[str, Any]:
             demonyms=[*demonyms, *plural_demonyms],
             capitals=[cap, *CAPITAL_VARIANTS.get(iso, [])] if cap and cap not in NOT_PLACES else [])
 
+    unknown = SOURCES - {name for name, _ in ORGANISATIONS}
+    if unknown:
+        sys.exit(f"SOURCES names organisations ORGANISATIONS does not hold: {sorted(unknown)}")
     for name, aliases in ORGANISATIONS:
-        add(name, "organisation", aliases, [], **_within(name, country_names))
+        add(name, "organisation", aliases, [], **_within(name, country_names),
+            **({"source": True} if name in SOURCES else {}))
     for name, aliases in PEOPLE:
         add(name, "person", aliases, [], **_within(name, country_names))
     for name in NOT_ACTORS:

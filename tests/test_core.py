@@ -30,6 +30,7 @@ from watcher.models import (
     ParsedItem,
     StoredItem,
 )
+from watcher.novelty import Story
 from watcher.parse import ParseFailure, parse_feed
 from watcher.rules import RuleSet, parse_rule
 from watcher.storage import Storage
@@ -238,6 +239,35 @@ def test_a_figure_not_said_near_the_story_is_neither_alerted_nor_learnt(storage:
     assert storage.list_hits()  # a hit all the same: the rule matched it
     assert poll("North Korea has sent 18,000 troops to Russia, Seoul says",
                 "The spy agency gave the figure to lawmakers.", T0 + timedelta(hours=1)) == [[18000]]
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "not_new"),
+    [
+        # outlets, think tanks and commentators tell of the story: no new actors of it
+        ("Yonhap and KBS reported that North Korea's defence minister No Kwang Chol visited "
+         "Moscow.", {"No Kwang Chol"}, {"Yonhap", "KBS"}),
+        ('"It is a legal fig leaf," said Irina Sorokina, a researcher at the Vladivostok Centre '
+         "for Asia-Pacific Studies. Sergei Shoigu flew to Pyongyang.",
+         {"Sergei Shoigu"}, {"Irina Sorokina", "Vladivostok Centre for Asia-Pacific Studies"}),
+        ("North Korean troops are in Belgorod, the Institute for the Study of War said, citing "
+         "Andrii Kovalenko, head of Ukraine's Center for Countering Disinformation.",
+         {"Belgorod", "Andrii Kovalenko"}, {"Institute for the Study of War"}),
+        # a state body is a party, whatever it says
+        ("South Korea's Joint Chiefs of Staff said North Korean troops had left Kursk.",
+         {"Joint Chiefs of Staff", "Kursk"}, set()),
+    ],
+)
+def test_story_news_leaves_out_who_tells_of_the_story(text: str, new: set[str], not_new: set[str]) -> None:
+    rule = parse_rule(RULE, "rules/nk.yaml")
+    rules = RuleSet([rule])
+    extraction = get_extractor().extract(f"North Korean troops\n\n{text}")
+    story = Story(rule.known_figures, rule.known_actors)
+    _found, _figures, actors = core.story_news(rules, rule, "North Korean troops", extraction, story)
+    names = {a.name for a in actors}
+    assert new <= names, names
+    assert not_new.isdisjoint(names), names
+    assert not_new <= {a.name for a in extraction.actors}  # still found, only not news
 
 
 def test_bundled_rules_directory_loads() -> None:

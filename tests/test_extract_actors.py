@@ -642,3 +642,47 @@ def test_firms_by_their_last_word() -> None:
     assert "Design Systems" not in actors("Making Impact With Design Systems And Tokens\n\nA talk.")
     found = actors("Grants came from the Outrider Foundation and Journalism Funding Partners.")
     assert {"Outrider Foundation", "Journalism Funding Partners"} <= set(found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "not_actors"),
+    [
+        # a wire story's contributors and end mark
+        ("He died a day later.\n___\nAssociated Press writers Tomás Rivera in Washington and Illia "
+         "Novak in Kyiv contributed.", {"Tomás Rivera", "Rivera", "Illia Novak", "Washington"}),
+        ("The session ran for three hours. (END)", {"END"}),
+        # titles, not bodies
+        ("Kremlin Press Secretary Dmitry Peskov told reporters the talks went well.", {"Kremlin Press"}),
+        ("Troops are in Belgorod, Commander-in-Chief of the Armed Forces of Ukraine Oleksandr Syrskyi "
+         "said.", {"Commander-in-Chief of the Armed Forces of Ukraine", "Commander"}),
+    ],
+)
+def test_furniture_and_titles_are_no_actors(text: str, not_actors: set[str]) -> None:
+    found = actors(text)
+    assert not_actors.isdisjoint(found), found
+
+
+def test_a_role_in_apposition_is_the_persons_role() -> None:
+    found = actors('"It is a shift," said Han Seo-yeon, a senior researcher at the Seoul Institute for '
+                   "Unification Strategy. Kim Min-su, who served as director of the agency, agreed.")
+    assert found["Han Seo-yeon"].role == "senior researcher"
+    assert found["Kim Min-su"].role == "director"
+    assert actors("Kremlin Press Secretary Dmitry Peskov spoke.")["Dmitry Peskov"].role == "Press Secretary"
+
+
+@pytest.mark.parametrize(
+    ("text", "sources", "parties"),
+    [
+        ("Yonhap and the Korea Herald reported the move, citing the National Intelligence Service.",
+         {"Yonhap", "Korea Herald"}, {"National Intelligence Service"}),
+        ("The Daily Courier Times said so; the Kyiv Post agreed.", {"Kyiv Post"}, set()),
+        ('"A fig leaf," said Irina Sorokina, a researcher at the Vladivostok Centre for Asia-Pacific '
+         "Studies.", {"Irina Sorokina", "Vladivostok Centre for Asia-Pacific Studies"}, set()),
+        ("Defence Minister Andrei Belousov met Kim Jong Un.", set(), {"Andrei Belousov", "Kim Jong Un"}),
+    ],
+)
+def test_who_tells_of_the_news(text: str, sources: set[str], parties: set[str]) -> None:
+    extraction = get_extractor().extract(text)
+    found = {a.name for a in extraction.actors}
+    assert sources <= set(extraction.sources), (extraction.sources, found)
+    assert parties <= found and parties.isdisjoint(extraction.sources), (extraction.sources, found)

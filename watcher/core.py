@@ -162,6 +162,23 @@ def alert_id(rule: str, item: StoredItem) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+def story_news(rules: RuleSet, rule: Rule, title: str, extraction: Extraction,
+               story: Story) -> tuple[list[Figure], list[Figure], list[Actor]]:
+    """What an item brings to a rule's story, given what was extracted from it (its title and
+    the passage about the story): the figures that are the story's (``found``), those of them
+    ``story`` does not know, and the actors it does not know. Nothing is learnt here.
+
+    A figure is the story's when the rule counts its key (durations are left out by default)
+    and its sentence or the title names the story (``alert_figures: near``). An actor that
+    tells of the news (an outlet, a think tank, a commentator: ``Extraction.sources``) is no
+    new actor of the story."""
+    found = [f for f in extraction.figures if rule.counts_figure(f.key)
+             and rules.near_story(rule, title, f.text)]
+    sources = set(extraction.sources)
+    actors = [a for a in extraction.actors if a.name not in sources] if sources else extraction.actors
+    return found, story.new_figures(found), story.new_actors(actors)
+
+
 def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: Sequence[Actor],
                 known: Sequence[KnownFigure]) -> dict[str, Any]:
     """The alert payload (the webhook's JSON body). Pure."""
@@ -570,12 +587,7 @@ class Engine:
                 self._load_knowledge(knowledge, [rule.name])
                 known = knowledge[rule.name]
             story = known.story
-            # (the figures the rule leaves out of its story, durations by default, are neither
-            # learnt nor alerted)
-            found = [f for f in extraction.figures if rule.counts_figure(f.key)
-                     and self.rules.near_story(rule, item.item.title, f.text)]
-            figures = story.new_figures(found)
-            actors = story.new_actors(extraction.actors)
+            _found, figures, actors = story_news(self.rules, rule, item.item.title, extraction, story)
 
             def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
                       item: StoredItem = item, story: Story = story) -> dict[str, Any]:
@@ -586,11 +598,12 @@ class Engine:
                             acts)
                 return payload
 
-            def recheck(figs: list[KnownFigure], acts: list[Actor],
-                        extraction: Extraction = extraction, story: Story = story,
-                        found: list[Figure] = found) -> tuple[list[Figure], list[Actor]]:
+            def recheck(figs: list[KnownFigure], acts: list[Actor], rule: Rule = rule,
+                        title: str = item.item.title, extraction: Extraction = extraction,
+                        story: Story = story) -> tuple[list[Figure], list[Actor]]:
                 story.learn(figs, acts)   # what other instances learnt meanwhile
-                return story.new_figures(found), story.new_actors(extraction.actors)
+                _found, new_figures, new_actors = story_news(self.rules, rule, title, extraction, story)
+                return new_figures, new_actors
 
             payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,
                                               build, channels, now, mark=known.mark,

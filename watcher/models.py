@@ -133,6 +133,9 @@ class Figure:
 class Extraction:
     actors: tuple[Actor, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # the names of the actors that tell of the news rather than take part in it: news outlets,
+    # think tanks, commentators ("said Jane Doe, a senior fellow at ..."); no new actors of a story
+    sources: tuple[str, ...] = ()
 
 
 # --- rules and hits ------------------------------------------------------------------------

@@ -72,7 +72,8 @@ class RuleExtractor:
         mentions = self._actors.mentions(cleaned)
         actors = self._actors.actors(mentions)
         figures = self._figures.figures(cleaned, self._sentences(cleaned), mentions)
-        return Extraction(actors=actors, figures=tuple(figures))
+        return Extraction(actors=actors, figures=tuple(figures),
+                          sources=tuple(a.name for a in actors if self._actors.is_source(a)))
 
 
 _EXTRACTORS: dict[str, Extractor] = {}

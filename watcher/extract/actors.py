@@ -59,6 +59,7 @@ class _Entry:
     within: str | None = None  # the country of a region or an official ("Kursk", "Putin": Russia)
     # how the news names a body after its country ("spy agency": "South Korea's spy agency")
     described_as: tuple[str, ...] = ()
+    source: bool = False  # a news outlet or a think tank: tells of the news
 
 
 # --- word lists ------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ _TITLE_HEADS = words(
     "administrator negotiator nominee manager president-elect cardinal bishop archbishop "
     "general-secretary ruler dictator officer leader-elect politician investor billionaire tycoon rival "
     "incumbent challenger opponent businessman businesswoman entrepreneur activist lawyer journalist "
-    "author actor singer governor-elect mayor-elect"
+    "author actor singer governor-elect mayor-elect commander-in-chief"
 )
 # capitalised words that begin a role rather than a name ("Defense Minister Andrei Belousov")
 _TITLE_CAPS = frozenset(
@@ -88,7 +89,7 @@ _TITLE_CAPS = frozenset(
     "Managing Executive Special High Permanent Assistant Associate Honorary Interim Caretaker "
     "Prime Foreign Defense Defence Deputy Vice Finance Interior State Treasury Home Trade "
     "Unification Security Supreme Acting Former First Army Navy Air Force Chief Staff Senior Junior "
-    "Opposition Party Health Labor Labour Energy Justice Economy Economic Grand Crown Prince Lord"
+    "Opposition Party Health Labor Labour Energy Justice Economy Economic Grand Crown Prince Lord Press"
 )
 _TITLE_HEADS_CAPS = frozenset(w.capitalize() for w in _TITLE_HEADS)
 _ROLE_STOP = words(
@@ -249,9 +250,12 @@ _SAID_AFTER_RE = re.compile(
     rf"^(?:['’]s)?\s*(?:,\s[^,.;]{{1,60}},\s*|\s+of\s+(?:the\s+)?[^,.;]{{1,50}}?\s+|,\s*)?"
     rf"(?:has\s+|had\s+|also\s+|later\s+|then\s+|reportedly\s+)*(?:{_SPEECH_VERBS})\b"
 )
+# roles said of a person only in apposition ("Jane Doe, a senior fellow at ..."): before a name
+# they are too often something else ("video editor Casey", "Research Expert Mode")
+_APPOSITIVE_HEADS = words("fellow scholar expert lecturer commentator columnist correspondent editor reporter")
 _APPOSITIVE_RE = re.compile(
-    r"^,\s+(?:the|a|an|who\s+is|who\s+was|[\w\-]+['’]s)?\s*(?:[\w\-]+\s+){0,4}?"
-    r"(?P<head>" + trie_pattern(_TITLE_HEADS) + r")\b"
+    r"^,\s+(?:(?:the|a|an|who\s+is|who\s+was|[\w\-]+['’]s)\s+)?(?P<role>(?:[\w\-]+\s+){0,4}?"
+    r"(?P<head>" + trie_pattern(_TITLE_HEADS | _APPOSITIVE_HEADS) + r"))\b"
 )
 # A capital named as the city itself rather than its government: after a preposition of place or
 # a verb of attack ("talks in Rome", "drones over Pyongyang", "struck Kyiv"), after a noun of
@@ -318,6 +322,15 @@ _OF_THE_RE = re.compile(r" of (?:the )?")
 def _demonym(entry: _Entry) -> str:
     """A country's adjective for naming its own bodies ("Russian"), else its name."""
     return min(entry.demonyms, key=lambda d: (len(d), d)) if entry.demonyms else entry.name
+_PRESS_TITLE_AFTER_RE = re.compile(r"[ ](?:[Ss]ecretary|[Oo]fficer|[Aa]ttach[eé]|[Ss]pokes(?:man|woman|person))\b")
+# who comments on the news, by the last word of the role a text gives them
+_COMMENTATOR_HEADS = words("analyst analysts researcher fellow professor prof scholar expert lecturer economist "
+                           "strategist commentator columnist correspondent editor reporter journalist")
+# the names of news outlets and think tanks the gazetteer does not know
+_OUTLET_NAME_RE = re.compile(r"\b(?:Times|Herald|Post|News|Journal|Daily|Press|Television|Broadcasting|Radio|"
+                             r"Gazette|Tribune|Telegraph|Chronicle)$|\bNews[ ]Agency\b|\bBroadcasting\b")
+_THINK_TANK_NAME_RE = re.compile(r"\b(?:Institute|Centre|Center|Council|Foundation)\b.*\b(?:Studies|Strategy|"
+                                 r"Policy|Research|Analyses|Analysis|International[ ]Affairs|Peace)$")
 # a place name going on with a particle: "Rio Grande| do Sul", "Santiago| de Compostela"
 _PLACE_PARTICLE_AFTER_RE = re.compile(r"[ ](?:de|do|da|dos|das|del|di)(?:[ ](?:la|los|las))?[ ][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+\b")
 # the capitalised word right before a position (one space between) and right after one
@@ -360,7 +373,7 @@ _PLACE_SHAPE_RE = re.compile(
     r"Canal|Coast|Plain|Plateau|Basin|Delta|Highlands|Hills)\b"
     rf"|(?:{_CAPW}[ ])+(?P<kind>province|region|prefecture|oblast|county|district|governorate)\b"
 )
-_LIST_NEXT_RE = re.compile(r"(?:,\s+|,?\s+(?:and|or)\s+)(?P<w>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?![\w\x00])(?![ ][A-Z])")
+_LIST_NEXT_RE = re.compile(r"(?:,\s+|,?\s+(?:and|or)\s+)(?P<w>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)(?![\w\x00\-])(?![ ][A-Z])")
 _LIST_PREV_RE = re.compile(r"(?<![A-Za-z\x00] )(?<=\s)(?P<w>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?),\s+$")
 _BY_BEFORE_RE = re.compile(r"\b(?:led|founded|headed|chaired|run|owned|backed|nominated|appointed|"
                            r"replaced|defeated|succeeded|beat)\s+by\s+$|\b(?:for|against)\s+$")
@@ -428,7 +441,7 @@ def _load_entries() -> list[tuple[_Entry, list[str]]]:
     for e in data["entries"]:
         entry = _Entry(e["name"], cast(ActorKind, e["kind"]), tuple(e.get("aliases", ())),
                        frozenset(e.get("demonyms", ())), frozenset(e.get("capitals", ())),
-                       e.get("within"), tuple(e.get("described_as", ())))
+                       e.get("within"), tuple(e.get("described_as", ())), bool(e.get("source")))
         out.append((entry, list(e["surfaces"])))
     return out
 
@@ -525,6 +538,21 @@ class ActorFinder:
                      if m in datelines and m.kind == "country" and m.surface in body_places else m for m in found]
         found.sort(key=lambda m: m.start)
         return found
+
+    def is_source(self, actor: Actor) -> bool:
+        """Whether ``actor`` tells of the news rather than takes part in it: a news outlet or a
+        think tank (the gazetteer's, or one named so: "... Times", "... News Agency", "Centre
+        for Peninsula Studies"), or a person named as a commentator ("a senior researcher at",
+        "an analyst with", "a professor of")."""
+        if actor.kind == "person":
+            head = (actor.role or "").rsplit(" ", 1)[-1].lower()
+            return head in _COMMENTATOR_HEADS
+        if actor.kind != "organisation":
+            return False
+        known = self._by_name.get(fold(actor.name))
+        if known is not None:
+            return known.source
+        return bool(_OUTLET_NAME_RE.search(actor.name) or _THINK_TANK_NAME_RE.search(actor.name))
 
     def well_known(self, name: str) -> bool:
         """Whether ``name`` is the canonical name of a gazetteer entry."""
@@ -811,7 +839,7 @@ class ActorFinder:
             # a title "of" an organisation is a person's, and a part of it no name: "Chief of the
             # General Staff Valery Gerasimov" and "units of the Foo Army" name the organisation
             if len(words) > 3 and words[1] == "of" and words[2] not in ("Staff", "State") and (
-                    words[0] in _TITLE_HEADS_CAPS or words[0] in _PART_NOUNS):
+                    words[0].lower() in _TITLE_HEADS or words[0] in _PART_NOUNS):
                 k = 3 if words[2] == "the" else 2
                 start += len(" ".join(words[:k])) + 1
                 words = words[k:]
@@ -851,6 +879,8 @@ class ActorFinder:
                     words = rest
             if len(words) < 2 or (len(words) == 2 and words[0] in _TITLE_WORDS):
                 continue
+            if words[-1] == "Press" and _PRESS_TITLE_AFTER_RE.match(text, end):
+                continue  # "Kremlin Press Secretary Dmitry Peskov": a title
             if words[-1] in _FIRM_SUFFIXES:
                 if _title_case_line(text, start):
                     continue
@@ -950,6 +980,8 @@ class ActorFinder:
                     role = r.group(1) if r else None
             if not evidence:
                 continue
+            if role is None and (app := _APPOSITIVE_RE.match(after)):
+                role = _appositive_role(app)  # "Jane Doe, a senior fellow at ...": senior fellow
             name = " ".join(words)
             known = self._by_name.get(fold(name))
             if known is not None and known.kind != "person":
@@ -976,7 +1008,9 @@ class ActorFinder:
                     continue
                 role = None if text[max(0, start - 3):start] == "of " else _role_before(masked, start, [])
                 after = text[end:end + 80]
-                if role is None and not (_APPOSITIVE_RE.match(after) or _AS_ROLE_AFTER_RE.match(after)):
+                if role is None and (app := _APPOSITIVE_RE.match(after)):
+                    role = _appositive_role(app)
+                if role is None and not _AS_ROLE_AFTER_RE.match(after):
                     continue
                 found.append(Mention(start, end, name, known.name if known else name, "person", role))
         if not found:
@@ -1281,6 +1315,14 @@ def _word_back(text: str, pos: int) -> tuple[str, int] | None:
         return None
     w = stripped.split()[-1]
     return w, pos - len(seg) + len(stripped) - len(w)
+
+
+def _appositive_role(m: re.Match[str]) -> str:
+    """The role an apposition gives, from its last function word on: "who served as director"
+    -> director, "a senior researcher at" -> senior researcher."""
+    words = m.group("role").split()
+    cut = max((i + 1 for i, w in enumerate(words) if w.lower() in _ROLE_STOP), default=0)
+    return " ".join(words[cut:])
 
 
 def _role_before(masked: str, start: int, lead: list[str]) -> str | None:

@@ -82,6 +82,14 @@ class LiteralGate:
 
 # A byline ("By Jane Doe", "By Jane Doe and John Roe, Staff Reporters").
 _BYLINE_RE = re.compile(r"^\s*(?:By|BY|Written by|Reporting by)\s+[A-Z][^\n]{0,80}$", re.MULTILINE)
+# A contributors' line at the end of wire copy ("Associated Press writers Jane Doe in Washington
+# and John Roe in Kyiv contributed.", "Reporting by ...; Editing by ..."), and a wire service's
+# end mark "(END)": no actors of the story.
+_CONTRIBUTORS_RE = re.compile(
+    r"(?m)^[ 	]*(?:[A-Z][^\n]{0,200}\bcontributed(?:[ ]to[ ]this[ ](?:report|story|article))?\.?"
+    r"|(?:Reporting|Writing|Additional[ ]reporting)[ ]by[^\n]{0,200}(?:Editing|edited)[ ]by[^\n]{0,120})[ \t]*$"
+    r"|\((?:END|End)\)[ \t]*$"
+)
 # A photo/image credit, from the marker to the end of its line, or of its sentence when a long
 # text goes on after it on the same line ("Photo: Reuters/Kim Hong-Ji. North Korea sent ...")
 # (in brackets, to the closing one: "(Photo: Yonhap) North Korea sent ...")
@@ -187,6 +195,8 @@ def clean(text: str) -> str:
     if _FILE_GATE_RE.search(text):
         text = _FILE_RE.sub(" ", text)
     text = _BYLINE_RE.sub("", text)
+    if "contributed" in text or "(END)" in text or "(End)" in text or "diting by" in text:
+        text = _CONTRIBUTORS_RE.sub("", text)
     text = _NAME_LINE_RE.sub("", text)
     return _WS_RE.sub(" ", text) if ("  " in text or "\t" in text) else text
 
