@@ -228,6 +228,68 @@ NOT_ACTORS: list[str] = [
 ]
 
 # (canonical name, [aliases]) of public figures often named by surname alone
+# Heads of state and government, and a few ministers and leaders, of countries beyond the first
+# story's, by country (ISO code), with the short names the news uses for them. A surname is an
+# alias only where it names nobody else in the news ("Lula", "Milei"; not "Khan" or "Sharif").
+WORLD_LEADERS_OF: dict[str, list[tuple[str, list[str]]]] = {
+    "BR": [("Luiz Inácio Lula da Silva", ["Lula", "Lula da Silva", "Luiz Inacio Lula da Silva"]),
+           ("Fernando Haddad", ["Haddad"]), ("Geraldo Alckmin", ["Alckmin"]), ("Mauro Vieira", []),
+           ("Jair Bolsonaro", ["Bolsonaro"])],
+    "MX": [("Claudia Sheinbaum", ["Sheinbaum"]), ("Andrés Manuel López Obrador", ["López Obrador", "Lopez Obrador"])],
+    "AR": [("Javier Milei", ["Milei"])], "CO": [("Gustavo Petro", ["Petro"])],
+    "VE": [("Nicolás Maduro", ["Maduro", "Nicolas Maduro"]), ("María Corina Machado", ["Maria Corina Machado"])],
+    "CL": [("Gabriel Boric", ["Boric"])], "PE": [("Dina Boluarte", ["Boluarte"])],
+    "CA": [("Justin Trudeau", ["Trudeau"]), ("Mark Carney", ["Carney"])],
+    "AU": [("Anthony Albanese", [])], "NZ": [("Christopher Luxon", ["Luxon"])],
+    "IT": [("Giorgia Meloni", ["Meloni"]), ("Sergio Mattarella", ["Mattarella"])],
+    "ES": [("Pedro Sánchez", ["Pedro Sanchez"])],
+    "PL": [("Donald Tusk", ["Tusk"]), ("Andrzej Duda", ["Duda"]), ("Karol Nawrocki", ["Nawrocki"])],
+    "HU": [("Viktor Orbán", ["Orbán", "Orban", "Viktor Orban"])],
+    "NL": [("Dick Schoof", ["Schoof"]), ("Geert Wilders", ["Wilders"])],
+    "DE": [("Friedrich Merz", ["Merz"]), ("Frank-Walter Steinmeier", ["Steinmeier"])],
+    "FR": [("Marine Le Pen", ["Le Pen"]), ("Jordan Bardella", ["Bardella"]), ("Michel Barnier", ["Barnier"]),
+           ("François Bayrou", ["Bayrou", "Francois Bayrou"])],
+    "GB": [("David Lammy", ["Lammy"]), ("Rachel Reeves", [])],
+    "SA": [("Mohammed bin Salman", ["MBS", "Mohammed bin Salman Al Saud"])],
+    "AE": [("Mohamed bin Zayed Al Nahyan", ["Mohamed bin Zayed", "MBZ"])],
+    "QA": [("Tamim bin Hamad Al Thani", ["Sheikh Tamim"])],
+    "EG": [("Abdel Fattah al-Sisi", ["Sisi", "el-Sisi", "al-Sisi", "Abdel Fattah el-Sisi"])],
+    "SY": [("Bashar al-Assad", ["Assad", "al-Assad"]), ("Ahmed al-Sharaa", ["al-Sharaa", "Sharaa"])],
+    "LB": [("Joseph Aoun", []), ("Nawaf Salam", []), ("Hassan Nasrallah", ["Nasrallah"]),
+           ("Naim Qassem", ["Qassem"])],
+    "IL": [("Israel Katz", ["Katz"]), ("Yoav Gallant", []), ("Isaac Herzog", ["Herzog"]), ("Benny Gantz", ["Gantz"])],
+    "PS": [("Mahmoud Abbas", []), ("Yahya Sinwar", ["Sinwar"]), ("Ismail Haniyeh", ["Haniyeh"])],
+    "IR": [("Abbas Araghchi", ["Araghchi"]), ("Ebrahim Raisi", ["Raisi"])],
+    "IQ": [("Mohammed Shia al-Sudani", [])],
+    "PK": [("Shehbaz Sharif", []), ("Nawaz Sharif", []), ("Imran Khan", []), ("Asim Munir", [])],
+    "BD": [("Muhammad Yunus", ["Yunus"]), ("Sheikh Hasina", ["Hasina"])],
+    "IN": [("Rahul Gandhi", []), ("Subrahmanyam Jaishankar", ["S. Jaishankar", "Jaishankar"])],
+    "ID": [("Prabowo Subianto", ["Prabowo"]), ("Joko Widodo", ["Jokowi"])],
+    "PH": [("Ferdinand Marcos Jr.", ["Ferdinand Marcos Jr", "Bongbong Marcos"]), ("Sara Duterte", []),
+           ("Rodrigo Duterte", [])],
+    "TH": [("Paetongtarn Shinawatra", ["Paetongtarn"]), ("Thaksin Shinawatra", ["Thaksin"]),
+           ("Anutin Charnvirakul", ["Anutin"]), ("Srettha Thavisin", ["Srettha"])],
+    "KH": [("Hun Manet", []), ("Hun Sen", [])], "VN": [("To Lam", ["Tô Lâm"])],
+    "MY": [("Anwar Ibrahim", [])], "SG": [("Lawrence Wong", [])],
+    "TW": [("Lai Ching-te", ["William Lai"]), ("Tsai Ing-wen", [])],
+    "CN": [("Li Qiang", []), ("Wang Yi", [])], "JP": [("Sanae Takaichi", ["Takaichi"])],
+    "NG": [("Bola Ahmed Tinubu", ["Bola Tinubu", "Tinubu"])], "ZA": [("Cyril Ramaphosa", ["Ramaphosa"])],
+    "KE": [("William Ruto", ["Ruto"])], "ET": [("Abiy Ahmed", ["Abiy"])],
+    "SD": [("Abdel Fattah al-Burhan", ["al-Burhan", "Burhan"]),
+           ("Mohamed Hamdan Dagalo", ["Hemedti", "Dagalo"])],
+    "CD": [("Félix Tshisekedi", ["Tshisekedi", "Felix Tshisekedi"])], "RW": [("Paul Kagame", ["Kagame"])],
+    "TR": [("Hakan Fidan", ["Fidan"])],
+    "US": [("Marco Rubio", ["Rubio"]), ("JD Vance", ["J.D. Vance", "Vance"]), ("Pete Hegseth", ["Hegseth"]),
+           ("Steve Witkoff", ["Witkoff"]), ("Scott Bessent", ["Bessent"]), ("Tulsi Gabbard", ["Gabbard"]),
+           ("Elon Musk", ["Musk"])],
+}
+# ... and of international bodies (no country of their own)
+WORLD_FIGURES: list[tuple[str, list[str]]] = [
+    ("Tedros Adhanom Ghebreyesus", ["Tedros"]), ("Kaja Kallas", ["Kallas"]), ("António Costa", ["Antonio Costa"]),
+    ("Pope Leo XIV", []), ("Pope Francis", []),
+]
+WORLD_LEADERS = [person for people in WORLD_LEADERS_OF.values() for person in people] + WORLD_FIGURES
+
 PEOPLE: list[tuple[str, list[str]]] = [
     ("Vladimir Putin", ["Putin"]), ("Volodymyr Zelensky", ["Zelensky", "Zelenskyy", "Volodymyr Zelenskyy", "Zelenskiy"]),
     ("Kim Jong Un", ["Kim Jong-un", "Kim Jong-Un"]), ("Kim Yo Jong", ["Kim Yo-jong"]),
@@ -251,6 +313,8 @@ PEOPLE: list[tuple[str, list[str]]] = [
     ("Kim Yong-hyun", ["Kim Yong Hyun"]), ("Shin Won-sik", ["Shin Won Sik"]),
     ("No Kwang Chol", ["No Kwang-chol"]), ("Pak Jong Chon", ["Pak Jong-chon"]),
     ("Christopher Cavoli", ["Cavoli"]), ("Sabrina Singh", []),
+    # leaders and ministers of other countries in the news (2024-2026): for other stories
+    *WORLD_LEADERS,
 ]
 
 # the country each of the regions and places below lies in (ISO code), where it is not disputed:
@@ -311,6 +375,7 @@ DESCRIBED_AS: dict[str, list[str]] = {
 }
 WITHIN = {name: iso for table in (REGIONS_OF, OFFICIALS_OF, INSTITUTIONS_OF)
           for iso, names in table.items() for name in names}
+WITHIN.update({name: iso for iso, people in WORLD_LEADERS_OF.items() for name, _aliases in people})
 
 # English names of regions, provinces and areas in the news that the packages lack
 EXTRA_PLACES: list[tuple[str, list[str]]] = [

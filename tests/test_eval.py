@@ -62,3 +62,22 @@ def test_scorer_counts_matches_misses_and_spurious() -> None:
     assert (a.tp, a.fp, a.fn) == (2, 1, 1)
     assert (f.tp, f.fp, f.fn, f.agree) == (1, 1, 1, 0)
     assert f.said_by_agree == 0   # gold actors list has no alias linking NATO to the long name
+
+
+def test_scorer_takes_a_body_named_after_its_country_for_the_bare_label() -> None:
+    """"Russia's Defence Ministry" is extracted as the Russian Defence Ministry; a label may
+    keep "Defence Ministry". One adjective (of one or two words) before the label's name of two
+    words or more, no more."""
+    item = {"id": "x", "title": "", "text": "",
+            "actors": [{"name": "Defence Ministry", "kind": "organisation"},
+                       {"name": "National Assembly", "kind": "organisation"},
+                       {"name": "Ministry", "kind": "organisation"}],
+            "figures": [{"value": 34, "key": "drones", "said_by": "Defence Ministry"}]}
+    pred = Extraction(
+        actors=(Actor("Russian Defence Ministry", "organisation"),
+                Actor("South Korean National Assembly", "organisation"),
+                Actor("Russian Ministry", "organisation")),
+        figures=(Figure(34.0, "drones", "", said_by="Russian Defence Ministry"),))
+    a, f = evaluate([item], lambda _text: pred)
+    assert (a.tp, a.fp, a.fn) == (2, 1, 1)
+    assert f.said_by_agree == 1

@@ -297,6 +297,14 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
         # the whole a fraction or a share is taken of keeps its own key
         ("Roughly one-third of the 11,000 troops have been killed or wounded.", {(11000, "troops")}),
         ("About 40% of the 11,000 troops have been killed or wounded.", {(40, "percent"), (11000, "troops")}),
+        # the ones just named are no count; a capture's are prisoners, whatever the clause
+        # after says; what follows a verb of saying is another statement's
+        ("Like all prisoners of war, these two North Korean soldiers receive medical care.", set()),
+        ("NIS confirms capture of 2 N. Korean soldiers, puts casualties at 3,000",
+         {(2, "prisoners"), (3000, "casualties")}),
+        ("He put the total at 12,000 and said Ukrainian forces had killed about 600 North Korean "
+         "soldiers.", {(12000, "troops"), (600, "deaths")}),
+        ("Seoul puts the deployment at about 11,000.", {(11000, "troops")}),
     ],
 )
 def test_what_is_counted_and_what_is_not(text: str, expected: set[tuple[float, str]]) -> None:

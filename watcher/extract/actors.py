@@ -60,6 +60,7 @@ class _Entry:
     # how the news names a body after its country ("spy agency": "South Korea's spy agency")
     described_as: tuple[str, ...] = ()
     source: bool = False  # a news outlet or a think tank: tells of the news
+    demonym: str = ""  # the adjective of a country ("British"), the first of its demonyms
 
 
 # --- word lists ------------------------------------------------------------------------------
@@ -80,7 +81,8 @@ _TITLE_HEADS = words(
     "administrator negotiator nominee manager president-elect cardinal bishop archbishop "
     "general-secretary ruler dictator officer leader-elect politician investor billionaire tycoon rival "
     "incumbent challenger opponent businessman businesswoman entrepreneur activist lawyer journalist "
-    "author actor singer governor-elect mayor-elect commander-in-chief"
+    "author actor singer governor-elect mayor-elect commander-in-chief director-general vice-president "
+    "attorney-general governor-general lieutenant-general major-general vice-chairman vice-premier"
 )
 # capitalised words that begin a role rather than a name ("Defense Minister Andrei Belousov")
 _TITLE_CAPS = frozenset(
@@ -126,7 +128,8 @@ _NOT_NAME = words(
     "Korean Chinese English French Spanish Arabic Hebrew Latin God Allah Christ Jesus Catholic "
     "Muslim Islamic Christian Jewish Buddhist Hindu Sunni Shia Democrats Republicans Conservatives "
     "Liberals Labour Tories Socialists Communists Mayday Breaking Update Updated Exclusive Analysis "
-    "Opinion Editorial Photo Video Watch Read Live Please Click Subscribe Share Follow"
+    "Opinion Editorial Photo Video Watch Read Live Please Click Subscribe Share Follow Tens Hundreds "
+    "Thousands Dozens Millions"
 ) | (_HEADLINE_VERBS := words(
     # a headline's verbs, capitalised in title case ("Starmer Denounces Trump's Remarks"); not
     # those that are also names (Will, Mark, Sue, Win, Ban, Said, Won: "Won Sei-hoon")
@@ -175,7 +178,8 @@ _FIRM_SUFFIX_WORDS = (
 _FIRM_SUFFIXES = frozenset(_FIRM_SUFFIX_WORDS.split("|"))
 _ORG_SUFFIX_WORDS = (
     "Service|Services|Agency|Ministry|Party|Council|Assembly|Organization|Organisation|Union|Bank|"
-    "Commission|Command|Department|Office|Forces|Force|Committee|Institute|Center|Centre|Corporation|"
+    "Commission|Command|Department|Office|Forces|Force|Committee|Institute|Center|Centre|School|College|"
+    "Corporation|"
     "Corp|Company|Group|Association|Federation|Foundation|Authority|Administration|Bureau|Board|"
     "Fund|Guard|Army|Navy|Police|Court|Parliament|Senate|Congress|Cabinet|Secretariat|Directorate|"
     "Inc|Ltd|University|Academy|Society|Alliance|Coalition|Front|Movement|Network|Exchange|Airlines|"
@@ -306,7 +310,7 @@ _SPEAKS_AFTER_RE = re.compile(
 # A dateline: an all-caps place at the start of a line, maybe with its region or country and a
 # date, before a dash or the end of the line: "SEOUL —", "KAZAN, Russia —", "TOKYO, Oct. 28, 2024"
 _DATELINE_RE = re.compile(
-    r"(?P<city>[A-Z][A-Z'’.\-]{2,}(?:[ ][A-Z][A-Z'’.\-]+){0,2})"
+    r"(?P<city>[A-Z][A-Z'’.\-]{2,}(?:[ ][A-Z][A-Z'’.\-]+){0,2})(?:/[A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,2})?"
     r"(?:,[ ](?P<region>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2}))?"
     r"(?:,[ ][A-Z][a-z]{2,4}\.?[ ]\d{1,2}(?:,[ ]\d{4})?)?[ \t]*(?:[—–]|--?[ ]|$)",
     re.MULTILINE,
@@ -320,9 +324,20 @@ _OF_THE_RE = re.compile(r" of (?:the )?")
 
 
 def _demonym(entry: _Entry) -> str:
-    """A country's adjective for naming its own bodies ("Russian"), else its name."""
-    return min(entry.demonyms, key=lambda d: (len(d), d)) if entry.demonyms else entry.name
-_PRESS_TITLE_AFTER_RE = re.compile(r"[ ](?:[Ss]ecretary|[Oo]fficer|[Aa]ttach[eé]|[Ss]pokes(?:man|woman|person))\b")
+    """A country's adjective for naming its own bodies ("Russian"), else its name. The gazetteer
+    lists it first (then plurals, nouns and abbreviations: "Briton", "N.Korean")."""
+    return entry.demonym if entry.demonym else entry.name
+
+
+# the words of a body every country has ("Health Ministry", "Election Commission", "Armed Forces")
+_GENERIC_BODY_WORDS = words(
+    "Ministry Health Foreign Defence Defense Finance Interior Justice Home Labour Labor Education Trade "
+    "Economy Agriculture Energy Environment Transport Culture Affairs Public Security State Army Navy Air "
+    "Armed Forces Force Police National Federal Central Bank Supreme Constitutional Court Election Electoral "
+    "Commission Parliament Assembly Council Cabinet Office Fire Service Civil Defence Coast Guard Border "
+    "General Staff Intelligence Agency Department Emergency Emergencies Disaster Management Statistics "
+    "Meteorological Administration Authority of and for the")
+_PRESS_TITLE_AFTER_RE = re.compile(r"[ ](?:[Ss]ecretary|[Mm]inister|[Oo]fficer|[Aa]ttach[eé]|[Ss]pokes(?:man|woman|person))\b")
 # who comments on the news, by the last word of the role a text gives them
 _COMMENTATOR_HEADS = words("analyst analysts researcher fellow professor prof scholar expert lecturer economist "
                            "strategist commentator columnist correspondent editor reporter journalist")
@@ -331,6 +346,7 @@ _OUTLET_NAME_RE = re.compile(r"\b(?:Times|Herald|Post|News|Journal|Daily|Press|T
                              r"Gazette|Tribune|Telegraph|Chronicle)$|\bNews[ ]Agency\b|\bBroadcasting\b")
 _THINK_TANK_NAME_RE = re.compile(r"\b(?:Institute|Centre|Center|Council|Foundation)\b.*\b(?:Studies|Strategy|"
                                  r"Policy|Research|Analyses|Analysis|International[ ]Affairs|Peace)$")
+_WHO_AFTER_RE = re.compile(r",\s+who\s")
 # a place name going on with a particle: "Rio Grande| do Sul", "Santiago| de Compostela"
 _PLACE_PARTICLE_AFTER_RE = re.compile(r"[ ](?:de|do|da|dos|das|del|di)(?:[ ](?:la|los|las))?[ ][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+\b")
 # the capitalised word right before a position (one space between) and right after one
@@ -425,7 +441,9 @@ _TITLE_WORDS = words("Chief Deputy Vice Acting Senior Assistant Associate Execut
 _COMMON_FAMILY_NAMES = words(
     "Kim Lee Park Choi Jung Jeong Kang Cho Jang Lim Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou "
     "Nguyen Tran Le Pham Sato Suzuki Takahashi Tanaka Smith Johnson Williams Brown Jones Singh Kumar "
-    "Khan Ali Mohammed Muhammad Ahmed Garcia Rodriguez Martinez Hernandez Lopez Gonzalez"
+    "Khan Ali Mohammed Muhammad Ahmed Garcia Rodriguez Martinez Hernandez Lopez Gonzalez Silva Santos "
+    "Souza Oliveira Pereira Costa Ferreira Sanchez Perez Gomez Diaz Hassan Hussein Ibrahim Sharif Shinawatra "
+    "Sen Duterte Marcos"
 )
 
 _DESIGNATION_AFTER_RE = re.compile(r"[-‐]\d")
@@ -441,7 +459,8 @@ def _load_entries() -> list[tuple[_Entry, list[str]]]:
     for e in data["entries"]:
         entry = _Entry(e["name"], cast(ActorKind, e["kind"]), tuple(e.get("aliases", ())),
                        frozenset(e.get("demonyms", ())), frozenset(e.get("capitals", ())),
-                       e.get("within"), tuple(e.get("described_as", ())), bool(e.get("source")))
+                       e.get("within"), tuple(e.get("described_as", ())), bool(e.get("source")),
+                       next(iter(e.get("demonyms", ())), ""))
         out.append((entry, list(e["surfaces"])))
     return out
 
@@ -536,6 +555,7 @@ class ActorFinder:
             body_places = {m.surface for m in found if m.kind == "place"}
             found = [Mention(m.start, m.end, m.surface, m.surface, "place")
                      if m in datelines and m.kind == "country" and m.surface in body_places else m for m in found]
+        found = _owned_bodies(found)
         found.sort(key=lambda m: m.start)
         return found
 
@@ -616,7 +636,10 @@ class ActorFinder:
                 order.append(key)
             g["count"] += 1
             surface = _strip_the(m.surface)
-            if surface != g["name"] and surface not in g["seen"]:
+            if m.kind == "organisation" and surface != g["name"] and all(
+                    w in _GENERIC_BODY_WORDS for w in surface.split(" ")):
+                pass  # "the Defence Ministry" names any country's: no alias of one
+            elif surface != g["name"] and surface not in g["seen"]:
                 g["seen"].append(surface)
             if g["role"] is None and m.role:
                 g["role"] = m.role
@@ -829,7 +852,7 @@ class ActorFinder:
             words = m.group(0).split(" ")
             # leading "The" and sentence words ("In", "But", a headline's "Put") are not part of
             # the name
-            while words and (words[0] in _LEADING_FUNCTION or (
+            while words and (words[0] in _LEADING_FUNCTION or (words[0] in _WEEKDAYS_MONTHS and len(words) > 2) or (
                     (words[0] in _ORG_DESCRIPTORS or (words[0] in _HEADLINE_VERBS and words[0] != "Left"))
                     and len(words) > 2)):
                 start += len(words[0]) + 1
@@ -879,8 +902,8 @@ class ActorFinder:
                     words = rest
             if len(words) < 2 or (len(words) == 2 and words[0] in _TITLE_WORDS):
                 continue
-            if words[-1] == "Press" and _PRESS_TITLE_AFTER_RE.match(text, end):
-                continue  # "Kremlin Press Secretary Dmitry Peskov": a title
+            if words[-1] in ("Press", "Cabinet") and _PRESS_TITLE_AFTER_RE.match(text, end):
+                continue  # "Kremlin Press Secretary Dmitry Peskov", "Health Cabinet Secretary": a title
             if words[-1] in _FIRM_SUFFIXES:
                 if _title_case_line(text, start):
                     continue
@@ -911,6 +934,15 @@ class ActorFinder:
             if (start, end) in gaz_spans:
                 continue  # the whole name is the gazetteer's: "the Russian Federation" is Russia
             name = text[start:end]
+            if all(w in _GENERIC_BODY_WORDS for w in words):
+                # "Lebanon's Health Ministry" is the Lebanese one: every country has one
+                owner = gaz_by_end.get(start - 3) if text[start - 3:start] in ("'s ", "’s ") else None
+                entry = self._by_name.get(fold(owner.name)) if owner is not None and owner.kind == "country" else None
+                if owner is not None and entry is not None:
+                    # (its alias is the whole phrase: the bare "Health Ministry" is anyone's)
+                    out.append(Mention(min(start, span_start), end, text[owner.start:end],
+                                       f"{_demonym(entry)} {name}", "organisation"))
+                    continue
             known = self._by_name.get(fold(name))
             out.append(Mention(min(start, span_start), end, name, known.name if known else name,
                                "organisation"))
@@ -1010,8 +1042,8 @@ class ActorFinder:
                 after = text[end:end + 80]
                 if role is None and (app := _APPOSITIVE_RE.match(after)):
                     role = _appositive_role(app)
-                if role is None and not _AS_ROLE_AFTER_RE.match(after):
-                    continue
+                if role is None and not (_AS_ROLE_AFTER_RE.match(after) or _WHO_AFTER_RE.match(after)):
+                    continue  # ("Georgia Whitcombe, who manages a fund, said": a person)
                 found.append(Mention(start, end, name, known.name if known else name, "person", role))
         if not found:
             return found
@@ -1165,6 +1197,11 @@ class ActorFinder:
             if len(tokens) < 2:
                 continue
             index.setdefault(tokens[-1], m.name)
+            particle = next((i for i, t in enumerate(tokens) if i and t in _PARTICLES), None)
+            if particle is not None:  # "von der Leyen", "Von der Leyen said"
+                family = " ".join(tokens[particle:])
+                index.setdefault(family, m.name)
+                index.setdefault(family[0].upper() + family[1:], m.name)
             if _family_name_first(m.name) and tokens[0] not in _SHORT_FAMILY_NAMES:
                 index.setdefault(tokens[0], m.name)
             known = self._by_name.get(fold(m.name))
@@ -1173,7 +1210,8 @@ class ActorFinder:
                     index.setdefault(a, m.name)
         out: list[Mention] = []
         for m in found:
-            if m.kind == "person" and " " not in m.name and m.name in index:
+            if m.kind == "person" and m.name in index and (
+                    " " not in m.name or m.name.split(" ", 1)[0].lower() in _PARTICLES):
                 m = Mention(m.start, m.end, m.surface, index[m.name], "person", m.role)
             elif m.kind == "place" and " " not in m.surface and m.surface in index:
                 m = Mention(m.start, m.end, m.surface, index[m.surface], "person")
@@ -1232,7 +1270,7 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-_CAPS_WORD_BEFORE_RE = re.compile(r"\b[A-Z][A-Z'’]+[ ]$")
+_CAPS_WORD_BEFORE_RE = re.compile(r"\b[A-Z][A-Z'’]+[ /]$")
 _CAPS_WORD_AFTER_RE = re.compile(r"[ ][A-Z][A-Z'’]+\b")
 
 
@@ -1315,6 +1353,23 @@ def _word_back(text: str, pos: int) -> tuple[str, int] | None:
         return None
     w = stripped.split()[-1]
     return w, pos - len(seg) + len(stripped) - len(w)
+
+
+_POSSESSIVE_RE = re.compile(r"['’]s ")
+
+
+def _owned_bodies(found: list[Mention]) -> list[Mention]:
+    """A body every country has, named bare where one country's was named ("Russia's Defence
+    Ministry said ... The Defence Ministry added"), is that one: of two, neither."""
+    owned: dict[str, set[str]] = {}
+    for m in found:
+        bare = _POSSESSIVE_RE.split(m.surface, 1)[-1]
+        if m.kind == "organisation" and bare != m.surface and m.name.endswith(" " + bare):
+            owned.setdefault(bare, set()).add(m.name)  # "Russia's Defence Ministry"
+    if not owned:
+        return found
+    return [Mention(m.start, m.end, m.surface, next(iter(owned[m.name])), m.kind, m.role)
+            if m.kind == "organisation" and len(owned.get(m.name, ())) == 1 else m for m in found]
 
 
 def _appositive_role(m: re.Match[str]) -> str:

@@ -64,6 +64,14 @@ def _names(name: str, aliases: Iterable[str]) -> set[str]:
     return {normalise_name(n) for n in (name, *aliases) if n}
 
 
+def _qualified(pred: str, gold: set[str]) -> bool:
+    """Whether ``pred`` is one of ``gold``'s names with its country's adjective before it: the
+    extractor names a body every country has after its country ("Russia's Defence Ministry" is
+    the Russian Defence Ministry), where a label may keep the bare name ("Defence Ministry")."""
+    name = normalise_name(pred)
+    return any(" " in g and name.endswith(" " + g) and name[:-len(g) - 1].count(" ") <= 1 for g in gold)
+
+
 def score_actors(pred: Extraction, gold: Sequence[Mapping[str, Any]], s: Score, item_id: str = "") -> None:
     pred_names = [(_names(a.name, a.aliases), a) for a in pred.actors]
     gold_names = [_names(str(g["name"]), [str(x) for x in g.get("aliases") or ()]) for g in gold]
@@ -74,6 +82,7 @@ def score_actors(pred: Extraction, gold: Sequence[Mapping[str, Any]], s: Score, 
         lambda gi, pi: normalise_name(str(gold[gi]["name"])) == normalise_name(pred_names[pi][1].name),
         lambda gi, pi: bool(gold_names[gi] & pred_names[pi][0]) and pred_names[pi][1].kind == gold[gi].get("kind"),
         lambda gi, pi: bool(gold_names[gi] & pred_names[pi][0]),
+        lambda gi, pi: pred_names[pi][1].kind == "organisation" and _qualified(pred_names[pi][1].name, gold_names[gi]),
     )
     for test in tests:
         for gi in range(len(gold)):
@@ -131,7 +140,8 @@ def score_figures(pred: Extraction, gold: Sequence[Mapping[str, Any]], s: Score,
             s.errors.append(f"{item_id}: key of {g['value']}: {f.key} != {g.get('key')}")
         gs = g.get("said_by")
         gs_names = speaker_names.get(normalise_name(gs), {normalise_name(gs)}) if gs else set()
-        if (f.said_by or None) == (gs or None) or (f.said_by and normalise_name(f.said_by) in gs_names):
+        if (f.said_by or None) == (gs or None) or (f.said_by and (
+                normalise_name(f.said_by) in gs_names or _qualified(f.said_by, gs_names))):
             s.said_by_agree += 1
         else:
             s.errors.append(f"{item_id}: said_by of {g['value']}: {f.said_by} != {gs}")

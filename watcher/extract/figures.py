@@ -383,7 +383,7 @@ _PUT_AT_BEFORE_RE = re.compile(
     r"\b(?:(?:[Pp]uts?|[Pp]laced?|[Pp]laces|[Pp]egged|[Pp]egs|estimated?|estimates)\s+(?:(?:the|its|their)\s+)?"
     r"(?:[\w’'\-]+\s+){0,3}?(?P<w>[a-z]+)\s+at"
     r"|(?:bringing|brings?|brought|raising|raises?|raised|lifting|lifts?|pushing|pushes|pushed|taking|takes)"
-    r"\s+(?:(?:the|its|their)\s+)?(?:[\w’'\-]+\s+){0,3}?(?P<w2>[a-z]+)\s+to)\s+(?:\w+\s+){0,2}$")
+    r"\s+(?:(?:the|its|their)\s+)?(?:[\w’'\-]+\s+){0,3}?(?P<w2>[a-z]+)\s+to)\s+[\"“]?(?:\w+\s+){0,2}$")
 # a number that is the value of such a figure and names nothing itself: "Seoul now puts the
 # figure at 3,000", "its earlier estimate of 1,500", "the total has reached 12,000"
 _FIGURE_VALUE_BEFORE_RE = re.compile(
@@ -500,6 +500,8 @@ _CALIBRE_AFTER_RE = re.compile(r"^[ ]?mm[ ]+(?!of\b|and\b|or\b|to\b|in\b)[a-z]")
 _CALIBRE_RE = re.compile(r"(?<=\s)\d{2,3}(?:\.\d+)?[ \-‐]?mm\b(?=\s)")
 # "the two sides", "both countries": the parties already named, not a count
 _ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:the|both|these|those|all)\s+$", re.I)
+# "these two North Korean soldiers": the ones just named, whatever they are
+_DEMONSTRATIVE_BEFORE_RE = re.compile(r"\b(?:[Tt]hese|[Tt]hose)\s+$")
 _ANAPHORIC_AFTER_RE = re.compile(
     r"^\s+(?:sides|countries|nations|leaders|men|women|governments|parties|Koreas|allies|neighbou?rs|"
     r"presidents|ministers|companies|firms|teams|camps|states|capitals|families|brothers|sisters)\b")
@@ -574,11 +576,14 @@ _MISSING_AFTER_RE = re.compile(
 _PRISONERS_AFTER_RE = re.compile(
     r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+(?:captive|prisoner|by))\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
+_CAPTURED_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:(?:some|about|around|at\s+least)\s+)?$")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
 _TAKEN_BEFORE_RE = re.compile(r"\b(?:taken|took|take|takes|taking)\s+(?:\w+\s+){0,1}$")
 _PRISONER_WORD_AFTER_RE = re.compile(r"^(?:[\w\-]+\s+){0,3}prisoners?\b")
 
 # keys that say what happened to people ("displaced residents" are counted as displaced)
+_FORCE_NOUNS = frozenset(("presence", "contingent", "force", "deployment", "garrison"))
+_SAYING_WORDS = frozenset(("said", "says", "say", "told", "added", "adding", "saying", "stated"))
 _STATUS_KEYS = frozenset(("displaced", "injured", "deaths", "casualties", "prisoners"))
 _OF_DETERMINERS = frozenset(("the", "its", "their", "them", "his", "her", "our", "these", "those"))
 _COUNTED_KEYS = frozenset(_SYNONYMS.values())
@@ -786,7 +791,8 @@ class FigureFinder:
             return bool(_SPELLED_NOT_COUNT_AFTER_RE.match(after)) or _in_ratio(text, n) \
                 or bool(_SPELLED_NOT_COUNT_BEFORE_RE.search(before)) \
                 or bool(_AGE_AFTER_RE.match(after)) \
-                or bool(_ANAPHORIC_AFTER_RE.match(after) and _ANAPHORIC_BEFORE_RE.search(before))
+                or bool(_ANAPHORIC_AFTER_RE.match(after) and _ANAPHORIC_BEFORE_RE.search(before)) \
+                or bool(_DEMONSTRATIVE_BEFORE_RE.search(before))
         if n.currency or n.percent or n.scaled:
             # (the second half of a range, "1.5m-2m", is no designation like "Su-27")
             return _designation_before(before) and not n.currency and not before.endswith(" ") \
@@ -977,8 +983,12 @@ class FigureFinder:
             # an area is not a length: "1.5 million square metres", "20 square km"
             return "square_" + canonical_key(head), " ".join(np), more
         if not head:
-            # (what follows the next number is said of it: "3,000, including 300 dead")
-            key = _context_key("", _clause_words(text, n.end, 8, span=60), before)
+            # (what follows the next number is said of it: "3,000, including 300 dead"; not
+            # past a verb of saying, which opens another statement: "at up to 12,000 and said
+            # Ukrainian forces had killed about 600")
+            after = _clause_words(text, n.end, 8, span=60)
+            said = next((i for i, w in enumerate(after) if w in _SAYING_WORDS), len(after))
+            key = _context_key("", after[:said], before)
             if key:
                 return key, key, more
             # the clause before the number, for what it names as counted
@@ -1012,6 +1022,8 @@ class FigureFinder:
                     w = (pm.group("w") or pm.group("w2")) if pm is not None else ""
                     if canonical_key(w) in _COUNTED_KEYS or _looks_plural(w, shortest=5):
                         key = canonical_key(w)
+                    elif w in _FORCE_NOUNS:
+                        key = "troops"  # "put the North Korean presence there at 12,000"
                 cm = _COUNT_BEFORE_RE.search(before)
                 if m:
                     key = canonical_key(m.group("w"))
@@ -1505,6 +1517,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         return ""
     if _TAKEN_BEFORE_RE.search(bwin) and _PRISONER_WORD_AFTER_RE.match(window):
         return "prisoners"  # "have taken two soldiers prisoner"
+    if "capt" in bwin and _CAPTURED_BEFORE_RE.search(bwin):
+        return "prisoners"  # "capture of 2 N. Korean soldiers, puts casualties at 3,000"
     if _CASUALTIES_AFTER_RE.search(window) or ("kill" in bwin and _CASUALTIES_BEFORE_RE.search(bwin)):
         return "casualties"
     if _DEATHS_AFTER_RE.search(window) or \

@@ -103,7 +103,8 @@ _PAREN_CREDIT_RE = re.compile(r"\((?:AP|AFP|Reuters|Yonhap|EPA|Getty)[^)\n]{0,40
 # The agency in a dateline, "SEOUL (Yonhap) —", "KYIV, Ukraine (AP) —": a credit, whatever the
 # agency's name (the all-caps place before it and the dash after it mark a dateline).
 _DATELINE_AGENCY_RE = re.compile(
-    r"(?m)^([ \t]*[A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){0,3}(?:,[ ][A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2})?)"
+    r"(?m)^([ \t]*[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+){0,3}(?:,[ ][A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2})?"
+    r"(?:,[ ][A-Z][a-z]{2,4}\.?[ ]\d{1,2}(?:,[ ]\d{4})?)?)"
     r"[ \t]*\([A-Z][\w&.'’ ]{0,30}\)(?=[ \t]*[—–-])"
 )
 # An agency's sign-off after the last sentence: "... in close contact. — Reuters"
