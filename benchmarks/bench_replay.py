@@ -96,7 +96,7 @@ def replay(items: Sequence[Mapping[str, Any]], rule_path: Path) -> Report:
         report.matched_other += not on_topic
         passage = rules.passage(rule.name, text)
         extraction = extractor.extract(f"{title}\n\n{passage}")
-        _found, figures, actors = story_news(rules, rule, title, extraction, story)
+        _found, figures, actors = story_news(rules, rule, title, passage, extraction, story)
         alerted_names: set[str] = set()
         for a in actors:
             names = {normalise_name(n) for n in (a.name, *a.aliases)}

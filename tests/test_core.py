@@ -232,10 +232,10 @@ def test_a_figure_not_said_near_the_story_is_neither_alerted_nor_learnt(storage:
         return [[f["value"] for f in a.payload["new_figures"]]
                 for a in storage.list_alerts()[before:]]
 
-    # (its new actors, South Korea and the United States, are alerted)
+    # (nor are its new actors, South Korea and the United States, named only in the title: no alert)
     assert poll("South Korea, U.S. begin drills with 18,000 troops",
                 "Pyongyang, which has sent soldiers to fight for Russia, called the drills a "
-                "rehearsal for invasion.", T0) == [[]]
+                "rehearsal for invasion.", T0) == []
     assert storage.list_hits()  # a hit all the same: the rule matched it
     assert poll("North Korea has sent 18,000 troops to Russia, Seoul says",
                 "The spy agency gave the figure to lawmakers.", T0 + timedelta(hours=1)) == [[18000]]
@@ -263,11 +263,39 @@ def test_story_news_leaves_out_who_tells_of_the_story(text: str, new: set[str], 
     rules = RuleSet([rule])
     extraction = get_extractor().extract(f"North Korean troops\n\n{text}")
     story = Story(rule.known_figures, rule.known_actors)
-    _found, _figures, actors = core.story_news(rules, rule, "North Korean troops", extraction, story)
+    _found, _figures, actors = core.story_news(rules, rule, "North Korean troops", text, extraction, story)
     names = {a.name for a in actors}
     assert new <= names, names
     assert not_new.isdisjoint(names), names
     assert not_new <= {a.name for a in extraction.actors}  # still found, only not news
+
+
+@pytest.mark.parametrize(
+    ("title", "new", "not_new"),
+    [
+        # the title does not name the story: only actors named in a sentence that does are its own
+        ("US, Japan, South Korea launch Freedom Edge exercise", {"Sergei Shoigu"},
+         {"Joint Chiefs of Staff", "Marcus Hale"}),
+        # the title names it: every new actor counts
+        ("North Korea watches as allies drill", {"Sergei Shoigu", "Joint Chiefs of Staff", "Marcus Hale"}, set()),
+    ],
+)
+def test_story_news_takes_actors_near_the_story_in_an_item_about_something_else(
+        title: str, new: set[str], not_new: set[str]) -> None:
+    rule = parse_rule(RULE.replace("known_actors:", "alert_figures:\n  near: [North Korea]\nknown_actors:"),
+                      "rules/nk.yaml")
+    rules = RuleSet([rule])
+    text = ("The Joint Chiefs of Staff said the drill began on Wednesday, Rear Admiral Marcus Hale said. "
+            "North Korea, which has sent troops to Russia, hosted Sergei Shoigu last week.")
+    extraction = get_extractor().extract(f"{title}\n\n{text}")
+    story = Story(rule.known_figures, rule.known_actors)
+    _found, _figures, actors = core.story_news(rules, rule, title, text, extraction, story)
+    names = {a.name for a in actors}
+    assert new <= names and not_new.isdisjoint(names), names
+    # a rule without `near` takes them from anywhere
+    plain = parse_rule(RULE, "rules/nk.yaml")
+    _found, _figures, actors = core.story_news(RuleSet([plain]), plain, title, text, extraction, story)
+    assert new | not_new <= {a.name for a in actors}
 
 
 def test_bundled_rules_directory_loads() -> None:

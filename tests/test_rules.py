@@ -322,6 +322,18 @@ def test_a_figure_is_the_storys_when_said_near_its_central_actor(
     assert plain.figures_near is None and RuleSet([plain]).near_story(plain, title, sentence)
 
 
+def test_the_sentences_about_the_story_in_an_item_about_something_else() -> None:
+    r = rule(NEAR)
+    rules = RuleSet([r])
+    text = "The drills involve 18,000 troops. Pyongyang called them a rehearsal. Seoul disagreed."
+    near = rules.story_sentences(r, "South Korea, U.S. begin drills", text)
+    assert near is not None and "pyongyang" in near and "18,000" not in near and "seoul" not in near
+    # the title names the story: everything counts
+    assert rules.story_sentences(r, "Drills anger North Korea", text) is None
+    plain = rule(NEAR.replace('  near: [North Korea, Kim Jong Un, "Pyong*"]\n', "  ignore: []\n"))
+    assert RuleSet([plain]).story_sentences(plain, "South Korea, U.S. begin drills", text) is None
+
+
 def test_readme_example_is_a_valid_rule() -> None:
     readme = Path(__file__).resolve().parent.parent / "README.md"
     [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)

@@ -35,7 +35,7 @@ from watcher.models import (
 )
 from watcher.novelty import Story, timeline
 from watcher.parse import ParseFailure
-from watcher.rules import Rule, RuleSet
+from watcher.rules import Rule, RuleSet, normalise
 from watcher.rules.matching import MatchResult
 from watcher.storage import PollSuccess, Storage
 from watcher.work import Matches, ParseOutcome, init_worker, match_items, parse_and_match
@@ -162,20 +162,26 @@ def alert_id(rule: str, item: StoredItem) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def story_news(rules: RuleSet, rule: Rule, title: str, extraction: Extraction,
+def story_news(rules: RuleSet, rule: Rule, title: str, passage: str, extraction: Extraction,
                story: Story) -> tuple[list[Figure], list[Figure], list[Actor]]:
     """What an item brings to a rule's story, given what was extracted from it (its title and
-    the passage about the story): the figures that are the story's (``found``), those of them
-    ``story`` does not know, and the actors it does not know. Nothing is learnt here.
+    ``passage``, the part of its text about the story): the figures that are the story's
+    (``found``), those of them ``story`` does not know, and the actors it does not know.
+    Nothing is learnt here.
 
     A figure is the story's when the rule counts its key (durations are left out by default)
-    and its sentence or the title names the story (``alert_figures: near``). An actor that
-    tells of the news (an outlet, a think tank, a commentator: ``Extraction.sources``) is no
-    new actor of the story."""
+    and its sentence or the title names the story (``alert_figures: near``); an actor, when the
+    title names the story or a sentence naming it names the actor. An actor that tells of the
+    news (an outlet, a think tank, a commentator: ``Extraction.sources``) is no new actor of
+    the story."""
     found = [f for f in extraction.figures if rule.counts_figure(f.key)
              and rules.near_story(rule, title, f.text)]
     sources = set(extraction.sources)
-    actors = [a for a in extraction.actors if a.name not in sources] if sources else extraction.actors
+    actors: Sequence[Actor] = [a for a in extraction.actors if a.name not in sources] if sources \
+        else extraction.actors
+    near = rules.story_sentences(rule, title, passage)
+    if near is not None:
+        actors = [a for a in actors if any(f" {normalise(n)} " in near for n in (a.name, *a.aliases))]
     return found, story.new_figures(found), story.new_actors(actors)
 
 
@@ -587,7 +593,8 @@ class Engine:
                 self._load_knowledge(knowledge, [rule.name])
                 known = knowledge[rule.name]
             story = known.story
-            _found, figures, actors = story_news(self.rules, rule, item.item.title, extraction, story)
+            _found, figures, actors = story_news(self.rules, rule, item.item.title, passage, extraction,
+                                                 story)
 
             def build(figs: list[Figure], acts: list[Actor], rule: Rule = rule,
                       item: StoredItem = item, story: Story = story) -> dict[str, Any]:
@@ -599,10 +606,12 @@ class Engine:
                 return payload
 
             def recheck(figs: list[KnownFigure], acts: list[Actor], rule: Rule = rule,
-                        title: str = item.item.title, extraction: Extraction = extraction,
+                        title: str = item.item.title, passage: str = passage,
+                        extraction: Extraction = extraction,
                         story: Story = story) -> tuple[list[Figure], list[Actor]]:
                 story.learn(figs, acts)   # what other instances learnt meanwhile
-                _found, new_figures, new_actors = story_news(self.rules, rule, title, extraction, story)
+                _found, new_figures, new_actors = story_news(self.rules, rule, title, passage, extraction,
+                                                             story)
                 return new_figures, new_actors
 
             payload = self.storage.record_hit(rule.name, item, match.matched, figures, actors,

@@ -702,7 +702,8 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     if plan.near:
         lines.append("  # ... and only those said in a sentence, or an item whose headline, naming the")
         lines.append("  # story's central actor (\"drills with 18,000 troops\" in an item that mentions it")
-        lines.append("  # further down are not its troops); remove `near` to take figures from anywhere")
+        lines.append("  # further down are not its troops; new actors likewise); remove `near` to take")
+        lines.append("  # figures and actors from anywhere")
         lines.extend(_flow_lines("  near: ", plan.near))
     lines.append("")
     lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")

@@ -308,6 +308,16 @@ class RuleSet:
             return set()
         return {key for _, key in self._automaton.iter(item_text(title, text[:lead_end(text)]))}
 
+    def story_sentences(self, rule: Rule, title: str, text: str) -> str | None:
+        """Where an item's new actors are the story's (pure): None (anywhere) for a rule without
+        ``alert_figures: near`` or an item whose title names the story; else, normalised, the
+        sentences of ``text`` that name it. In an item about drills that says in passing that
+        Pyongyang sent troops to Russia, the drills' camps and commanders are no actors of the
+        story."""
+        if rule.figures_near is None or self.near_story(rule, title, ""):
+            return None
+        return " ".join(f" {normalise(s)} " for s in sentences(text) if self.near_story(rule, "", s))
+
     def near_story(self, rule: Rule, title: str, sentence: str) -> bool:
         """Whether a figure said in ``sentence`` of an item titled ``title`` is the story's by
         the rule's ``alert_figures: near`` (pure): one of its terms is in the sentence or the
