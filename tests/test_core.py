@@ -298,6 +298,21 @@ def test_story_news_takes_actors_near_the_story_in_an_item_about_something_else(
     assert new | not_new <= {a.name for a in actors}
 
 
+def test_a_live_blogs_entries_are_the_story_only_where_they_name_it() -> None:
+    rule = parse_rule(RULE.replace("known_actors:", "alert_figures:\n  near: [North Korea]\nknown_actors:"),
+                      "rules/nk.yaml")
+    rules = RuleSet([rule])
+    title = "Russia-Ukraine war live: North Korean units join push on Sudzha"
+    text = ("09.05 GMT - At least 11 people were killed in a strike on Dobropillia, Ukraine's interior "
+            "ministry said.\n09.40 GMT - North Korea has sent 2,000 more troops to Kursk, Kyiv said.\n"
+            "10.15 GMT - A magnitude 4.9 earthquake struck Romania's Vrancea region.\n")
+    extraction = get_extractor().extract(f"{title}\n\n{text}")
+    found, _figures, actors = core.story_news(rules, rule, title, text, extraction,
+                                              Story(rule.known_figures, rule.known_actors))
+    assert [f.value for f in found] == [2000], found
+    assert {"Romania", "Dobropillia"}.isdisjoint({a.name for a in actors}), actors
+
+
 def test_bundled_rules_directory_loads() -> None:
     from watcher.rules import load_rules
 

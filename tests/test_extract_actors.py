@@ -755,3 +755,13 @@ def test_leaders_of_other_countries(text: str, person: str, country: str) -> Non
     # a common family name is no alias of one person
     assert "Silva" not in actors("President Luiz Inácio Lula da Silva spoke.")[
         "Luiz Inácio Lula da Silva"].aliases
+
+
+def test_a_body_of_a_known_body_is_named_with_it() -> None:
+    found = actors("In a statement, the Central Military Commission of the Workers' Party of Korea said "
+                   "the subunits fought well.")
+    assert "Central Military Commission of the Workers' Party of Korea" in found, found
+    assert "Workers' Party of Korea" in found and "Central Military Commission" not in found, found
+    # a country's own body under its short name is that body
+    found = actors("South Korea's Unification Ministry said so. Russia's Security Council met.")
+    assert {"Ministry of Unification", "Russian Security Council"} <= set(found), found

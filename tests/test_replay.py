@@ -1,8 +1,8 @@
 """The labelled replay (tests/data/replay/, see its README.md): 64 items of the first story and of
 others that mention it, in the order they were published, through what the service decides for a
 rule's hit (``benchmarks/bench_replay.py``). Floors a little under what was measured when the set
-arrived and after this session's changes (actors: 69 parties of 94 alerted, no sources, 18 other
-actors; figures: 30 of 52 the story's under the labelled key, 39 under any)."""
+arrived and after this session's changes (actors: 71 parties of 91 alerted, no sources, 14 other
+actors; figures: 30 of 49 the story's under the labelled key, 39 under any, 7 other things')."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def test_alerts_of_the_replay() -> None:
     # outlets, think tanks and commentators are no new actors of the story
     assert actors["source"] <= 1, report.lines
     assert actors["party"] >= 65 and actors["party"] >= 0.65 * sum(actors.values()), report.lines
-    assert actors["other"] + actors["unlabelled"] <= 28, report.lines
-    assert len(report.missed_parties) <= 16, report.missed_parties
+    assert actors["other"] + actors["unlabelled"] <= 24, report.lines
+    assert len(report.missed_parties) <= 14, report.missed_parties
     assert figures["story"] + figures["story, other key"] >= 38, report.lines
-    assert figures["other"] + figures["unlabelled"] <= 15, report.lines
+    assert figures["other"] + figures["unlabelled"] <= 12, report.lines
     assert len(report.missed_figures) <= 3, report.missed_figures

@@ -334,6 +334,22 @@ def test_the_sentences_about_the_story_in_an_item_about_something_else() -> None
     assert RuleSet([plain]).story_sentences(plain, "South Korea, U.S. begin drills", text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "live"),
+    [
+        ("09.05 GMT - A strike killed 11.\n09.40 GMT - North Korean units pushed on.\n10.15 GMT - A quake.", True),
+        ("09:12 — Drones.\n10:30 — More drones.\n11:02 — Kim spoke.", True),
+        ("10:15 a.m.: One.\n11:20 a.m.: Two.\n1:05 p.m.: Three.", True),
+        # two entries are no blog; clock times inside sentences are no entries
+        ("09.05 GMT - A strike.\n09.40 GMT - A push.", False),
+        ("The drill began at 09:00 and ended at 17:00. At 18:30 the ministry spoke. At 19:00 too.", False),
+    ],
+)
+def test_a_live_blogs_title_speaks_for_none_of_its_entries(text: str, live: bool) -> None:
+    rules = RuleSet([rule(NEAR)])
+    assert rules.story_title("North Korea live", text) == ("" if live else "North Korea live")
+
+
 def test_readme_example_is_a_valid_rule() -> None:
     readme = Path(__file__).resolve().parent.parent / "README.md"
     [example] = [b for b in re.findall(r"```yaml\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)

@@ -336,7 +336,8 @@ _GENERIC_BODY_WORDS = words(
     "Armed Forces Force Police National Federal Central Bank Supreme Constitutional Court Election Electoral "
     "Commission Parliament Assembly Council Cabinet Office Fire Service Civil Defence Coast Guard Border "
     "General Staff Intelligence Agency Department Emergency Emergencies Disaster Management Statistics "
-    "Meteorological Administration Authority of and for the")
+    "Meteorological Administration Authority Military Standing Political Bureau Politburo Presidium "
+    "Secretariat Committee of and for the")
 _PRESS_TITLE_AFTER_RE = re.compile(r"[ ](?:[Ss]ecretary|[Mm]inister|[Oo]fficer|[Aa]ttach[eé]|[Ss]pokes(?:man|woman|person))\b")
 # who comments on the news, by the last word of the role a text gives them
 _COMMENTATOR_HEADS = words("analyst analysts researcher fellow professor prof scholar expert lecturer economist "
@@ -734,8 +735,10 @@ class ActorFinder:
                             and self._entries[cands[k][2]].kind == "country":
                         owner, stop = self._entries[cands[k][2]], cands[k][1]
                 if owner is not None:
+                    # (the country's own body is itself: "South Korea's Unification Ministry")
+                    own = e.within is not None and fold(e.within) == fold(owner.name)
                     out.append(Mention(begin, stop, text[begin:stop],
-                                       f"{_demonym(owner)} {surface}", "organisation"))
+                                       e.name if own else f"{_demonym(owner)} {surface}", "organisation"))
                     last_end = stop
                     continue
             if e.kind == "none":  # index or weapon name: claimed, not an actor
@@ -846,6 +849,7 @@ class ActorFinder:
             if units:
                 masked = _mask(masked, units)
         gaz_by_end = {g.end: g for g in gaz}
+        gaz_by_start = {g.start: g for g in gaz}
         gaz_spans = {(g.start, g.end) for g in gaz}
         for m in _windowed(_ORG_RE, _ORG_SUFFIX_RE, masked):
             start, end = m.start(), m.end()
@@ -934,6 +938,13 @@ class ActorFinder:
             if (start, end) in gaz_spans:
                 continue  # the whole name is the gazetteer's: "the Russian Federation" is Russia
             name = text[start:end]
+            if all(w in _GENERIC_BODY_WORDS for w in words) and (of := _OF_THE_RE.match(text, end)) \
+                    and (whole := gaz_by_start.get(of.end())) is not None and whole.kind == "organisation":
+                # a body of a known one is named with it: "the General Staff of the Korean
+                # People's Army", "the Central Military Commission of the Workers' Party of
+                # Korea" (the known one is mentioned too)
+                out.append(Mention(min(start, span_start), end, name, text[start:whole.end], "organisation"))
+                continue
             if all(w in _GENERIC_BODY_WORDS for w in words):
                 # "Lebanon's Health Ministry" is the Lebanese one: every country has one
                 owner = gaz_by_end.get(start - 3) if text[start - 3:start] in ("'s ", "’s ") else None

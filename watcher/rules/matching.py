@@ -44,6 +44,13 @@ LEAD_SENTENCE_WORDS = 6
 _SENTENCE_BREAK = re.compile(r"([.!?…][\"'”’)\]]*)\s+(?=[\"“‘'(\[A-Z0-9])|\n+")
 
 
+# a live blog's entries open lines with a clock time: "09.05 GMT - ", "14:32 — ", "10:15 a.m.: "
+_LIVE_ENTRY_RE = re.compile(
+    r"(?m)^[ \t]*\d{1,2}[.:]\d{2}(?:[ ]?(?:[AaPp]\.?[Mm]\.?|GMT|UTC|BST|CET|CEST|EET|EEST|KST|JST|MSK|ET|EST|EDT))?"
+    r"[ \t]*[-—–:|]")
+LIVE_ENTRIES = 3  # clock-stamped lines that make a text a live blog
+
+
 def lead(text: str) -> str:
     """The first ``LEAD_CHARS`` of ``text``, cut at a word boundary."""
     if len(text) <= LEAD_CHARS:
@@ -307,6 +314,12 @@ class RuleSet:
         if self._automaton is None:
             return set()
         return {key for _, key in self._automaton.iter(item_text(title, text[:lead_end(text)]))}
+
+    def story_title(self, title: str, text: str) -> str:
+        """The title that may name the story for all of an item's sentences: none for a live
+        blog (entries stamped with clock times, each its own news: "09.05 GMT - At least 11
+        people were killed in Donetsk" is not the story because the blog's title names it)."""
+        return "" if len(_LIVE_ENTRY_RE.findall(text, 0, 20_000)) >= LIVE_ENTRIES else title
 
     def story_sentences(self, rule: Rule, title: str, text: str) -> str | None:
         """Where an item's new actors are the story's (pure): None (anywhere) for a rule without
