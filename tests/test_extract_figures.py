@@ -305,6 +305,12 @@ def test_what_a_number_counts(text: str, value: float, key: str) -> None:
         ("He put the total at 12,000 and said Ukrainian forces had killed about 600 North Korean "
          "soldiers.", {(12000, "troops"), (600, "deaths")}),
         ("Seoul puts the deployment at about 11,000.", {(11000, "troops")}),
+        # workers who lose their jobs are the jobs cut: one figure however it is worded
+        ("The company will lay off 2,900 workers at its plants.", {(2900, "jobs")}),
+        ("About 2,900 employees will lose their jobs, the union said.", {(2900, "jobs")}),
+        ("The carmaker will cut 2,900 jobs.", {(2900, "jobs")}),
+        ("Some 33,000 workers walked off the job; the firm employs 45,000 workers.",
+         {(33000, "workers"), (45000, "workers")}),
     ],
 )
 def test_what_is_counted_and_what_is_not(text: str, expected: set[tuple[float, str]]) -> None:
@@ -401,6 +407,19 @@ def test_attribution() -> None:
     assert by_value[11000].said_by == "Kyrylo Budanov"
     assert by_value[3000].said_by == "Pentagon"
     assert by_value[350000].said_by == "Lloyd Austin"
+
+
+@pytest.mark.parametrize(
+    ("text", "said_by"),
+    [
+        # an estimate "put" at a number, a count "recorded": the one who puts or records it
+        ("The World Bank puts the cost of rebuilding at $11 billion.", "World Bank"),
+        ("Sudan's Health Ministry has recorded more than 100,000 suspected cholera cases.",
+         "Sudanese Health Ministry"),
+    ],
+)
+def test_who_puts_or_records_a_figure_gives_it(text: str, said_by: str) -> None:
+    assert [f.said_by for f in figures(text)] == [said_by]
 
 
 def test_figure_carries_its_sentence_and_readable_quantity() -> None:

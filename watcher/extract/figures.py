@@ -239,7 +239,7 @@ _SPEECH_VERBS = tuple(sorted(words(
     "reported reports stated states added adds announced announces confirmed confirms commented "
     "revealed reveals assessed wrote writes disclosed insisted alleged acknowledged warned predicted "
     "citing cited forecast forecasts projected projects expects expected urged urges declared declares "
-    "saying"
+    "saying puts pegs pegged counted recorded"
 )))
 
 
@@ -583,6 +583,17 @@ _PRISONER_WORD_AFTER_RE = re.compile(r"^(?:[\w\-]+\s+){0,3}prisoners?\b")
 
 # keys that say what happened to people ("displaced residents" are counted as displaced)
 _FORCE_NOUNS = frozenset(("presence", "contingent", "force", "deployment", "garrison"))
+# workers whose jobs go: counted as the jobs ("cut 9,000 jobs" and "lay off 9,000 workers" are one
+# figure)
+_LAYOFF_BEFORE_RE = re.compile(
+    r"\b(?:lay(?:ing|s)?\s+off|laid\s+off|layoffs?\s+of|cut(?:s|ting)?|shed(?:s|ding)?|ax(?:e|es|ed|ing)|"
+    r"eliminat(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|fir(?:e|es|ed|ing)|redundan\w+\s+(?:for|of))"
+    r"\s+(?:(?:about|around|some|nearly|almost|up\s+to|more\s+than|at\s+least|roughly|another|a\s+further|"
+    r"its|their|the)\s+)*$")
+_LAYOFF_AFTER_RE = re.compile(
+    r"^(?:\w+\s+){0,2}(?:will|would|could|are\s+to|were|are|have\s+been|had\s+been|to\s+be|set\s+to)?\s*"
+    r"(?:lose|losing|lost)\s+(?:their|the(?:ir)?)\s+jobs?\b|^(?:\w+\s+){0,2}(?:were|will\s+be|are\s+to\s+be|"
+    r"would\s+be|have\s+been)\s+(?:laid\s+off|made\s+redundant|dismissed|fired)\b")
 _SAYING_WORDS = frozenset(("said", "says", "say", "told", "added", "adding", "saying", "stated"))
 _STATUS_KEYS = frozenset(("displaced", "injured", "deaths", "casualties", "prisoners"))
 _OF_DETERMINERS = frozenset(("the", "its", "their", "them", "his", "her", "our", "these", "those"))
@@ -1071,6 +1082,9 @@ class FigureFinder:
         if _LAWMAKERS_RE.search(key) and _VOTING_RE.search(
                 " ".join(after_words[:6]) + " " + before.lower()):
             key = "votes"
+        if key in ("workers", "staff", "people") and (
+                _LAYOFF_BEFORE_RE.search(before.lower()) or _LAYOFF_AFTER_RE.match(" ".join(after_words[:6]))):
+            key = "jobs"  # "lay off 2,900 workers", "2,900 employees will lose their jobs": jobs cut
         if key in _TIME_UNITS and (_TIME_REF_BEFORE_RE.search(before) or (after_words[:1] == ["ago"])):
             return None  # "its worst result in 15 years", "two decades ago"
         quantity = " ".join(np)
