@@ -765,3 +765,32 @@ def test_a_body_of_a_known_body_is_named_with_it() -> None:
     # a country's own body under its short name is that body
     found = actors("South Korea's Unification Ministry said so. Russia's Security Council met.")
     assert {"Ministry of Unification", "Russian Security Council"} <= set(found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "sources", "parties"),
+    [
+        # the body a commentator speaks from tells of the news too
+        ("Dr Claire Whitford, a Korea specialist at the Lowy Institute, said Pyongyang was paid.",
+         {"Claire Whitford", "Lowy Institute"}, set()),
+        ('"The best thing," said Yoon Hye-jin, an economist at Seoul National University.',
+         {"Yoon Hye-jin", "Seoul National University"}, set()),
+        ('"A lifeline," said Omar Haddad, a Dubai-based energy analyst.', {"Omar Haddad"}, set()),
+        # ... unless it is named taking part too
+        ("Troops trained at Seoul National University, the NIS said. Kim Min-su, a professor at "
+         "Seoul National University, agreed.", {"Kim Min-su"}, {"Seoul National University"}),
+        # think tanks by their names
+        ("said Jan Hellwig of the German Council on Foreign Relations.", {"German Council on Foreign Relations"},
+         set()),
+    ],
+)
+def test_commentators_and_where_they_speak_from(text: str, sources: set[str], parties: set[str]) -> None:
+    extraction = get_extractor().extract(text)
+    assert sources <= set(extraction.sources), (extraction.sources, extraction.actors)
+    assert parties.isdisjoint(extraction.sources) and parties <= {a.name for a in extraction.actors}
+
+
+def test_an_apposition_naming_anothers_role_is_no_role() -> None:
+    found = actors("Kim Yo Jong, the sister of leader Kim Jong Un, said so. Jane Roe, Kremlin spokesman "
+                   "Dmitry Peskov said, was absent.")
+    assert found["Kim Yo Jong"].role is None and found["Jane Roe"].role is None, found

@@ -73,7 +73,7 @@ class RuleExtractor:
         actors = self._actors.actors(mentions)
         figures = self._figures.figures(cleaned, self._sentences(cleaned), mentions)
         return Extraction(actors=actors, figures=tuple(figures),
-                          sources=tuple(a.name for a in actors if self._actors.is_source(a)))
+                          sources=self._actors.sources(cleaned, mentions, actors))
 
 
 _EXTRACTORS: dict[str, Extractor] = {}

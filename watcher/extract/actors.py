@@ -256,7 +256,8 @@ _SAID_AFTER_RE = re.compile(
 )
 # roles said of a person only in apposition ("Jane Doe, a senior fellow at ..."): before a name
 # they are too often something else ("video editor Casey", "Research Expert Mode")
-_APPOSITIVE_HEADS = words("fellow scholar expert lecturer commentator columnist correspondent editor reporter")
+_APPOSITIVE_HEADS = words("fellow scholar expert specialist lecturer commentator columnist correspondent editor "
+                          "reporter")
 _APPOSITIVE_RE = re.compile(
     r"^,\s+(?:(?:the|a|an|who\s+is|who\s+was|[\w\-]+['’]s)\s+)?(?P<role>(?:[\w\-]+\s+){0,4}?"
     r"(?P<head>" + trie_pattern(_TITLE_HEADS | _APPOSITIVE_HEADS) + r"))\b"
@@ -340,13 +341,17 @@ _GENERIC_BODY_WORDS = words(
     "Secretariat Committee of and for the")
 _PRESS_TITLE_AFTER_RE = re.compile(r"[ ](?:[Ss]ecretary|[Mm]inister|[Oo]fficer|[Aa]ttach[eé]|[Ss]pokes(?:man|woman|person))\b")
 # who comments on the news, by the last word of the role a text gives them
-_COMMENTATOR_HEADS = words("analyst analysts researcher fellow professor prof scholar expert lecturer economist "
-                           "strategist commentator columnist correspondent editor reporter journalist")
+_COMMENTATOR_HEADS = words("analyst analysts researcher fellow professor prof scholar expert specialist lecturer "
+                           "economist strategist commentator columnist correspondent editor reporter journalist")
+# where a commentator speaks from: "a fellow at the Lowy Institute", "an economist with ..."
+_AFFILIATION_AFTER_RE = re.compile(r"[ ](?:at|with|of|from)[ ](?:the[ ])?$")
 # the names of news outlets and think tanks the gazetteer does not know
 _OUTLET_NAME_RE = re.compile(r"\b(?:Times|Herald|Post|News|Journal|Daily|Press|Television|Broadcasting|Radio|"
                              r"Gazette|Tribune|Telegraph|Chronicle)$|\bNews[ ]Agency\b|\bBroadcasting\b")
-_THINK_TANK_NAME_RE = re.compile(r"\b(?:Institute|Centre|Center|Council|Foundation)\b.*\b(?:Studies|Strategy|"
-                                 r"Policy|Research|Analyses|Analysis|International[ ]Affairs|Peace)$")
+_THINK_TANK_NAME_RE = re.compile(
+    r"\b(?:Institute|Centre|Center|Council|Foundation|Forum)\b.*\b(?:Studies|Strategy|Policy|Research|Analyses|"
+    r"Analysis|Affairs|Relations|Peace|Economies|Economics)$"
+    r"|\b(?:Research|Policy|Strategic|Studies|Peace)[ ](?:Institute|Foundation|Centre|Center|Council|Forum)$")
 _WHO_AFTER_RE = re.compile(r",\s+who\s")
 # a place name going on with a particle: "Rio Grande| do Sul", "Santiago| de Compostela"
 _PLACE_PARTICLE_AFTER_RE = re.compile(r"[ ](?:de|do|da|dos|das|del|di)(?:[ ](?:la|los|las))?[ ][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+\b")
@@ -543,7 +548,11 @@ class ActorFinder:
         found.extend(acronyms)
         for g in gaz:
             if g.kind == "person":
-                g = Mention(g.start, g.end, g.surface, g.name, g.kind, _role_before(masked, g.start, []))
+                role = _role_before(masked, g.start, [])
+                if not role and (app := _APPOSITIVE_RE.match(text[g.end:g.end + 80])):
+                    # (only a commentator's: a known person's other appositions are noisier)
+                    role = _appositive_role(app) if app.group("head").lower() in _COMMENTATOR_HEADS else None
+                g = Mention(g.start, g.end, g.surface, g.name, g.kind, role)
             found.append(g)
         found.extend(people)
         found.extend(self._place_patterns(text, masked))
@@ -559,6 +568,29 @@ class ActorFinder:
         found = _owned_bodies(found)
         found.sort(key=lambda m: m.start)
         return found
+
+    def sources(self, text: str, mentions: Sequence[Mention], actors: Sequence[Actor]) -> tuple[str, ...]:
+        """The names of ``actors`` that tell of the news (:meth:`is_source`), and the bodies a
+        commentator speaks from ("said Jane Doe, a senior fellow at the Lowy Institute", "an
+        economist at Seoul National University"): named only so, they take no part."""
+        affiliated: set[str] = set()
+        commentators = [m for m in mentions if m.kind == "person"
+                        and (m.role or "").rsplit(" ", 1)[-1].lower() in _COMMENTATOR_HEADS]
+        if commentators:
+            orgs = [m for m in mentions if m.kind == "organisation"]
+            where: set[int] = set()
+            for c in commentators:
+                stop = text.find(".", c.end)
+                stop = len(text) if stop < 0 else stop
+                for o in orgs:
+                    if c.end < o.start <= min(stop, c.end + 160) \
+                            and _AFFILIATION_AFTER_RE.search(text, max(c.end, o.start - 12), o.start):
+                        affiliated.add(o.name)
+                        where.add(o.start)
+                        break
+            # (a body also named elsewhere takes part: "troops trained at the university")
+            affiliated -= {o.name for o in orgs if o.name in affiliated and o.start not in where}
+        return tuple(a.name for a in actors if a.name in affiliated or self.is_source(a))
 
     def is_source(self, actor: Actor) -> bool:
         """Whether ``actor`` tells of the news rather than takes part in it: a news outlet or a
@@ -1023,7 +1055,7 @@ class ActorFinder:
                     role = r.group(1) if r else None
             if not evidence:
                 continue
-            if role is None and (app := _APPOSITIVE_RE.match(after)):
+            if not role and (app := _APPOSITIVE_RE.match(after)):
                 role = _appositive_role(app)  # "Jane Doe, a senior fellow at ...": senior fellow
             name = " ".join(words)
             known = self._by_name.get(fold(name))
@@ -1383,12 +1415,22 @@ def _owned_bodies(found: list[Mention]) -> list[Mention]:
             if m.kind == "organisation" and len(owned.get(m.name, ())) == 1 else m for m in found]
 
 
-def _appositive_role(m: re.Match[str]) -> str:
+def _appositive_role(m: re.Match[str]) -> str | None:
     """The role an apposition gives, from its last function word on: "who served as director"
-    -> director, "a senior researcher at" -> senior researcher."""
+    -> director, "a senior researcher at" -> senior researcher. None where the role is someone
+    else's: another's title before their name ("Putin, Kremlin spokesman Dmitry Peskov said"),
+    or a relation to them ("Kim Yo Jong, the sister of leader Kim Jong Un")."""
+    if _NAME_AFTER_ROLE_RE.match(m.string, m.end()):
+        return None
     words = m.group("role").split()
     cut = max((i + 1 for i, w in enumerate(words) if w.lower() in _ROLE_STOP), default=0)
+    if cut and words[cut - 1].lower() == "of" and words[cut - 2:cut - 1] \
+            and words[cut - 2].lower() not in _TITLE_HEADS:
+        return None
     return " ".join(words[cut:])
+
+
+_NAME_AFTER_ROLE_RE = re.compile(r"[ ][A-Z][a-z]")
 
 
 def _role_before(masked: str, start: int, lead: list[str]) -> str | None:
