@@ -172,9 +172,8 @@ def story_news(rules: RuleSet, rule: Rule, title: str, passage: str, extraction:
     A figure is the story's when the rule counts its key (durations are left out by default)
     and its sentence or the title names the story (``alert_figures: near``); an actor, when the
     title names the story or a sentence naming it names the actor. A live blog's title speaks
-    for none of its entries. An actor that tells of the
-    news (an outlet, a think tank, a commentator: ``Extraction.sources``) is no new actor of
-    the story."""
+    for none of its entries. An actor that tells of the news (an outlet, a think tank, a
+    commentator: ``Extraction.sources``) is no new actor of the story."""
     title = rules.story_title(title, passage) if rule.figures_near is not None else title
     found = [f for f in extraction.figures if rule.counts_figure(f.key)
              and rules.near_story(rule, title, f.text)]

@@ -669,10 +669,9 @@ class ActorFinder:
                 order.append(key)
             g["count"] += 1
             surface = _strip_the(m.surface)
-            if m.kind == "organisation" and surface != g["name"] and all(
-                    w in _GENERIC_BODY_WORDS for w in surface.split(" ")):
-                pass  # "the Defence Ministry" names any country's: no alias of one
-            elif surface != g["name"] and surface not in g["seen"]:
+            # ("the Defence Ministry" names any country's: no alias of one)
+            generic = m.kind == "organisation" and all(w in _GENERIC_BODY_WORDS for w in surface.split(" "))
+            if surface != g["name"] and surface not in g["seen"] and not generic:
                 g["seen"].append(surface)
             if g["role"] is None and m.role:
                 g["role"] = m.role
