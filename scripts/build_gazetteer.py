@@ -322,10 +322,16 @@ PEOPLE: list[tuple[str, list[str]]] = [
 REGIONS_OF: dict[str, list[str]] = {
     "RU": ["Kursk", "Belgorod", "Bryansk", "Yakutia", "Buryatia", "Primorsky Krai", "Khabarovsk",
            "Siberia", "Far East", "Chechnya", "Dagestan", "Tatarstan", "Kamchatka", "Sakhalin",
-           "Chukotka", "Kaliningrad"],
+           "Chukotka", "Kaliningrad",
+           # republics and regions where troops are raised or trained, and the Kursk region's towns
+           "Tuva", "Amur", "Zabaykalsky Krai", "Bashkortostan", "Rostov region", "Krasnodar Krai",
+           "Voronezh region", "Sudzha", "Korenevo", "Glushkovo", "Lgov", "Rylsk", "Kurchatov"],
     "UA": ["Crimea", "Donbas", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Kharkiv", "Odesa",
            "Dnipro", "Mykolaiv", "Sumy", "Chernihiv", "Lviv", "Pokrovsk", "Bakhmut", "Avdiivka",
-           "Mariupol", "Vuhledar", "Kupiansk", "Sevastopol"],
+           "Mariupol", "Vuhledar", "Kupiansk", "Sevastopol",
+           # front-line towns
+           "Toretsk", "Chasiv Yar", "Kurakhove", "Kramatorsk", "Sloviansk", "Kostiantynivka",
+           "Myrnohrad", "Vovchansk", "Lyman", "Siversk", "Huliaipole", "Izium"],
     "KP": ["Wonsan", "Sinpo", "Kaesong", "Chongjin", "Sinuiju"],
     "KR": ["Incheon", "Busan", "Jeju", "Gangwon", "Gyeonggi", "Yeonpyeong", "Baengnyeong"],
     "CN": ["Xinjiang", "Tibet", "Sichuan"],
@@ -402,6 +408,14 @@ EXTRA_PLACES: list[tuple[str, list[str]]] = [
     ("Baengnyeong", ["Baengnyeong Island"]), ("Sichuan", []), ("Hokkaido", []), ("Kyushu", []), ("Honshu", []),
     ("Darfur", ["North Darfur", "South Darfur", "West Darfur"]), ("Kordofan", ["North Kordofan", "South Kordofan"]),
     ("El Fasher", ["El-Fasher", "Al-Fashir", "El Fashir"]),
+    ("Tuva", ["Tyva", "Tuva Republic"]), ("Amur", ["Amur region", "Amur Oblast"]),
+    ("Zabaykalsky Krai", ["Zabaikalsky Krai", "Transbaikal"]), ("Bashkortostan", ["Bashkiria"]),
+    ("Rostov region", ["Rostov Oblast", "Rostov"]), ("Krasnodar Krai", ["Krasnodar region"]),
+    ("Voronezh region", ["Voronezh Oblast"]), ("Sudzha", []), ("Korenevo", []), ("Glushkovo", []),
+    ("Lgov", []), ("Rylsk", []), ("Kurchatov", []),
+    ("Toretsk", []), ("Chasiv Yar", []), ("Kurakhove", []), ("Kramatorsk", []),
+    ("Sloviansk", ["Slovyansk"]), ("Kostiantynivka", ["Kostyantynivka"]), ("Myrnohrad", []),
+    ("Vovchansk", []), ("Lyman", []), ("Siversk", []), ("Huliaipole", ["Hulyaipole"]), ("Izium", ["Izyum"]),
 ]
 
 # common words, given names and surnames that are also city names: not places on their own
