@@ -794,3 +794,7 @@ def test_an_apposition_naming_anothers_role_is_no_role() -> None:
     found = actors("Kim Yo Jong, the sister of leader Kim Jong Un, said so. Jane Roe, Kremlin spokesman "
                    "Dmitry Peskov said, was absent.")
     assert found["Kim Yo Jong"].role is None and found["Jane Roe"].role is None, found
+
+
+def test_a_sentence_ending_in_contributed_is_no_contributors_line() -> None:
+    assert {"Japan", "South Korea"} <= set(actors("Troops arrived.\nJapan and South Korea also contributed."))

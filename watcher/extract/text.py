@@ -86,7 +86,8 @@ _BYLINE_RE = re.compile(r"^\s*(?:By|BY|Written by|Reporting by)\s+[A-Z][^\n]{0,8
 # and John Roe in Kyiv contributed.", "Reporting by ...; Editing by ..."), and a wire service's
 # end mark "(END)": no actors of the story.
 _CONTRIBUTORS_RE = re.compile(
-    r"(?m)^[ 	]*(?:[A-Z][^\n]{0,200}\bcontributed(?:[ ]to[ ]this[ ](?:report|story|article))?\.?"
+    r"(?m)^[ \t]*(?:[A-Z][^\n]{0,120}\b(?:writers?|reporters?|correspondents?|journalists?|staff)\b[^\n]{0,200}"
+    r"\bcontributed(?:[ ]to[ ]this[ ](?:report|story|article))?\.?"
     r"|(?:Reporting|Writing|Additional[ ]reporting)[ ]by[^\n]{0,200}(?:Editing|edited)[ ]by[^\n]{0,120})[ \t]*$"
     r"|\((?:END|End)\)[ \t]*$"
 )
