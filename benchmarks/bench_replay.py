@@ -35,7 +35,7 @@ from watcher.core import story_news
 from watcher.extract import get_extractor
 from watcher.extract.evaluate import load_items
 from watcher.models import KnownFigure
-from watcher.novelty import Story, normalise_name
+from watcher.novelty import Story, actor_names, normalise_name
 from watcher.rules import RuleSet, load_rule_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def replay(items: Sequence[Mapping[str, Any]], rule_path: Path) -> Report:
     story = Story(rule.known_figures, rule.known_actors)
     known_names: set[str] = set()
     for a in rule.known_actors:
-        known_names |= {normalise_name(n) for n in (a.name, *a.aliases)}
+        known_names |= actor_names(a)
     known_figures = {(str(f.key), float(f.value)) for f in rule.known_figures}
     report = Report()
     for item in sorted(items, key=lambda i: (p.timestamp() if (p := _published(i)) else 0.0)):
@@ -99,7 +99,7 @@ def replay(items: Sequence[Mapping[str, Any]], rule_path: Path) -> Report:
         _found, figures, actors = story_news(rules, rule, title, passage, extraction, story)
         alerted_names: set[str] = set()
         for a in actors:
-            names = {normalise_name(n) for n in (a.name, *a.aliases)}
+            names = actor_names(a)
             alerted_names |= names
             verdict = ("party" if _which(names, parties) is not None else
                        "source" if _which(names, sources) is not None else

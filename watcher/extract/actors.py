@@ -969,15 +969,16 @@ class ActorFinder:
             if (start, end) in gaz_spans:
                 continue  # the whole name is the gazetteer's: "the Russian Federation" is Russia
             name = text[start:end]
-            if all(w in _GENERIC_BODY_WORDS for w in words) and (of := _OF_THE_RE.match(text, end)) \
-                    and (whole := gaz_by_start.get(of.end())) is not None and whole.kind == "organisation":
-                # a body of a known one is named with it: "the General Staff of the Korean
-                # People's Army", "the Central Military Commission of the Workers' Party of
-                # Korea" (the known one is mentioned too)
-                out.append(Mention(min(start, span_start), end, name, text[start:whole.end], "organisation"))
-                continue
-            if all(w in _GENERIC_BODY_WORDS for w in words):
-                # "Lebanon's Health Ministry" is the Lebanese one: every country has one
+            if all(w in _GENERIC_BODY_WORDS for w in words):  # a body every country has
+                of = _OF_THE_RE.match(text, end)
+                whole = gaz_by_start.get(of.end()) if of else None
+                if whole is not None and whole.kind == "organisation":
+                    # a body of a known one is named with it: "the General Staff of the Korean
+                    # People's Army", "the Central Military Commission of the Workers' Party of
+                    # Korea" (the known one is mentioned too)
+                    out.append(Mention(min(start, span_start), end, name, text[start:whole.end], "organisation"))
+                    continue
+                # "Lebanon's Health Ministry" is the Lebanese one
                 owner = gaz_by_end.get(start - 3) if text[start - 3:start] in ("'s ", "’s ") else None
                 entry = self._by_name.get(fold(owner.name)) if owner is not None and owner.kind == "country" else None
                 if owner is not None and entry is not None:

@@ -576,6 +576,8 @@ _MISSING_AFTER_RE = re.compile(
 _PRISONERS_AFTER_RE = re.compile(
     r"\b(?:captured|taken\s+prisoner|surrendered|detained|held\s+(?:captive|prisoner|by))\b")
 _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:\w+\s+){0,2}$")
+# (the capture right before the number, read before what the clause after says: stricter than
+# _PRISONERS_BEFORE_RE, which is read last and lets two words come between)
 _CAPTURED_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:(?:some|about|around|at\s+least)\s+)?$")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
 _TAKEN_BEFORE_RE = re.compile(r"\b(?:taken|took|take|takes|taking)\s+(?:\w+\s+){0,1}$")
