@@ -9,7 +9,7 @@ FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 WATCHER_CONFIG=/config/watcher.yaml
 COPY --from=build /install /usr/local
 RUN useradd --system --uid 10001 --home-dir /app --create-home watcher \
-    && mkdir -p /app/data /config /rules && chown -R watcher /app/data
+    && mkdir -p /app/data /config && chown -R watcher /app/data
 WORKDIR /app
 USER watcher
 EXPOSE 8080

@@ -91,6 +91,41 @@ def test_seed_from_html_url_to_stdout(tmp_path: Path) -> None:
     assert data["source"]["url"].endswith("/story")
 
 
+def test_seed_takes_the_source_from_what_an_html_page_says_of_itself(tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines() if line)
+    head = ('<title>Floods in Italy | Test Wire</title>'
+            '<meta property="og:title" content="Floods force 20,000 from homes">'
+            '<meta property="og:site_name" content="Test Wire">'
+            '<meta property="article:published_time" content="2024-05-17T09:13:00+02:00">'
+            '<link rel="canonical" href="https://wire.example.org/floods">')
+    page = tmp_path / "saved.html"
+    page.write_text(f"<html><head>{head}</head><body><article>{paragraphs}</article></body></html>",
+                    encoding="utf-8")
+    out = cli("seed", str(page), "--name", "floods", "-o", "-", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert yaml.safe_load(out.stdout)["source"] == {
+        "publisher": "Test Wire", "title": "Floods force 20,000 from homes",
+        "published": "2024-05-17", "url": "https://wire.example.org/floods"}
+    # what the command line says wins; a page with no such tags leaves the rest out
+    given = cli("seed", str(page), "--name", "floods", "-o", "-", "--published", "2024-05-18",
+                "--publisher", "Other Wire", cwd=tmp_path)
+    assert yaml.safe_load(given.stdout)["source"]["published"] == "2024-05-18"
+    assert yaml.safe_load(given.stdout)["source"]["publisher"] == "Other Wire"
+    bare = tmp_path / "bare.html"
+    bare.write_text(f"<html><body><article>{paragraphs}</article></body></html>", encoding="utf-8")
+    assert "source" not in yaml.safe_load(cli("seed", str(bare), "--name", "floods", "-o", "-",
+                                              cwd=tmp_path).stdout)
+
+
+@pytest.mark.parametrize("published", ["Sept 18", "2024-13-45", "18/09/2024"])
+def test_seed_refuses_a_publication_date_that_is_not_one(tmp_path: Path, published: str) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = cli("seed", str(article), "--name", "floods", "-o", "-", "--published", published,
+              cwd=tmp_path)
+    assert out.returncode == 2 and "--published" in out.stderr
+
+
 def test_seed_refuses_private_urls_by_default(tmp_path: Path) -> None:
     config = tmp_path / "watcher.yaml"
     config.write_text("feeds: []\n", encoding="utf-8")

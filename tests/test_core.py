@@ -16,7 +16,7 @@ import pytest
 from watcher import core
 from watcher import parse as parse_module
 from watcher.core import Engine, build_alert, retry_delay, utcnow
-from watcher.errors import FetchError
+from watcher.errors import DeliveryError, FetchError
 from watcher.extract import get_extractor
 from watcher.models import (
     Actor,
@@ -718,6 +718,83 @@ def test_cycle_delivers_alerts_while_the_poll_goes_on(storage: Storage) -> None:
     assert order == ["fetched a", "fetched b"]
     [alert] = storage.list_alerts()
     assert alert.status == "sent"
+
+
+def test_a_storys_alerts_arrive_in_queued_order_other_storys_alongside(storage: Storage) -> None:
+    """Sends are concurrent, but a story's alerts reach a channel in the order they were
+    queued, even when the first is the slowest to send; two stories' alerts go out together."""
+    storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
+    events: list[tuple[str, str, str]] = []
+    delays = iter([0.3, 0.2, 0.1, 0.0, 0.3, 0.2, 0.1, 0.0])
+
+    class SlowFirst:
+        name = "slow"
+
+        async def send(self, alert: OutboxAlert) -> None:
+            rule, value = alert.payload["rule"], str(alert.payload["new_figures"][0]["value"])
+            events.append(("start", rule, value))
+            await asyncio.sleep(next(delays))
+            events.append(("end", rule, value))
+
+        async def aclose(self) -> None:
+            pass
+
+    titles = [f"North Korea sends {n:,} troops to Russia" for n in (3000, 4000, 5000, 6000)]
+    rules = RuleSet([*nk_rules("nk-a"), *nk_rules("nk-b")])
+    engine = Engine(storage=storage, rules=rules, fetcher=ScriptedFetcher(
+                        {"a": FetchResult(url="https://a.example/rss", status=200,
+                                          content=rss(*titles))}),
+                    notifiers=[SlowFirst()], extractor=get_extractor(), clock=utcnow,
+                    parse_workers=0)
+    report, delivery = asyncio.run(engine.cycle(everything=True))
+    assert report.alerts == 8 and delivery.sent == 8
+    for rule in ("nk-a", "nk-b"):
+        ends = [v for e, r, v in events if e == "end" and r == rule]
+        assert ends == ["3000", "4000", "5000", "6000"], events
+    # the second story did not wait for the first one's alerts
+    assert events.index(("start", "nk-b", "3000")) < events.index(("end", "nk-a", "3000"))
+
+
+def test_a_storys_alert_after_a_failed_one_is_held_back_and_retried_with_it(
+        storage: Storage) -> None:
+    """The channel refuses the first alert of one story: the story's later alerts are not
+    tried that round (they would arrive first), another story's are; all arrive, in order,
+    when the channel is back."""
+    storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
+    arrived: list[tuple[str, str]] = []
+    tried: list[tuple[str, str]] = []
+    refuse = {("nk-a", "3000")}
+
+    class Refusing:
+        name = "hook"
+
+        async def send(self, alert: OutboxAlert) -> None:
+            sent = (alert.payload["rule"], str(alert.payload["new_figures"][0]["value"]))
+            tried.append(sent)
+            if sent in refuse:
+                raise DeliveryError("HTTP 503")
+            arrived.append(sent)
+
+        async def aclose(self) -> None:
+            pass
+
+    titles = [f"North Korea sends {n:,} troops to Russia" for n in (3000, 4000)]
+    now = [T0]
+    engine = Engine(storage=storage, rules=RuleSet([*nk_rules("nk-a"), *nk_rules("nk-b")]),
+                    fetcher=ScriptedFetcher({"a": FetchResult(
+                        url="https://a.example/rss", status=200, content=rss(*titles))}),
+                    notifiers=[Refusing()], extractor=get_extractor(), clock=lambda: now[0],
+                    parse_workers=0)
+    report, delivery = asyncio.run(engine.cycle(everything=True))
+    assert (report.alerts, delivery.sent, delivery.failed) == (4, 2, 2)
+    assert sorted(tried) == [("nk-a", "3000"), ("nk-b", "3000"), ("nk-b", "4000")]
+    held = [a for a in storage.list_alerts("pending") if a.payload["rule"] == "nk-a"]
+    assert len(held) == 2 and any("held back" in (a.last_error or "") for a in held)
+    refuse.clear()
+    now[0] = T0 + timedelta(hours=2)  # past both alerts' retry time
+    delivery = asyncio.run(engine.deliver())
+    assert delivery.sent == 2
+    assert [v for r, v in arrived if r == "nk-a"] == ["3000", "4000"]
 
 
 def test_the_end_of_a_poll_sends_its_last_alerts_at_once_and_last_stops_the_workers(

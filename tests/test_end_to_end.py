@@ -248,6 +248,17 @@ alerts:
         "https://news.example.org/c", "https://mirror.example.net/a"])
     assert {h["rule"] for h in hits} == {"nk-troops"}
     assert all(set(h) >= {"rule", "link", "title", "published", "feed"} for h in hits)
+    # each hit says what it told the rule, as its alert did (and would with no channel)
+    news = {h["link"]: h for h in hits}
+    for alert in (first_alert, second_alert):
+        hit = news[alert["item"]["link"]]
+        assert [(f["value"], f["key"]) for f in hit["new_figures"]] == [
+            (f["value"], f["key"]) for f in alert["new_figures"]]
+        assert {(a["name"], a["kind"]) for a in hit["new_actors"]} == {
+            (a["name"], a["kind"]) for a in alert["new_actors"]}
+    assert news["https://mirror.example.net/a"]["new_figures"] == []   # a copy: nothing new
+    table = run_cli(config, "hits").stdout
+    assert "NEW" in table.splitlines()[0] and "8,000 troops" in table and "+Antony Blinken" in table
 
     feeds = {f["name"]: f for f in json.loads(run_cli(config, "feeds", "--json").stdout)}
     assert feeds["wire"]["items"] == 4 and feeds["wire"]["status"] == "ok"

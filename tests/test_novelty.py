@@ -29,6 +29,12 @@ def known(value: float, key: str = "troops", day: int | None = None) -> KnownFig
         ([fig(3000), fig(3000)], [], [(3000, "troops")]),                       # dedupe within found
         ([fig(3000), fig(10000), fig(3000)], [fig(10000)], [(3000, "troops")]),  # Figure as known
         ([fig(12, "Ships")], [known(12, "ships")], []),                         # key case
+        # a count of bare people repeats a known figure of the same value (said otherwise)
+        ([fig(3000, "people")], [known(3000, "displaced")], []),
+        ([fig(3000, "people")], [known(1500, "displaced")], [(3000, "people")]),
+        ([fig(40, "people")], [known(40, "deaths")], [(40, "people")]),          # small: chance
+        ([fig(3000, "displaced")], [known(3000, "people")], [(3000, "displaced")]),  # says more
+        ([fig(3000, "troops_added")], [known(3000)], [(3000, "troops_added")]),
         ([], [known(1)], []),
     ],
 )
@@ -103,6 +109,32 @@ def test_a_person_is_known_by_a_fuller_or_shorter_form_of_the_name(known_name: s
     # ... and within what was found at once
     assert [a.name for a in new_actors([Actor(known_name, "person"), Actor(found_name, "person")], [])] \
         == ([known_name, found_name] if new else [known_name])
+
+
+@pytest.mark.parametrize(
+    ("known_name", "found_name", "new"),
+    [
+        ("Workers' Party of Korea", "Workers' Party", False),                      # joined tail
+        ("International Association of Machinists and Aerospace Workers",
+         "International Association of Machinists", False),
+        ("the Workers' Party of Korea", "the Workers' Party", False),
+        ("European Union Naval Force", "European Union", True),                    # unjoined tail
+        ("National Security Council", "Security Council", True),                   # a head
+        ("Ministry of Foreign Affairs", "Foreign Affairs", True),
+        ("International Committee of the Red Cross", "Red Cross", True),
+        ("Workers' Party of Korea", "Party", True),                                # one word
+        ("Workers' Party", "Workers' Party of Korea", True),                       # longer: new
+    ],
+)
+def test_an_organisation_is_known_by_a_shorter_form_of_its_name(known_name: str, found_name: str,
+                                                                 new: bool) -> None:
+    body, found = Actor(known_name, "organisation"), Actor(found_name, "organisation")
+    assert bool(new_actors([found], [body])) is new
+    assert bool(Story(actors=[body]).new_actors([found])) is new
+    # within one item's actors too, the longer name first
+    assert len(new_actors([body, found], [])) == (2 if new else 1)
+    # people and places are not organisations' shorter forms
+    assert new_actors([Actor(found_name, "place")], [body]) != []
 
 
 def test_new_actors_diacritics_and_within_found() -> None:

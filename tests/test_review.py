@@ -25,6 +25,7 @@ from loopback import LoopbackServer, Reply, Request, serve, text
 from watcher.config import load_config
 from watcher.notify import build_notifiers
 from watcher.notify.email import parse_smtp_url
+from watcher.storage import Storage
 
 RULE = """\
 name: {name}
@@ -98,17 +99,37 @@ def webhook_log() -> Iterator[tuple[LoopbackServer, list[Request], dict[str, Any
 # --- commands on a fresh or empty setup ------------------------------------------------------
 
 def test_hits_feeds_and_poll_on_an_empty_setup_in_a_missing_directory(tmp_path: Path) -> None:
-    """No feeds, no poll yet, SQLite in a directory that does not exist: nothing crashes."""
+    """No feeds, no poll yet, SQLite in a directory that does not exist: nothing crashes, and
+    the commands that only read create nothing (a mistyped path would look like an empty
+    database) but say where the database is looked for."""
     config = write_config(tmp_path, "database_url: sqlite:///not/there/yet/w.db\n"
                                     "rules_dir: rules\n")
-    hits = cli(config, "hits", "--json")
-    assert hits.returncode == 0, hits.stderr
-    assert json.loads(hits.stdout) == []
-    assert (tmp_path / "not/there/yet/w.db").exists()
+    for args in (("hits", "--json"), ("alerts", "--json"), ("alerts", "--sent", "--json"),
+                 ("feeds", "--json")):
+        out = cli(config, *args)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout) == []
+        assert "no database at " in out.stderr and "not/there/yet/w.db" in out.stderr
+    assert not (tmp_path / "not").exists()
     assert cli(config, "hits").stdout.strip() == "no hits yet"
+    assert cli(config, "alerts", "--retry").stdout.startswith("0 dead alerts queued again")
+    assert not (tmp_path / "not").exists()
     poll = cli(config, "poll", "--once")
     assert poll.returncode == 0, poll.stderr
     assert "polled 0 feeds" in poll.stdout
+
+
+def test_hits_of_a_rule_that_does_not_exist_and_limits_below_one(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\n")
+    assert cli(config, "poll", "--once").returncode == 0
+    known = cli(config, "hits", "--rule", "nk-troops")
+    assert (known.returncode, known.stdout.strip()) == (0, "no hits yet")
+    unknown = cli(config, "hits", "--rule", "nk-trops")
+    assert unknown.returncode == 1
+    assert "no rule named 'nk-trops'" in unknown.stderr and "nk-troops" in unknown.stderr
+    for args in (("hits", "--limit", "0"), ("hits", "--limit", "-1"), ("alerts", "--limit", "0")):
+        out = cli(config, *args)
+        assert out.returncode == 2 and "--limit" in out.stderr, args
 
 
 def test_feeds_before_any_poll(tmp_path: Path) -> None:
@@ -119,13 +140,19 @@ feeds:
   - {name: "Новости 東京", url: "https://news.example.org/rss.xml"}
   - {url: "https://news.example.org/rss.xml?second"}
 """)
-    out = cli(config, "feeds", "--json")
-    assert out.returncode == 0, out.stderr
-    rows = {row["name"]: row for row in json.loads(out.stdout)}
-    assert set(rows) == {"Новости 東京", "https://news.example.org/rss.xml?second"}
-    for row in rows.values():
-        assert {"name", "url", "items", "status", "error"} <= set(row)
-        assert (row["items"], row["status"], row["error"]) == (0, "ok", None)
+    for _ in ("no database yet", "database made by a poll"):
+        out = cli(config, "feeds", "--json")
+        assert out.returncode == 0, out.stderr
+        rows = {row["name"]: row for row in json.loads(out.stdout)}
+        assert set(rows) == {"Новости 東京", "https://news.example.org/rss.xml?second"}
+        for row in rows.values():
+            assert {"name", "url", "items", "status", "error"} <= set(row)
+            assert (row["items"], row["status"], row["error"]) == (0, "ok", None)
+        table = cli(config, "feeds").stdout
+        assert "Новости 東京" in table and "pending" in table
+        storage = Storage(f"sqlite:///{tmp_path / 'w.db'}")  # as the service leaves it
+        storage.migrate()
+        storage.close()
 
 
 def test_empty_feeds_key_is_a_config_with_no_feeds(tmp_path: Path) -> None:
@@ -168,6 +195,7 @@ def test_check_finds_what_poll_would_refuse_with_file_and_line(tmp_path: Path) -
     lines = out.stdout.splitlines()
     assert lines[0].startswith(f"{config}:1: database_url: invalid database URL")
     assert lines[1].startswith(f"{config}:6: alerts.1: ") and "smtp:// or smtps://" in lines[1]
+    assert "alerts[" not in out.stdout          # each entry named once, by its line
     assert lines[2].startswith(f"{config}:10: alerts.2: ") and "'watcher'" in lines[2]
     assert len(lines) == 3
     polled = cli(config, "poll", "--once")
@@ -176,7 +204,8 @@ def test_check_finds_what_poll_would_refuse_with_file_and_line(tmp_path: Path) -
                                    "  - {type: webhook, url: 'http://127.0.0.1:9/hook'}\n"
                                    "  - {type: webhook, url: 'http://127.0.0.1:9/hook'}\n")
     twice = cli(fixed, "check")
-    assert twice.returncode == 1 and "duplicate alert channel name" in twice.stdout, twice.stdout
+    assert twice.returncode == 1, twice.stdout
+    assert twice.stdout.startswith(f"{fixed}:5: alerts.1: duplicate alert channel name")
 
 
 def test_config_before_and_after_the_subcommand_later_wins(tmp_path: Path) -> None:

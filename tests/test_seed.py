@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from watcher.novelty import normalise_name
-from watcher.seed import article_text, seed_rule, topic_terms
+from watcher.seed import article_source, article_text, seed_rule, topic_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "data" / "eval"
@@ -222,6 +222,25 @@ def test_yaml_quotes_what_needs_quoting() -> None:
     out = seed_rule(ARTICLE, name="port", source={"title": "Strike: day #9, [update]", "published": "2024-10-21"})
     rule = load(out)
     assert rule["source"]["title"] == "Strike: day #9, [update]"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+         '"datePublished": "2024-10-21T18:02:00+09:00"}</script><title>T</title></head>'
+         '<body><p>x</p></body></html>', {"title": "T", "published": "2024-10-21"}),
+        ('<html><body><h1>Head line</h1><time datetime="2025-01-02">Jan 2</time><p>x</p>'
+         '</body></html>', {"title": "Head line", "published": "2025-01-02"}),
+        ('<html><head><meta name="date" content="yesterday"></head><body><p>x</p></body></html>',
+         {}),                                                     # no date, none made up
+        ('<html><head><meta property="article:published_time" content="2024-02-30"></head>'
+         '<body><p>x</p></body></html>', {}),                     # no such day
+        ("Plain text: <title>not a page</title>", {}),
+    ],
+)
+def test_article_source(page: str, expected: dict[str, str]) -> None:
+    assert article_source(page, None) == expected
 
 
 def test_article_text_from_html() -> None:

@@ -88,6 +88,39 @@ feeds:
             proc.wait()
 
 
+@pytest.mark.parametrize("status", [200, 404])
+def test_healthcheck_is_not_fooled_by_another_program_on_the_port(tmp_path: Path,
+                                                                   status: int) -> None:
+    """The health endpoint could not bind its port (taken): `watcher healthcheck` must not take
+    what else answers there for the service's health."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Other(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"status": "ok"}' if status == 200 else b"<html>not found</html>"
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Other)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = tmp_path / "watcher.yaml"
+        config.write_text(f"health: {{port: {server.server_address[1]}}}\n", encoding="utf-8")
+        out = subprocess.run(watcher_cmd("--config", str(config), "healthcheck"), cwd=tmp_path,
+                             capture_output=True, text=True, timeout=30)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert out.returncode == 1
+    assert "not as watcher's health endpoint" in out.stdout
+
+
 def test_health_counts_a_long_cycle_that_makes_progress_as_alive(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cold cycle over thousands of feeds can outlast the health limit: the scheduler is

@@ -19,7 +19,7 @@ from watcher import __version__
 from watcher.config import Config, load_config
 from watcher.errors import ConfigError, StorageError, WatcherError
 from watcher.logs import redact, setup_logging
-from watcher.models import FeedSummary
+from watcher.models import FeedSummary, HitRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,16 +143,19 @@ def _setting_problems(config: Config) -> list[str]:
     except StorageError as exc:
         problems.append(f"{config.where('database_url')}: {exc}")
     built: list[Notifier] = []
+    names: set[str] = set()
     for i, entry in enumerate(config.alerts):
-        try:
-            built.extend(build_notifiers([entry]))
+        try:  # one entry at a time, so that each problem is told with its entry's line
+            [notifier] = build_notifiers([entry])
         except ConfigError as exc:
-            problems.append(f"{config.where(f'alerts.{i}')}: {exc}")
-    if not problems:
-        try:  # the entries together: channel names must differ
-            built.extend(build_notifiers(config.alerts))
-        except ConfigError as exc:
-            problems.append(f"{config.path}: alerts: {exc}")
+            message = str(exc).removeprefix("alerts[0]: ")
+            problems.append(f"{config.where(f'alerts.{i}')}: {message}")
+            continue
+        built.append(notifier)
+        if notifier.name in names:
+            problems.append(f"{config.where(f'alerts.{i}')}: duplicate alert channel name "
+                            f"{notifier.name!r}")
+        names.add(notifier.name)
 
     async def close() -> None:
         for notifier in built:
@@ -168,16 +171,21 @@ def _setting_problems(config: Config) -> list[str]:
 @click.option("--name", required=True, help="Rule name, e.g. nk-troops.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Rule file to write ('-' for standard output).")
-@click.option("--publisher", help="Source publisher, recorded in the rule.")
-@click.option("--title", help="Source headline, recorded in the rule.")
-@click.option("--published", help="Source publication date (YYYY-MM-DD), recorded in the rule.")
+@click.option("--publisher", help="Source publisher, recorded in the rule (default: what an "
+              "HTML page says, og:site_name).")
+@click.option("--title", help="Source headline, recorded in the rule (default: an HTML page's "
+              "og:title or <title>).")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]),
+              help="Source publication date (YYYY-MM-DD), recorded in the rule (default: an "
+              "HTML page's article:published_time).")
 @click.option("-f", "--force", is_flag=True, help="Replace the output file if it exists.")
 @_config_option
 @click.pass_context
 def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, output: Path,
-         publisher: str | None, title: str | None, published: str | None, force: bool) -> None:
+         publisher: str | None, title: str | None, published: datetime | None,
+         force: bool) -> None:
     """Write an editable rule file seeded from an ARTICLE's actors and figures."""
-    from watcher.seed import article_text, seed_rule
+    from watcher.seed import article_source, article_text, seed_rule
 
     if (article is None) == (url is None):
         raise click.UsageError("give either an ARTICLE file or --url")
@@ -201,9 +209,13 @@ def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, o
                                       "not an article (save the article's page or its text)")
             raw = data.decode("utf-8", errors="replace")
             content_type = "text/html" if article.suffix.lower() in (".html", ".htm") else None
-        source = {k: v for k, v in (("publisher", publisher), ("title", title),
-                                    ("published", published), ("url", url)) if v}
-        text = seed_rule(article_text(raw, content_type), name=name, source=source or None)
+        given = {"publisher": publisher, "title": title, "url": url,
+                 "published": published.date().isoformat() if published else None}
+        # what the command line says, else what the page says of itself
+        source = {**article_source(raw, content_type), **{k: v for k, v in given.items() if v}}
+        text = seed_rule(article_text(raw, content_type), name=name,
+                         source=dict(sorted(source.items(), key=lambda kv: _SOURCE_ORDER[kv[0]]))
+                         or None)
     if to_stdout:
         click.echo(text, nl=False)
         return
@@ -220,6 +232,7 @@ def seed(ctx: click.Context, article: Path | None, url: str | None, name: str, o
     click.echo(f"wrote {output}", err=True)
 
 
+_SOURCE_ORDER = {"publisher": 0, "title": 1, "published": 2, "url": 3}
 MAX_ARTICLE_BYTES = 20 * 2**20  # an article's saved page, scripts and all, is far smaller
 
 
@@ -229,7 +242,11 @@ async def _download(ctx: click.Context, url: str) -> tuple[str, str | None]:
 
     try:
         allow_private = _config(ctx).allow_private_networks
-    except ConfigError:
+    except ConfigError as exc:
+        # the download does not need the config, but a blocked private address would be
+        # blamed on a setting that is there, in a config that did not load
+        click.echo(f"warning: the config did not load, so allow_private_networks is off for "
+                   f"this download: {str(exc).splitlines()[0]}", err=True)
         allow_private = False
     async with Fetcher(allow_private=allow_private) as fetcher:
         result = await fetcher.fetch(FeedState(id=0, name=url, url=url, interval=0))
@@ -241,22 +258,41 @@ async def _download(ctx: click.Context, url: str) -> tuple[str, str | None]:
 @_config_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--rule", help="Only hits of this rule.")
-@click.option("--limit", type=int, help="At most this many (newest first).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many (newest first).")
 @click.pass_context
 def hits(ctx: click.Context, as_json: bool, rule: str | None, limit: int | None) -> None:
     """List stored hits."""
-    with _errors(), _storage(ctx) as storage:
-        records = storage.list_hits(rule=rule, limit=limit)
+    with _errors(), _storage(ctx, existing=True) as storage:
+        records = storage.list_hits(rule=rule, limit=limit) if storage else []
+    if rule is not None and not records:
+        _check_rule_name(ctx, rule)
     if as_json:
         click.echo(json.dumps([{"rule": h.rule, "link": h.link, "title": h.title,
                                 "published": _iso(h.published), "feed": h.feed,
-                                "matched": list(h.matched)} for h in records], indent=2))
+                                "matched": list(h.matched),
+                                "new_figures": [{"value": _number(f.value), "key": f.key,
+                                                 "quantity": f.quantity, "said_by": f.said_by}
+                                                for f in h.new_figures],
+                                "new_actors": [{"name": a.name, "kind": a.kind}
+                                               for a in h.new_actors]}
+                               for h in records], indent=2))
         return
     if not records:
         click.echo("no hits yet")
         return
-    click.echo(_table([(h.rule, _iso(h.published) or "", h.feed, h.title, h.link or "")
-                       for h in records], ("RULE", "PUBLISHED", "FEED", "TITLE", "LINK")))
+    click.echo(_table([(h.rule, _iso(h.published) or "", h.feed, h.title, _news(h),
+                        h.link or "") for h in records],
+                      ("RULE", "PUBLISHED", "FEED", "TITLE", "NEW", "LINK")))
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _news(hit: HitRecord) -> str:
+    """What a hit told its rule that it did not know: "3,000 troops; +Mark Rutte"."""
+    figures = [f"{_number(f.value):,} {f.key}" for f in hit.new_figures]
+    return "; ".join([*figures, *(f"+{a.name}" for a in hit.new_actors)])
 
 
 @main.command()
@@ -265,8 +301,9 @@ def hits(ctx: click.Context, as_json: bool, rule: str | None, limit: int | None)
 @click.pass_context
 def feeds(ctx: click.Context, as_json: bool) -> None:
     """List the configured feeds with their status."""
-    with _errors(), _storage(ctx, sync=True) as storage:
-        summaries = storage.feed_summaries()
+    with _errors(), _storage(ctx, sync=True, existing=True) as storage:
+        summaries = storage.feed_summaries() if storage else [
+            FeedSummary(f.name, f.url, 0, "pending", None) for f in _config(ctx).feeds]
     if as_json:
         click.echo(json.dumps([_feed_json(s) for s in summaries], indent=2))
         return
@@ -320,28 +357,30 @@ def check(ctx: click.Context) -> None:
 @_config_option
 @click.option("--failed", is_flag=True, help="List alerts that gave up (dead).")
 @click.option("--sent", is_flag=True, help="List the alerts delivered last, newest first.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="With --sent: how many.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many (with --sent: 20 unless given).")
 @click.option("--retry", is_flag=True, help="Queue dead alerts for delivery again.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_context
-def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int, retry: bool,
+def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int | None, retry: bool,
            as_json: bool) -> None:
     """Inspect the alert outbox (default: everything not yet sent)."""
     from watcher.core import utcnow
 
     if failed and sent:
         raise click.UsageError("--failed and --sent list different alerts: give one")
-    with _errors(), _storage(ctx) as storage:
+    with _errors(), _storage(ctx, existing=True) as storage:
         if retry:
-            count = storage.retry_dead_alerts(utcnow())
+            count = storage.retry_dead_alerts(utcnow()) if storage else 0
             click.echo(f"{count} dead alerts queued again; the service (or `watcher poll --once`) "
                        "delivers them")
             return
-        if sent:
-            rows = storage.list_alerts("sent", newest_first=True, limit=limit)
+        if storage is None:
+            rows = []
+        elif sent:
+            rows = storage.list_alerts("sent", newest_first=True, limit=limit or 20)
         else:
-            rows = storage.list_alerts("dead" if failed else "pending")
+            rows = storage.list_alerts("dead" if failed else "pending", limit=limit)
     if as_json:
         click.echo(json.dumps([{**asdict(r), "payload": r.payload} for r in rows], indent=2,
                               default=str))
@@ -373,23 +412,68 @@ def healthcheck(ctx: click.Context) -> None:
     with _errors():
         settings = _config(ctx).health
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    where = f"http://{host}:{settings.port}/healthz"
     try:
-        with urllib.request.urlopen(f"http://{host}:{settings.port}/healthz", timeout=5) as resp:
-            click.echo(resp.read().decode())
+        with urllib.request.urlopen(where, timeout=5) as resp:
+            body = resp.read(65536)
     except urllib.error.HTTPError as exc:
-        click.echo(exc.read().decode(errors="replace"))
+        body = exc.read(65536)
+        if not _watcher_health(body):
+            click.echo(f"unhealthy: {where} answered HTTP {exc.code}, not as watcher's health "
+                       "endpoint (another program on that port?)")
+        else:
+            click.echo(body.decode(errors="replace"))
         sys.exit(1)
     except OSError as exc:
         click.echo(f"unhealthy: {exc}")
         sys.exit(1)
+    if not _watcher_health(body):
+        click.echo(f"unhealthy: {where} answered, but not as watcher's health endpoint "
+                   "(another program on that port?)")
+        sys.exit(1)
+    click.echo(body.decode())
+
+
+def _watcher_health(body: bytes) -> bool:
+    """Whether ``body`` is what watcher's /healthz answers."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("service") == "watcher"
+
+
+def _check_rule_name(ctx: click.Context, rule: str) -> None:
+    """Say so when ``rule`` (asked for, with no hits) names no rule in the rules directory."""
+    from watcher.rules import load_rules
+
+    with _errors():
+        config = _config(ctx)
+    names = sorted(r.name for r in load_rules(config.rules_dir).rules)
+    if rule not in names:
+        raise click.ClickException(f"no rule named {rule!r} in {config.rules_dir} (rules: "
+                                   f"{', '.join(names) or 'none'})")
 
 
 @contextmanager
-def _storage(ctx: click.Context, *, sync: bool = False) -> Iterator[Any]:
+def _storage(ctx: click.Context, *, sync: bool = False, existing: bool = False) -> Iterator[Any]:
+    """The configured database, migrated. ``existing``: for a command that only reads, None
+    (with a note on stderr) when the SQLite file is not there."""
     from watcher.core import utcnow
-    from watcher.storage import Storage
+    from watcher.storage import Storage, parse_database_url
 
     config = _config(ctx)
+    if existing:
+        url = parse_database_url(config.database_url)
+        path = url.database or ""
+        if (url.get_backend_name() == "sqlite" and path not in ("", ":memory:")
+                and not path.startswith("file:") and not Path(path).expanduser().exists()):
+            # nothing to read, and nothing created: a mistyped path would otherwise get a new,
+            # empty database that looks like one nothing was found in
+            click.echo(f"note: no database at {path} yet (`watcher run` or `watcher poll --once` "
+                       f"creates it; database_url in {config.path})", err=True)
+            yield None
+            return
     storage = Storage(config.database_url)
     try:
         storage.migrate()

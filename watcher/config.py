@@ -101,7 +101,9 @@ class FetchSettings(_Strict):
 
 
 class HealthSettings(_Strict):
-    host: str = "0.0.0.0"
+    # this machine only: `watcher healthcheck` (the Docker HEALTHCHECK) asks from the same
+    # machine or container; 0.0.0.0 opens it to probes from elsewhere
+    host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     enabled: bool = True
 

@@ -724,8 +724,15 @@ class Engine:
             # moment (one transaction, the sent ones in one statement): an e-mail sent in a
             # millisecond is not left unrecorded, to be sent again after a restart, while a
             # slow webhook of the same batch is still waiting for its answer.
-            sending: dict[asyncio.Future[DeliveryError | None], OutboxAlert] = {
-                asyncio.ensure_future(self._send(alert)): alert for alert in batch}
+            # A story's alerts reach each channel in the order they were queued (the items'
+            # published order): "3,000 troops, up from 1,500" never arrives before the 1,500.
+            # Different stories and channels are sent at the same time.
+            sending: dict[asyncio.Future[DeliveryError | None], OutboxAlert] = {}
+            last: dict[tuple[str, str], asyncio.Future[DeliveryError | None]] = {}
+            for alert in batch:  # (claimed in queued order)
+                story = (alert.channel, str(alert.payload.get("rule", "")))
+                sent = asyncio.ensure_future(self._send_after(last.get(story), alert))
+                sending[sent], last[story] = alert, sent
             waiting = set(sending)
             try:
                 while waiting:
@@ -769,6 +776,19 @@ class Engine:
             if moved:
                 log.warning("%d alerts queued for channel %r, which is no longer configured, "
                             "go to %r", moved, channel, candidates[0])
+
+    async def _send_after(self, before: asyncio.Future[DeliveryError | None] | None,
+                          alert: OutboxAlert) -> DeliveryError | None:
+        """:meth:`_send` once ``before`` (the story's previous alert to the channel) went out.
+        If it failed, this one is not tried: it would arrive ahead of it, and a channel that
+        is down or hangs would cost one timeout per alert instead of one per story; it is
+        retried with it, counted as a try of its own."""
+        if before is not None:
+            await asyncio.wait([before])
+            if not before.cancelled() and (failed := before.result()) is not None:
+                return DeliveryError(f"held back behind an earlier alert of its story that "
+                                     f"failed: {failed}")
+        return await self._send(alert)
 
     async def _send(self, alert: OutboxAlert) -> DeliveryError | None:
         notifier = self.notifiers.get(alert.channel)

@@ -170,6 +170,10 @@ class HitRecord:
     feed: str
     matched: tuple[str, ...] = ()
     created_at: datetime | None = None
+    # what the rule learnt from the item: the new figures and actors it alerted (or would
+    # have, with no alert channel), in the order learnt
+    new_figures: tuple[KnownFigure, ...] = ()
+    new_actors: tuple[Actor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

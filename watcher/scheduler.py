@@ -338,6 +338,7 @@ class Service:
             last is None and now - self.started < limit)
         db_ok = self.storage is not None and self.storage.ping()
         body = {
+            "service": "watcher",
             "status": "ok" if scheduler_ok and db_ok else "unhealthy",
             "scheduler": {"ok": scheduler_ok,
                           "last_tick_seconds_ago": None if last is None else round(now - last, 1)},

@@ -37,7 +37,7 @@ from watcher.extract.figures import singular
 from watcher.extract.text import clean, words
 from watcher.models import Actor, Extraction, Figure
 from watcher.novelty import normalise_name
-from watcher.rules.matching import DURATIONS, MEASURES
+from watcher.rules.matching import CONDITIONS, DURATIONS, MEASURES
 
 log = logging.getLogger("watcher.seed")
 
@@ -163,6 +163,70 @@ def article_text(raw: str, content_type: str | None) -> str:
     if not blocks:
         blocks = [re.sub(r"[ \t]+", " ", root.text(separator="\n")).strip()]
     return "\n\n".join(blocks)
+
+
+def article_source(raw: str, content_type: str | None) -> dict[str, str]:
+    """What an article's HTML page says of itself, for a rule's ``source``: ``title``
+    (og:title, else <title>, else the first <h1>), ``publisher`` (og:site_name),
+    ``published`` (the date of article:published_time, a JSON-LD datePublished or the first
+    <time datetime>, as YYYY-MM-DD) and ``url`` (og:url or the canonical link). Empty for plain
+    text, and for what the page does not say."""
+    ct = (content_type or "").lower()
+    looks_html = bool(re.match(r"\s*<(?:!doctype|html|head|body|article|div|p|h1)\b", raw, re.I))
+    if _binary(raw) or ("html" not in ct and not looks_html):
+        return {}
+    try:
+        tree = HTMLParser(raw)
+    except Exception:  # what cannot be read has nothing to say of itself
+        return {}
+
+    def meta(*names: str) -> str | None:
+        for n in names:
+            for attr in ("property", "name", "itemprop"):
+                node = tree.css_first(f'meta[{attr}="{n}"]')
+                value = node.attributes.get("content") if node is not None else None
+                if value and value.strip():
+                    return re.sub(r"\s+", " ", value).strip()
+        return None
+
+    def text_of(selector: str) -> str | None:
+        node = tree.css_first(selector)
+        value = re.sub(r"\s+", " ", node.text()).strip() if node is not None else ""
+        return value or None
+
+    def attribute(selector: str, name: str) -> str | None:
+        node = tree.css_first(selector)
+        return node.attributes.get(name) if node is not None else None
+
+    found: dict[str, str | None] = {
+        "title": meta("og:title", "twitter:title") or text_of("title") or text_of("h1"),
+        "publisher": meta("og:site_name", "application-name"),
+        "published": _date_of(meta("article:published_time", "datePublished", "pubdate",
+                                   "date", "dc.date", "DC.date.issued")
+                              or _json_ld_date(tree) or attribute("time[datetime]", "datetime")),
+        "url": meta("og:url") or attribute('link[rel="canonical"]', "href"),
+    }
+    return {k: v[:500] for k, v in found.items() if v}
+
+
+def _json_ld_date(tree: HTMLParser) -> str | None:
+    """The first datePublished of the page's JSON-LD blocks."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', node.text() or "")
+        if match:
+            return match.group(1)
+    return None
+
+
+def _date_of(value: str | None) -> str | None:
+    """The YYYY-MM-DD a page's timestamp starts with ("2024-10-21T09:13:00+09:00")."""
+    match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value or "")
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
 
 
 def _binary(raw: str) -> bool:
@@ -687,12 +751,12 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     lines.append("  within: lead   # in the headline and first three sentences; `item`: anywhere")
     lines.extend(plan.lines[1:])
     lines.append("")
-    lines.append("# Which new figures alert, by key (an alert's figures carry theirs): not durations, nor")
-    lines.append("# measures the article does not count in. `only: [troops, casualties]` keeps to those")
-    lines.append("# keys; `ignore: []` lets every key alert.")
+    lines.append("# Which new figures alert, by key (an alert's figures carry theirs): not durations,")
+    lines.append("# speeds or temperatures, nor measures the article does not count in.")
+    lines.append("# `only: [troops, casualties]` keeps to those keys; `ignore: []` lets every key alert.")
     lines.append("alert_figures:")
     counted = {f.key for f in extraction.figures}
-    measures = [m for m in MEASURES if m not in counted]
+    measures = [m for m in MEASURES if m not in counted] + list(CONDITIONS)
     durations = _flow(DURATIONS)
     if measures:
         lines.append(f"  ignore: {durations[:-1]},")
@@ -703,7 +767,8 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
         lines.append("  # ... and only those said in a sentence, or an item whose headline, naming the")
         lines.append("  # story's central actor (\"drills with 18,000 troops\" in an item that mentions it")
         lines.append("  # further down are not its troops; new actors likewise); remove `near` to take")
-        lines.append("  # figures and actors from anywhere")
+        lines.append("  # figures and actors from anywhere. `near` repeats the first `any:` of `match`:")
+        lines.append("  # when you change the story's central actor there, change it here too")
         lines.extend(_flow_lines("  near: ", plan.near))
     lines.append("")
     lines.append("# The story's baseline: alerts fire only for actors and figures not listed here.")

@@ -82,7 +82,10 @@ _TITLE_HEADS = words(
     "general-secretary ruler dictator officer leader-elect politician investor billionaire tycoon rival "
     "incumbent challenger opponent businessman businesswoman entrepreneur activist lawyer journalist "
     "author actor singer governor-elect mayor-elect commander-in-chief director-general vice-president "
-    "attorney-general governor-general lieutenant-general major-general vice-chairman vice-premier"
+    "attorney-general governor-general lieutenant-general major-general vice-chairman vice-premier "
+    "sheriff coroner superintendent inspector constable detective warden councillor councilor "
+    "councilman councilwoman alderman assemblyman assemblywoman congressman congresswoman treasurer "
+    "comptroller ombudsman magistrate rabbi imam pastor"
 )
 # capitalised words that begin a role rather than a name ("Defense Minister Andrei Belousov")
 _TITLE_CAPS = frozenset(
@@ -207,8 +210,11 @@ _ORG_SUFFIX_END = "".join(
                                        "Holdings Systems Capital Foods Technologies Securities Insurance"))
 )
 # a capitalised word of a name; possessives only in the set phrases of organisation names
-# ("Korean People's Army", "Workers' Party of Korea")
-_CAPW = r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6}|People['’]s|Workers['’]|Women['’]s|Veterans['’])"
+# ("Korean People's Army", "Workers' Party of Korea") and an office holder's ("Los Angeles County
+# Sheriff's Department", "Prosecutor General's Office", "Boston Children's Hospital")
+_CAPW = (r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6}|People['’]s|Workers['’]|Women['’]s|"
+         r"Veterans['’]|Children['’]s|(?:Sheriff|Attorney|Prosecutor|General|Mayor|Governor|"
+         r"Coroner|Examiner|Comptroller|Marshal|President)['’]s(?=[ ](?:Department|Office|Bureau)))")
 _CAPRUN = rf"(?:{_CAPW})(?:[ ](?:and[ ])?(?:{_CAPW}))*"
 # after the head: "of X" ("Ministry of Defence"), or "for (the) X" maybe with up to two "of Y"
 # ("Institute for the Study of War", "Headquarters for the Treatment of Prisoners of War")

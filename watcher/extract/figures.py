@@ -433,6 +433,8 @@ def _label_key(text: str, pos: int) -> tuple[str, str] | None:
     last = first  # a compound ends with its head: "Artillery shells", "Ballistic missiles"
     while last + 1 < len(label) and counts(label[last + 1]):
         last += 1
+    if last + 1 < len(label) and label[last][:1].isupper() and label[last + 1][:1].isupper():
+        return None  # a name goes on: "Palisades Fire: 30,000 under evacuation orders"
     return canonical_key(label[last]), " ".join(label[:last + 1])
 
 

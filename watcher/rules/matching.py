@@ -191,6 +191,9 @@ DURATION_KEYS = frozenset(DURATIONS)
 # Moscow", "1.5 million square metres cleared" describe, they are not the story's counts.
 MEASURES = ("km", "miles", "metres", "square_km", "square_miles", "square_metres", "hectares",
             "acres", "kg", "tonnes", "tons", "pages")
+# Conditions, not counts ("gusts of 100 mph", "40 degrees"): a seeded rule leaves them out even
+# when its article gives them.
+CONDITIONS = ("mph", "knots", "degrees")
 
 
 @dataclass(frozen=True)

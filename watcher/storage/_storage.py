@@ -1430,18 +1430,35 @@ class Storage:
     def list_hits(self, rule: str | None = None, limit: int | None = None) -> list[HitRecord]:
         """Hits, newest first, optionally for one rule only."""
         h, i, t = hits_t, items_t, feeds_t
-        q = (select(h.c.rule, i.c.link, i.c.title, i.c.published, t.c.name.label("feed"),
-                    h.c.matched, h.c.created_at)
+        q = (select(h.c.rule, h.c.item_id, i.c.link, i.c.title, i.c.published,
+                    t.c.name.label("feed"), h.c.matched, h.c.created_at)
              .select_from(h.join(i, i.c.id == h.c.item_id).join(t, t.c.id == i.c.feed_id))
              .order_by(h.c.created_at.desc(), h.c.id.desc()))
         if rule is not None:
             q = q.where(h.c.rule == rule)
         if limit is not None:
             q = q.limit(limit)
+        learnt_figures: dict[tuple[str, int], list[KnownFigure]] = {}
+        learnt_actors: dict[tuple[str, int], list[Actor]] = {}
+        f, a = figures_t, actors_t
         with self._read() as conn:
             rows = conn.execute(q).all()
+            ids = sorted({r.item_id for r in rows})
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for fr in conn.execute(
+                        select(f.c.rule, f.c.item_id, f.c.key, f.c.value, f.c.quantity,
+                               f.c.said_by, f.c.published)
+                        .where(f.c.item_id.in_(chunk)).order_by(f.c.id)):
+                    learnt_figures.setdefault((fr.rule, fr.item_id), []).append(_known_figure(fr))
+                for ar in conn.execute(
+                        select(a.c.rule, a.c.item_id, a.c.name, a.c.kind, a.c.aliases, a.c.role)
+                        .where(a.c.item_id.in_(chunk)).order_by(a.c.id)):
+                    learnt_actors.setdefault((ar.rule, ar.item_id), []).append(_known_actor(ar))
         return [HitRecord(rule=r.rule, link=r.link, title=r.title, published=r.published,
-                          feed=r.feed, matched=tuple(r.matched or ()), created_at=r.created_at)
+                          feed=r.feed, matched=tuple(r.matched or ()), created_at=r.created_at,
+                          new_figures=tuple(learnt_figures.get((r.rule, r.item_id), ())),
+                          new_actors=tuple(learnt_actors.get((r.rule, r.item_id), ())))
                 for r in rows]
 
     # --- outbox ---------------------------------------------------------------------------
