@@ -42,6 +42,7 @@ feeds:
     url: https://example.org/rss.xml
     interval: 10m
   - url: https://example.org/other.xml
+  - {name: paid, url: "https://reader:${FEED_PASSWORD}@paid.example.org/rss"}
 alerts:
   - type: webhook
     url: https://hooks.example.org/watcher
@@ -51,19 +52,21 @@ alerts:
     from: watcher@example.org
     smtp_url: smtp://user:${SMTP_PASSWORD}@mail.example.org:587
 """)
-    config = load_config(path, env={"HOOK_SECRET": "s3cret", "SMTP_PASSWORD": "pw!x"})
+    config = load_config(path, env={"HOOK_SECRET": "s3cret", "SMTP_PASSWORD": "pw!x",
+                                    "FEED_PASSWORD": "f33d"})
     assert config.database_url == f"sqlite:///{tmp_path / 'data/watcher.db'}"
     assert config.rules_dir == tmp_path / "myrules"
     assert config.allow_private_networks is True
     assert [(f.name, f.url, f.interval) for f in config.feeds] == [
         ("wire", "https://example.org/rss.xml", 600.0),
         ("https://example.org/other.xml", "https://example.org/other.xml", 900.0),
+        ("paid", "https://reader:f33d@paid.example.org/rss", 900.0),
     ]
     assert config.alerts[0]["secret"] == "s3cret"
     assert config.alerts[1]["from"] == "watcher@example.org"
     # a ${VAR} in a URL's user:password part is percent-encoded, so any password survives
     assert config.alerts[1]["smtp_url"] == "smtp://user:pw%21x@mail.example.org:587"
-    assert {"s3cret", "pw!x"} <= set(config.secrets)
+    assert {"s3cret", "pw!x", "f33d"} <= set(config.secrets)   # a feed's password too
 
 
 def test_defaults(tmp_path: Path) -> None:

@@ -525,7 +525,7 @@ def test_a_huge_feed_does_not_hold_up_the_event_loop(storage: Storage) -> None:
     assert report.new_items == parse_module.MAX_ITEMS
     assert report.errors == []
     assert storage.feed_summaries()[0].error == (
-        f"30,000 entries: the first {parse_module.MAX_ITEMS:,} items kept")
+        f"30,000 entries: the first {parse_module.MAX_ITEMS:,} items (the newest) kept")
     assert longest_gap < 1.0, longest_gap
 
 

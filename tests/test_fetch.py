@@ -19,7 +19,7 @@ import pytest
 from loopback import Reply, Request, drip, redirect, serve, text
 
 from watcher.errors import BlockedAddressError, FetchError
-from watcher.fetch import Fetcher, next_poll_delay, parse_retry_after
+from watcher.fetch import Fetcher, next_poll_delay, parse_retry_after, shown_url
 from watcher.models import FeedState, FetchResult
 
 T = TypeVar("T")
@@ -216,6 +216,95 @@ def test_invalid_and_unsupported_urls() -> None:
         run(fetch("ftp://example.com/feed"))
     with pytest.raises(FetchError):
         run(fetch("http://[not-an-ip/feed"))
+
+
+class ResettingServer:
+    """A raw HTTP/1.1 server that answers one request per connection as if it kept it alive
+    (no ``Connection: close``), then resets the connection (SO_LINGER 0) after ``hold``
+    seconds: the next request sent on it meets a reset, as behind an idle-timeout proxy."""
+
+    def __init__(self, hold: float = 0.2) -> None:
+        self.hold = hold
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def url(self, path: str = "/feed") -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                         b"Content-Length: %d\r\n\r\n%s" % (len(RSS), RSS))
+            time.sleep(self.hold)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_kept_alive_connection_the_server_reset_is_not_the_feeds_error() -> None:
+    """The second request goes out on the kept-alive connection, which the server resets
+    without reading it: one more try on a new connection, not "request failed: ReadError"."""
+    server = ResettingServer(hold=0.4)
+
+    async def twice() -> list[FetchResult]:
+        async with Fetcher(allow_private=True, per_host=1, max_connections=1) as fetcher:
+            first = await fetcher.fetch(feed(server.url()))
+            await asyncio.sleep(0.05)  # sent while the server holds the connection unread
+            return [first, await fetcher.fetch(feed(server.url()))]
+
+    try:
+        results = run(twice())
+    finally:
+        server.close()
+    assert [r.content for r in results] == [RSS, RSS]
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("javascript:alert(1)", "invalid URL|unsupported URL"),
+        ("mailto:a@b.c", "invalid URL|unsupported URL"),
+        ("http://xn--/feed", "invalid redirect target|invalid URL"),
+        ("http://127.0.0.1:99999/feed", "invalid URL|request failed"),
+    ],
+)
+def test_a_redirect_nowhere_is_a_clear_error_of_the_feed(location: str, message: str) -> None:
+    with (serve(lambda r: redirect(location)) as server,
+          pytest.raises(FetchError, match=message) as caught):
+        run(fetch(server.url()))
+    assert "unexpected" not in str(caught.value)
+
+
+def test_a_servers_overlong_reason_phrase_is_cut() -> None:
+    sock = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        conn, _ = sock.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 500 " + b"Bad " * 10_000 + b"\r\nContent-Length: 0\r\n"
+                         b"Connection: close\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(f"http://127.0.0.1:{sock.getsockname()[1]}/feed"))
+    finally:
+        sock.close()
+    assert str(caught.value).startswith("HTTP 500 Bad Bad") and len(str(caught.value)) < 220
 
 
 def test_bytes_left_on_a_connection_by_another_feed_are_not_this_feeds_error() -> None:
@@ -501,3 +590,17 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 def test_parse_retry_after_future_date() -> None:
     now = datetime(2024, 10, 21, 6, 0, tzinfo=UTC)
     assert parse_retry_after("Mon, 21 Oct 2024 06:02:00 GMT", now=now) == 120.0
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:s3cr3t@news.example.org/feed", "https://user:***@news.example.org/feed"),
+        ("https://user:p%40ss@host:8443/f?x=1", "https://user:***@host:8443/f?x=1"),
+        ("https://user@host/feed", "https://user@host/feed"),           # no password
+        ("https://host/feed", "https://host/feed"),
+        ("http://[not-an-ip/feed", "http://[not-an-ip/feed"),           # unparsable: as is
+    ],
+)
+def test_a_url_is_shown_without_its_password(url: str, shown: str) -> None:
+    assert shown_url(url) == shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import re
@@ -10,7 +11,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -369,9 +370,28 @@ def test_a_feed_of_more_than_max_items_keeps_the_first_ones() -> None:
     entries = [f"<item><guid>g{i}</guid><title>T{i}</title></item>" for i in range(MAX_ITEMS + 5)]
     feed = parse_feed(rss(*entries), url=URL)
     assert [i.key for i in feed.items] == [f"g{i}" for i in range(MAX_ITEMS)]
-    assert feed.warning == f"{MAX_ITEMS + 5:,} entries: the first {MAX_ITEMS:,} items kept"
+    assert feed.warning == (f"{MAX_ITEMS + 5:,} entries: the first {MAX_ITEMS:,} items (the "
+                            "newest) kept")
     exactly = parse_feed(rss(*entries[:MAX_ITEMS]), url=URL)
     assert len(exactly.items) == MAX_ITEMS and exactly.warning is None
+
+
+@pytest.mark.parametrize("oldest_first", [True, False])
+def test_of_too_many_entries_the_newest_are_kept_whatever_the_feeds_order(
+        oldest_first: bool) -> None:
+    from watcher.parse import MAX_ITEMS
+
+    n = MAX_ITEMS + 200
+    days = [datetime(2020, 1, 1, tzinfo=UTC) + timedelta(hours=i) for i in range(n)]
+    order = range(n) if oldest_first else range(n - 1, -1, -1)
+    entries = [f"<item><guid>g{i}</guid><title>T{i}</title>"
+               f"<pubDate>{email.utils.format_datetime(days[i])}</pubDate></item>" for i in order]
+    feed = parse_feed(rss(*entries), url=URL)
+    kept = {int(i.key[1:]) for i in feed.items}
+    assert kept == set(range(200, n))                       # the newest, in either order
+    assert [i.key for i in feed.items][:2] == (["g200", "g201"] if oldest_first
+                                               else [f"g{n - 1}", f"g{n - 2}"])
+    assert ("the last" if oldest_first else "the first") in (feed.warning or "")
 
 
 def test_atom_html_title_and_updated_date() -> None:
@@ -532,6 +552,41 @@ def test_comment_heavy_prolog_is_fast_enough_to_finish() -> None:
     body = b"<!---->" * 5000 + b"<rss version='2.0'><channel><item><guid>1</guid></item>"
     feed = parse_feed(body + b"</channel></rss>", url=URL)
     assert [i.key for i in feed.items] == ["1"]
+
+
+@pytest.mark.timeout(60)  # unguarded, the parsers took minutes over these (squared cost)
+def test_a_start_tag_of_thousands_of_attributes_is_read_without_them() -> None:
+    attrs = " ".join(f'a{i}="v"' for i in range(100_000))
+    body = rss(f"<item {attrs}><guid>1</guid><title>Heavy</title></item>"
+               "<item><guid>2</guid><title>Light</title></item>")
+    assert [i.title for i in parse_feed(body, url=URL).items] == ["Heavy", "Light"]
+    html = "<p " + " ".join(f"a{i}=v" for i in range(100_000)) + ">Kept text</p><p>and more</p>"
+    assert html_to_text(html) == "Kept text\nand more"
+    # ordinary attributes stay where they are read: an Atom link's href
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>e1</id>'
+            b'<title>x</title><link rel="alternate" href="https://news.example.org/a"/>'
+            b'</entry></feed>')
+    assert parse_feed(atom, url=URL).items[0].link == "https://news.example.org/a"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Fans react &#55357;&#56832;", "Fans react \U0001F600"),    # a surrogate pair: one emoji
+        ("&#xD83D;&#xDE00;!", "\U0001F600!"),
+        ("&#8217;&#55357;&#56832;", "\u2019\U0001F600"),             # after another reference
+        ("&#55357; alone", "\ufffd alone"),                         # a lone surrogate
+        ("&#56832;&#55357;", "\ufffd\ufffd"),                       # low before high
+        ("&#55357;&#8217;", "\ufffd\u2019"),
+        ("&#1114111; &#1114112; &#x110000; &#99999999;", "\U0010FFFF \ufffd \ufffd \ufffd"),
+        ("&#233;t&#xE9;", "\u00e9t\u00e9"),                          # ordinary: untouched
+    ],
+)
+def test_references_to_no_character_cost_one_character_not_the_feed(title: str,
+                                                                    expected: str) -> None:
+    body = rss(f"<item><guid>1</guid><title>{title}</title></item>"
+               "<item><guid>2</guid><title>Next</title></item>")
+    assert [i.title for i in parse_feed(body, url=URL).items] == [expected, "Next"]
 
 
 # --- fuzzing ---------------------------------------------------------------------------------

@@ -316,10 +316,12 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
 def _feed_json(summary: FeedSummary) -> dict[str, Any]:
     """``status`` is ``ok`` or ``error`` (the contract); a feed disabled by 410 Gone is an error
     with ``disabled: true`` and the reason; a feed not polled yet is ``ok`` with no error."""
+    from watcher.fetch import shown_url
+
     status, error = summary.status, summary.error
     if status == "disabled":
         error = f"disabled: {error or 'the server said the feed is gone'}"
-    return {"name": summary.name, "url": summary.url, "items": summary.items,
+    return {"name": summary.name, "url": shown_url(summary.url), "items": summary.items,
             "status": "error" if status in ("error", "disabled") else "ok",
             "error": error if status in ("error", "disabled") else None,
             "disabled": status == "disabled",

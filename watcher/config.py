@@ -65,6 +65,10 @@ class FeedEntry(_Strict):
     def _http_url(cls, v: str) -> str:
         if not _HTTP_URL.match(v):
             raise ValueError(f"must be an http:// or https:// URL (got {v!r})")
+        try:
+            urlsplit(v).port  # noqa: B018 (raises for a port beyond 65535 or not a number)
+        except ValueError as exc:
+            raise ValueError(f"{exc} in {v!r}") from None
         return v
 
 
@@ -157,8 +161,9 @@ class Config:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never be logged (substituted from the environment)."""
-        return _secrets_of(self.alerts)
+        """Values that must never be logged: alert channels' secrets and passwords, and the
+        passwords of feed URLs (``https://user:${PASSWORD}@host/feed``)."""
+        return _secrets_of((*self.alerts, *({"url": f.url} for f in self.feeds)))
 
 
 def _secrets_of(alerts: tuple[Mapping[str, Any], ...]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import email.utils
 import http
 import logging
 import random
+import urllib.parse
 import zlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
@@ -120,18 +121,31 @@ class Fetcher:
                     async with asyncio.timeout(budget):
                         try:
                             outcome = await self._exchange(request, feed)
-                        except httpx.RemoteProtocolError as exc:
-                            # a kept-alive connection the server closed, or one that another
-                            # feed's response left bytes on (more than its Content-Length):
-                            # the error is not this feed's, and a new connection tells
-                            log.debug("%s: %s; trying again on a new connection", feed.url, exc)
+                        except (httpx.RemoteProtocolError, httpx.ReadError,
+                                httpx.WriteError) as exc:
+                            # a kept-alive connection the server closed (or reset), or one
+                            # that another feed's response left bytes on (more than its
+                            # Content-Length): the error is not this feed's, and a new
+                            # connection tells
+                            log.debug("%s: %s; trying again on a new connection",
+                                      shown_url(feed.url), exc)
                             outcome = await self._exchange(request, feed)
                 except TimeoutError:
                     raise FetchError(f"timed out after {self.timeout:g}s") from None
                 except FetchError:
                     raise
-                except (httpx.HTTPError, httpx.StreamError, OSError) as exc:
+                except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL, OSError) as exc:
                     raise self._translate(exc, request.url) from exc
+                except ValueError as exc:  # a server's Location no URL can be made of (IDNA)
+                    raise FetchError(f"invalid redirect target: {exc}") from exc
+                except BaseExceptionGroup as group:  # (a connection's task group, e.g. a port
+                    # beyond 65535 in a redirect): the first error inside tells
+                    first = group.exceptions[0]
+                    while isinstance(first, BaseExceptionGroup):
+                        first = first.exceptions[0]
+                    if not isinstance(first, Exception):
+                        raise
+                    raise FetchError(f"request failed: {type(first).__name__}: {first}") from group
                 budget -= loop.time() - started
             if isinstance(outcome, FetchResult):
                 if moved_to is not None:
@@ -142,7 +156,8 @@ class Fetcher:
                 moved_to = str(request.url)
             else:
                 still_permanent = False
-            log.debug("%s: HTTP %d redirect to %s", feed.url, status, request.url)
+            log.debug("%s: HTTP %d redirect to %s", shown_url(feed.url), status,
+                      shown_url(str(request.url)))
         raise FetchError(f"too many redirects (more than {self.max_redirects})")
 
     # --- one request -------------------------------------------------------------------
@@ -244,6 +259,11 @@ class Fetcher:
             return FetchError(f"connection failed: {text}")
         if isinstance(exc, httpx.RemoteProtocolError):
             return FetchError(f"protocol error: {text}")
+        if isinstance(exc, httpx.ReadError | httpx.WriteError):
+            if _caused_by(exc, ConnectionResetError) or "reset" in text.lower():
+                return FetchError("connection reset by the server")
+            doing = "reading the answer" if isinstance(exc, httpx.ReadError) else "sending"
+            return FetchError(f"connection lost while {doing}" + (f": {exc}" if str(exc) else ""))
         return FetchError(f"request failed: {text}")
 
 
@@ -321,8 +341,23 @@ def _http_error(response: httpx.Response) -> FetchError:
     retry_after = None
     if status in (429, 503):
         retry_after = parse_retry_after(response.headers.get("retry-after"))
+    if len(reason) > 200:  # a server's words, stored and printed with every poll
+        reason = reason[:199] + "…"
     message = f"HTTP {status} {reason}".strip()
     return FetchError(message, status=status, retry_after=retry_after, permanent=status == 410)
+
+
+def shown_url(url: str) -> str:
+    """A URL as logged: without a password it may carry (``https://user:***@host/``)."""
+    try:
+        parsed = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.rpartition("@")
+    user = netloc[0].partition(":")[0]
+    return urllib.parse.urlunsplit(parsed._replace(netloc=f"{user}:***@{netloc[2]}"))
 
 
 def _with_redirect(result: FetchResult, moved_to: str) -> FetchResult:

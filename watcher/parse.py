@@ -54,10 +54,50 @@ _DTD_TOKEN = re.compile(rb"""<!--|<\?|["'\[\]>]""")
 _FIRST_ELEMENT = re.compile(rb"<\w")
 _HEAD_DECL = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>/])", re.IGNORECASE)
-_HUGE_CHARREF = re.compile(rb"&#(?:[xX]0*[0-9a-fA-F]{7,}|0*[0-9]{8,});")
+# numeric character references; those that may be no character (a surrogate, beyond U+10FFFF)
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,16}));")
+_ODD_CHARREF = re.compile(rb"&#(?:[xX]0*(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[0-9a-fA-F]{6,})"
+                          rb"|0*(?:5[5-7][0-9]{3}|[0-9]{7,}));")
+# a start tag this long holds hundreds of attributes: the XML and HTML parsers take time
+# growing with the square of their number (seconds for a 400 KB tag, hours for 10 MB), and
+# no feed needs them: they are dropped, the element kept
+LONG_TAG_CHARS = 8000
+_LONG_TAG = re.compile(rb"<([A-Za-z_][\w:.-]*)\s[^<>]{%d,}?(/?)>" % LONG_TAG_CHARS)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf|channel)[\s>]", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
+
+
+def _safe_charrefs(data: bytes) -> bytes:
+    """References to what is no character (a lone surrogate, beyond U+10FFFF) as U+FFFD: the
+    parser fails on them, and with it the whole feed. A surrogate pair written as two
+    references ("&#55357;&#56832;", as some publishing systems do) is its one character."""
+    if b"&#" not in data or _ODD_CHARREF.search(data) is None:
+        return data
+    out: list[bytes] = []
+    done = 0                            # data[:done] is in out
+    high: re.Match[bytes] | None = None  # a high surrogate waiting for its low one
+    for m in _CHARREF.finditer(data):
+        value = int(m[1], 16) if m[1] is not None else int(m[2])
+        if high is not None:
+            if m.start() == high.end() and 0xDC00 <= value <= 0xDFFF:
+                first = int(high[1], 16) if high[1] is not None else int(high[2])
+                joined = 0x10000 + ((first - 0xD800) << 10) + (value - 0xDC00)
+                out += [data[done:high.start()], b"&#x%X;" % joined]
+                done, high = m.end(), None
+                continue
+            out += [data[done:high.start()], b"&#xFFFD;"]
+            done, high = high.end(), None
+        if 0xD800 <= value <= 0xDBFF:
+            high = m
+        elif value > 0x10FFFF or 0xDC00 <= value <= 0xDFFF:
+            out += [data[done:m.start()], b"&#xFFFD;"]
+            done = m.end()
+    if high is not None:
+        out += [data[done:high.start()], b"&#xFFFD;"]
+        done = high.end()
+    out.append(data[done:])
+    return b"".join(out)
 
 
 class ParseFailure(NamedTuple):
@@ -95,8 +135,6 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         content = stripped
     if content.startswith(b"{"):
         raise ParseError("not a feed: JSON Feed is not supported")
-    # Character references beyond any code point crash feedparser's loose parser.
-    content = _HUGE_CHARREF.sub(b"&#xFFFD;", content)
     content, content_type = _widen_encoding(content, content_type)
     headers = {"content-type": content_type} if content_type else {}
     encoding_info: dict[str, Any] = {}
@@ -104,6 +142,8 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         data = convert_to_utf8(headers, content, encoding_info)
     except Exception as exc:  # feedparser internals: never let a library error escape
         raise ParseError(f"could not decode feed: {exc}") from exc
+    data = _safe_charrefs(data)
+    data = _LONG_TAG.sub(rb"<\1\2>", data)
 
     if _HTML_START.match(data, _skip_prolog(data, 0)) and not _FEED_ROOT.search(data):
         raise ParseError("not a feed: looks like an HTML page")
@@ -133,11 +173,15 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
         # an empty feed (with a warning), not an error.
         raise ParseError(f"not a feed: {problem or 'no RSS, Atom or RDF content found'}")
 
-    items = _items(entries, url)
+    oldest_first = len(entries) > MAX_ITEMS and _oldest_first(entries)
+    # of too many entries, the newest are kept: the first ones, or the last of a feed that
+    # lists the oldest first (the items keep the document's order)
+    items = _items(entries[::-1], url)[::-1] if oldest_first else _items(entries, url)
 
     notes = []
     if len(items) == MAX_ITEMS and len(entries) > MAX_ITEMS:
-        notes.append(f"{len(entries):,} entries: the first {MAX_ITEMS:,} items kept")
+        notes.append(f"{len(entries):,} entries: the {'last' if oldest_first else 'first'} "
+                     f"{MAX_ITEMS:,} items (the newest) kept")
     if removed_dtd:
         notes.append("DOCTYPE with declarations removed")
     if problem:
@@ -286,6 +330,22 @@ def _benign(exc: object) -> bool:
 
 
 # --- entries to items ----------------------------------------------------------------------
+
+def _oldest_first(entries: list[Any]) -> bool:
+    """Whether a feed lists its entries oldest first: its first dated entry is older than its
+    last one."""
+    def when(entry: Any) -> Any:
+        if not isinstance(entry, Mapping):
+            return None
+        return entry.get("published_parsed") or entry.get("updated_parsed")
+
+    first = next((w for w in map(when, entries) if w), None)
+    last = next((w for w in map(when, reversed(entries)) if w), None)
+    try:
+        return first is not None and last is not None and tuple(first) < tuple(last)
+    except TypeError:
+        return False
+
 
 def _items(entries: list[Any], base: str) -> tuple[ParsedItem, ...]:
     items: list[ParsedItem] = []

@@ -30,6 +30,9 @@ _CELLS = "td, th"
 _MARK = "\ue000"
 
 _MARKED_LINE = re.compile(r" ?\ue000[\ue000 ]*")
+# a start tag of hundreds of attributes (parsing it takes time growing with the square of
+# their number): its attributes are dropped, the element kept
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)\s[^<>]{8000,}?(/?)>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -56,7 +59,7 @@ def html_to_text(html: str) -> str:
     html = _CONTROL.sub("", html)
     if "<" not in html and "&" not in html:
         return _finish(" ".join(html.split()))
-    html = html.replace(_MARK, "")
+    html = _LONG_TAG.sub(r"<\1\2>", html.replace(_MARK, ""))
     tree = LexborHTMLParser(html)
     tree.strip_tags(_DROP)
     for node in tree.css(_BLOCKS):
