@@ -798,3 +798,19 @@ def test_an_apposition_naming_anothers_role_is_no_role() -> None:
 
 def test_a_sentence_ending_in_contributed_is_no_contributors_line() -> None:
     assert {"Japan", "South Korea"} <= set(actors("Troops arrived.\nJapan and South Korea also contributed."))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Lithuanian President Gitanas Nausėda said 300 troops would go.", "Gitanas Nausėda"),
+        ("Polish Foreign Minister Radosław Sikorski said so.", "Radosław Sikorski"),
+        ("EU Commissioner Maroš Šefčovič met officials in Ankara.", "Maroš Šefčovič"),
+        ("Defence Minister Ştefan Ţurcanu said 40 drones fell.", "Ştefan Ţurcanu"),
+        ("Vietnamese President Lương Cường said the talks went well.", "Lương Cường"),
+    ],
+)
+def test_names_with_letters_beyond_latin_1_are_whole(text: str, name: str) -> None:
+    """Letters of Latin Extended-A/B and Additional (Polish, Czech, Lithuanian, Romanian,
+    Vietnamese) cut names short: "Gitanas Naus", "Rados"."""
+    assert name in actors(text)

@@ -617,6 +617,23 @@ def test_a_copy_of_a_running_rule_does_not_replace_it(tmp_path: Path) -> None:
     assert [r.path for r in fresh.rules.rules] == [str(tmp_path / "fire-v2.yaml")]
 
 
+def test_a_copy_refused_while_running_does_not_take_the_name_on_a_restart(tmp_path: Path) -> None:
+    """The copy was refused while the service ran; after a restart (no running rules) the
+    file whose good version was saved keeps the name, not the copy that sorts first."""
+    write(tmp_path, "fire.yaml", good("fire", "wildfire"))
+    running = load_rules(tmp_path)
+    saved = dict(running.sources)
+    write(tmp_path, "aaa-copy.yaml", good("fire", "rockets"))
+    reloaded = load_rules(tmp_path, previous=running.rules)
+    assert str((tmp_path / "aaa-copy.yaml").resolve()) not in reloaded.sources  # refused: unsaved
+    saved.update(reloaded.sources)
+    restarted = load_rules(tmp_path, last_good=saved.get)
+    assert [r.path for r in restarted.rules.rules] == [str(tmp_path / "fire.yaml")]
+    assert restarted.rules.match("Wildfire spreads", "")
+    (problem,) = restarted.problems
+    assert problem.path == str(tmp_path / "aaa-copy.yaml")
+
+
 def test_a_file_broken_at_start_runs_in_its_saved_good_version(tmp_path: Path) -> None:
     """Without a previous version in this process (a restart), a broken file's last good text
     (saved from an earlier load's ``sources``) is what runs; it is still reported."""

@@ -194,7 +194,7 @@ _ORG_SUFFIX_WORDS = (
 _ORG_SUFFIXES = trie_pattern(_ORG_SUFFIX_WORDS.split("|"))  # fast to scan (see trie_pattern)
 _ORG_SUFFIX_SET = frozenset(_ORG_SUFFIX_WORDS.split("|"))
 # a word of a person's name, plainly written ("Seiler", "Jean-Luc")
-_PLAIN_NAMEWORD_RE = re.compile(r"[A-Z][a-zà-öø-ÿ]+(?:-[A-Z]?[a-zà-öø-ÿ]+)?")
+_PLAIN_NAMEWORD_RE = re.compile(r"[A-Z][a-zà-öø-ÿĀ-ɏḀ-ỿ]+(?:-[A-Z]?[a-zà-öø-ÿĀ-ɏḀ-ỿ]+)?")
 # words that start institutions' names without being a suffix the organisation pattern knows
 _INSTITUTION_WORDS = words(
     "College School Hospital Museum Church Embassy Library Club Clinic Laboratory Lab Observatory "
@@ -212,7 +212,7 @@ _ORG_SUFFIX_END = "".join(
 # a capitalised word of a name; possessives only in the set phrases of organisation names
 # ("Korean People's Army", "Workers' Party of Korea") and an office holder's ("Los Angeles County
 # Sheriff's Department", "Prosecutor General's Office", "Boston Children's Hospital")
-_CAPW = (r"(?:[A-ZÀ-ÖØ-Þ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6}|People['’]s|Workers['’]|Women['’]s|"
+_CAPW = (r"(?:[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][\w’'\-&]*(?<!['’]s)|[A-Z]{2,6}|People['’]s|Workers['’]|Women['’]s|"
          r"Veterans['’]|Children['’]s|(?:Sheriff|Attorney|Prosecutor|General|Mayor|Governor|"
          r"Coroner|Examiner|Comptroller|Marshal|President)['’]s(?=[ ](?:Department|Office|Bureau)))")
 _CAPRUN = rf"(?:{_CAPW})(?:[ ](?:and[ ])?(?:{_CAPW}))*"
@@ -230,12 +230,12 @@ _UNIT_RE = re.compile(
 )
 _ORG_HEAD_OF_RE = re.compile(rf"^(?:{_ORG_SUFFIXES})[ ](?:of|for)[ ]")
 _NAMEWORD = (
-    r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[A-Z][a-zà-öø-ÿ]+)?(?:-[A-Za-zà-öø-ÿ]+)*"
-    r"(?:['’](?!s\b)[A-Z][a-zà-öø-ÿ]+)?|(?:[A-Z]\.){1,3}(?=[ ][A-Z]))"
+    r"(?:[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][a-zà-öø-ÿĀ-ɏḀ-ỿ]+(?:[A-Z][a-zà-öø-ÿĀ-ɏḀ-ỿ]+)?(?:-[A-Za-zà-öø-ÿĀ-ɏḀ-ỿ]+)*"
+    r"(?:['’](?!s\b)[A-Z][a-zà-öø-ÿĀ-ɏḀ-ỿ]+)?|(?:[A-Z]\.){1,3}(?=[ ][A-Z]))"
 )
-# names start with a capital: "(?=[A-ZÀ-ÖØ-Þ])(?<!\w)" is a leading \b the regex engine can
+# names start with a capital: "(?=[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ])(?<!\w)" is a leading \b the regex engine can
 # skip ahead with (a bare \b is tested at every position)
-_NAME_START = r"(?=[A-ZÀ-ÖØ-Þ])(?<!\w)"
+_NAME_START = r"(?=[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ])(?<!\w)"
 # Korean family names of one or two letters that are also English words or letters ("No Kwang
 # Chol", "O Su Yong", "Ri Il Hwan"): a name only before a two-syllable given name
 _SHORT_FAMILY_NAMES = words("No O U Ri Ro Yu Ko Jo Ha Im Ok Ma Na So Pak Ju Kye Rim")
@@ -360,10 +360,10 @@ _THINK_TANK_NAME_RE = re.compile(
     r"|\b(?:Research|Policy|Strategic|Studies|Peace)[ ](?:Institute|Foundation|Centre|Center|Council|Forum)$")
 _WHO_AFTER_RE = re.compile(r",\s+who\s")
 # a place name going on with a particle: "Rio Grande| do Sul", "Santiago| de Compostela"
-_PLACE_PARTICLE_AFTER_RE = re.compile(r"[ ](?:de|do|da|dos|das|del|di)(?:[ ](?:la|los|las))?[ ][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+\b")
+_PLACE_PARTICLE_AFTER_RE = re.compile(r"[ ](?:de|do|da|dos|das|del|di)(?:[ ](?:la|los|las))?[ ][A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][a-zà-öø-ÿĀ-ɏḀ-ỿ]+\b")
 # the capitalised word right before a position (one space between) and right after one
 _PREV_CAPWORD_RE = re.compile(rf"{_NAME_START}(?P<w>{_NAMEWORD})[ ]\Z")
-_NEXT_CAPWORD_RE = re.compile(r"[ ][A-ZÀ-ÖØ-Þ]")
+_NEXT_CAPWORD_RE = re.compile(r"[ ][A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ]")
 _PREV_NAMEWORD_RE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Za-z]+)?)[ \u00a0]\Z")
 _PLACE_PATTERN_RE = re.compile(
     r"\b(?:villages?|towns?|city|cities|ports?|islands?|settlements?|district|province|"

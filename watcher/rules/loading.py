@@ -652,8 +652,9 @@ def load_rules(directory: Path, previous: RuleSet | None = None, *,
     A broken file is reported; if ``previous`` holds a rule loaded from that same file, that
     last good version stays active, else the text ``last_good(path)`` gives for it (what an
     earlier process saved of the result's ``sources``), if that text loads. When two files
-    use the same rule name, the file that held it in ``previous`` keeps it (else the first
-    file), and the other is reported. A missing directory is reported and ``previous`` (if
+    use the same rule name, the file that held it in ``previous`` keeps it (at start-up, the
+    one whose saved good version has that name; else the first file), and the other is
+    reported. A missing directory is reported and ``previous`` (if
     any) is kept as it is.
     """
     shown_dir = str(directory)
@@ -700,6 +701,14 @@ def load_rules(directory: Path, previous: RuleSet | None = None, *,
     owner: dict[str, Path] = {}
     running = {rule.name: _real(Path(rule.path)) for rule in previous.rules} \
         if previous is not None else {}
+    if previous is None and last_good is not None \
+            and len({rule.name for _file, rule in loaded}) < len(loaded):
+        # at start-up, the running rules are those an earlier process saved: a duplicate
+        # created while it ran (and refused then) must not take the name over on a restart
+        for file, rule in loaded:
+            saved = _saved_version(file, last_good)
+            if saved is not None and saved.name == rule.name:
+                running.setdefault(rule.name, _real(file))
     for file, rule in loaded:
         if rule.name not in owner or running.get(rule.name) == _real(file):
             owner[rule.name] = file
@@ -710,6 +719,7 @@ def load_rules(directory: Path, previous: RuleSet | None = None, *,
             problems.append(RuleProblem(
                 str(file), rule.name_line,
                 f"name: duplicate rule name '{rule.name}' (already used by {first})"))
+            sources.pop(str(_real(file)), None)  # no good version of a refused file
             continue
         chosen[rule.name] = rule
     return LoadResult(RuleSet(chosen.values()), tuple(problems), sources)
