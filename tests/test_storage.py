@@ -37,7 +37,7 @@ from watcher.models import (
     StoredItem,
 )
 from watcher.novelty import new_actors, new_figures
-from watcher.storage import PollSuccess, Storage
+from watcher.storage import PollSuccess, Storage, sqlite_file
 from watcher.storage import _storage as storage_module
 from watcher.storage._storage import HEAD_REVISION, MIGRATIONS_DIR
 from watcher.storage.schema import metadata
@@ -1578,3 +1578,20 @@ def test_require_postgres_fails_session_when_pg_tests_skip(
         assert "PostgreSQL test(s) were skipped" in output
     else:
         assert proc.returncode == pytest.ExitCode.OK, output
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("sqlite:///data/w.db", "data/w.db"),
+        ("sqlite:////tmp/x/w.db", "/tmp/x/w.db"),
+        ("sqlite://", None),                                     # in memory
+        ("sqlite:///:memory:", None),
+        ("sqlite:///w.db?mode=memory", None),
+        ("sqlite:///file:w.db?uri=true", None),                  # a URI: left to SQLite
+        ("postgresql+psycopg://postgres@127.0.0.1/test", None),
+    ],
+)
+def test_the_file_a_sqlite_url_names(url: str, file: str | None) -> None:
+    """What Storage opens and what the read-only commands check before opening it."""
+    assert sqlite_file(url) == (Path(file).resolve() if file else None)

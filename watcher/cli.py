@@ -19,7 +19,7 @@ from watcher import __version__
 from watcher.config import Config, load_config
 from watcher.errors import ConfigError, StorageError, WatcherError
 from watcher.logs import redact, setup_logging
-from watcher.models import FeedSummary, HitRecord
+from watcher.models import FeedSummary, HitRecord, json_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -270,7 +270,7 @@ def hits(ctx: click.Context, as_json: bool, rule: str | None, limit: int | None)
         click.echo(json.dumps([{"rule": h.rule, "link": h.link, "title": h.title,
                                 "published": _iso(h.published), "feed": h.feed,
                                 "matched": list(h.matched),
-                                "new_figures": [{"value": _number(f.value), "key": f.key,
+                                "new_figures": [{"value": json_number(f.value), "key": f.key,
                                                  "quantity": f.quantity, "said_by": f.said_by}
                                                 for f in h.new_figures],
                                 "new_actors": [{"name": a.name, "kind": a.kind}
@@ -285,13 +285,9 @@ def hits(ctx: click.Context, as_json: bool, rule: str | None, limit: int | None)
                       ("RULE", "PUBLISHED", "FEED", "TITLE", "NEW", "LINK")))
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _news(hit: HitRecord) -> str:
     """What a hit told its rule that it did not know: "3,000 troops; +Mark Rutte"."""
-    figures = [f"{_number(f.value):,} {f.key}" for f in hit.new_figures]
+    figures = [f"{json_number(f.value):,} {f.key}" for f in hit.new_figures]
     return "; ".join([*figures, *(f"+{a.name}" for a in hit.new_actors)])
 
 
@@ -462,14 +458,12 @@ def _storage(ctx: click.Context, *, sync: bool = False, existing: bool = False) 
     """The configured database, migrated. ``existing``: for a command that only reads, None
     (with a note on stderr) when the SQLite file is not there."""
     from watcher.core import utcnow
-    from watcher.storage import Storage, parse_database_url
+    from watcher.storage import Storage, sqlite_file
 
     config = _config(ctx)
     if existing:
-        url = parse_database_url(config.database_url)
-        path = url.database or ""
-        if (url.get_backend_name() == "sqlite" and path not in ("", ":memory:")
-                and not path.startswith("file:") and not Path(path).expanduser().exists()):
+        path = sqlite_file(config.database_url)
+        if path is not None and not path.exists():
             # nothing to read, and nothing created: a mistyped path would otherwise get a new,
             # empty database that looks like one nothing was found in
             click.echo(f"note: no database at {path} yet (`watcher run` or `watcher poll --once` "

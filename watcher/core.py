@@ -32,6 +32,7 @@ from watcher.models import (
     KnownFigure,
     OutboxAlert,
     StoredItem,
+    json_number,
 )
 from watcher.novelty import Story, timeline
 from watcher.parse import ParseFailure
@@ -146,10 +147,6 @@ class _Knowledge:
     mark: KnowledgeMark
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
@@ -200,7 +197,7 @@ def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: 
         },
         "new_figures": [
             {
-                "value": _number(f.value),
+                "value": json_number(f.value),
                 "key": f.key,
                 "quantity": f.quantity,
                 "qualifier": f.qualifier,
@@ -208,7 +205,7 @@ def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: 
                 "text": f.text,
                 "said_by": f.said_by,
                 "previous": [
-                    {"value": _number(k.value), "said_by": k.said_by, "published": _iso(k.published)}
+                    {"value": json_number(k.value), "said_by": k.said_by, "published": _iso(k.published)}
                     for k in timeline(f.key, known)
                     if k.value != f.value
                 ],

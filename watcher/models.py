@@ -110,6 +110,11 @@ def base_key(key: str) -> str:
     return key.removesuffix(ADDED)
 
 
+def json_number(value: float) -> int | float:
+    """A figure's value as JSON and people show it: 3000, not 3000.0."""
+    return int(value) if float(value).is_integer() else value
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A number in a story and what it counts.

@@ -33,7 +33,7 @@ from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
 from watcher.errors import ParseError
 from watcher.models import ParsedFeed, ParsedItem
-from watcher.text import collapse, html_to_text, strip_control
+from watcher.text import LONG_TAG_CHARS, collapse, html_to_text, strip_control
 
 log = logging.getLogger("watcher.parse")
 
@@ -58,10 +58,7 @@ _HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>/])", re.IGNORECASE)
 _CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,16}));")
 _ODD_CHARREF = re.compile(rb"&#(?:[xX]0*(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[0-9a-fA-F]{6,})"
                           rb"|0*(?:5[5-7][0-9]{3}|[0-9]{7,}));")
-# a start tag this long holds hundreds of attributes: the XML and HTML parsers take time
-# growing with the square of their number (seconds for a 400 KB tag, hours for 10 MB), and
-# no feed needs them: they are dropped, the element kept
-LONG_TAG_CHARS = 8000
+# an XML start tag of LONG_TAG_CHARS or more (see watcher.text): its attributes are dropped
 _LONG_TAG = re.compile(rb"<([A-Za-z_][\w:.-]*)\s[^<>]{%d,}?(/?)>" % LONG_TAG_CHARS)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf|channel)[\s>]", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -77,12 +74,14 @@ def _safe_charrefs(data: bytes) -> bytes:
     out: list[bytes] = []
     done = 0                            # data[:done] is in out
     high: re.Match[bytes] | None = None  # a high surrogate waiting for its low one
+    def code(ref: re.Match[bytes]) -> int:
+        return int(ref[1], 16) if ref[1] is not None else int(ref[2])
+
     for m in _CHARREF.finditer(data):
-        value = int(m[1], 16) if m[1] is not None else int(m[2])
+        value = code(m)
         if high is not None:
             if m.start() == high.end() and 0xDC00 <= value <= 0xDFFF:
-                first = int(high[1], 16) if high[1] is not None else int(high[2])
-                joined = 0x10000 + ((first - 0xD800) << 10) + (value - 0xDC00)
+                joined = 0x10000 + ((code(high) - 0xD800) << 10) + (value - 0xDC00)
                 out += [data[done:high.start()], b"&#x%X;" % joined]
                 done, high = m.end(), None
                 continue

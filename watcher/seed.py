@@ -136,9 +136,7 @@ def article_text(raw: str, content_type: str | None) -> str:
     if _binary(raw):
         raise WatcherError("the article is not text (binary data: a PDF, an image or an archive?); "
                            "give its text or its HTML page")
-    ct = (content_type or "").lower()
-    looks_html = bool(re.match(r"\s*<(?:!doctype|html|head|body|article|div|p|h1)\b", raw, re.I))
-    if "html" not in ct and "xml" not in ct and not looks_html:
+    if not _html(raw, content_type):
         return raw.strip()
     try:
         tree = HTMLParser(raw)
@@ -171,9 +169,7 @@ def article_source(raw: str, content_type: str | None) -> dict[str, str]:
     ``published`` (the date of article:published_time, a JSON-LD datePublished or the first
     <time datetime>, as YYYY-MM-DD) and ``url`` (og:url or the canonical link). Empty for plain
     text, and for what the page does not say."""
-    ct = (content_type or "").lower()
-    looks_html = bool(re.match(r"\s*<(?:!doctype|html|head|body|article|div|p|h1)\b", raw, re.I))
-    if _binary(raw) or ("html" not in ct and not looks_html):
+    if _binary(raw) or not _html(raw, content_type):
         return {}
     try:
         tree = HTMLParser(raw)
@@ -227,6 +223,13 @@ def _date_of(value: str | None) -> str | None:
         return date.fromisoformat(match.group(1)).isoformat()
     except ValueError:
         return None
+
+
+def _html(raw: str, content_type: str | None) -> bool:
+    """Whether an article is an HTML (or XHTML) page: by its content type, or by its look."""
+    ct = (content_type or "").lower()
+    return "html" in ct or "xml" in ct or bool(
+        re.match(r"\s*<(?:!doctype|html|head|body|article|div|p|h1)\b", raw, re.I))
 
 
 def _binary(raw: str) -> bool:

@@ -1,5 +1,5 @@
 """The storage layer: the only place watcher talks SQL (SQLite or PostgreSQL)."""
 
-from ._storage import PollSuccess, Storage, parse_database_url
+from ._storage import PollSuccess, Storage, parse_database_url, sqlite_file
 
-__all__ = ["PollSuccess", "Storage", "parse_database_url"]
+__all__ = ["PollSuccess", "Storage", "parse_database_url", "sqlite_file"]

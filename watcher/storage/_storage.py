@@ -404,6 +404,24 @@ def parse_database_url(url: str) -> URL:
     return parsed
 
 
+def _sqlite_database(parsed: URL) -> tuple[str, bool]:
+    """A SQLite URL's database and whether it lives in memory."""
+    database = parsed.database or ""
+    return database, database in ("", ":memory:") or parsed.query.get("mode") == "memory"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite database URL names; None for PostgreSQL, a database in memory or a
+    ``file:`` URI (raises StorageError for what is no database URL)."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database, in_memory = _sqlite_database(parsed)
+    if in_memory or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
 class Storage:
     """The database behind watcher. See the module docstring.
 
@@ -421,12 +439,9 @@ class Storage:
 
         kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         connect_args: dict[str, Any] = {}
-        in_memory = False
         pg_setup = False  # run PG_SESSION_SETUP on each new connection
-        database = ""
         if backend == "sqlite":
-            database = parsed.database or ""
-            in_memory = (database in ("", ":memory:") or parsed.query.get("mode") == "memory")
+            database, in_memory = _sqlite_database(parsed)
             if in_memory:
                 # one shared connection, or every thread would see its own empty database
                 kwargs["poolclass"] = StaticPool
@@ -460,9 +475,7 @@ class Storage:
             self._engine.dispose()
             raise StorageError(f"cannot use database {self._where}: {problem}; "
                                "use a newer Python build or PostgreSQL")
-        self._sqlite_file: Path | None = None
-        if self._sqlite and not in_memory and not database.startswith("file:"):
-            self._sqlite_file = Path(database).expanduser().resolve()
+        self._sqlite_file = sqlite_file(url) if self._sqlite else None
         self._instance_lock: str | None = None
         self._instance_warned = False
         # .conn: the connection of this thread's batch(); .held: of its connection()
