@@ -141,7 +141,11 @@ ORGANISATIONS: list[tuple[str, list[str]]] = [
     ("State Department", ["US State Department", "Department of State"]),
     ("White House", ["the White House"]),
     ("Central Intelligence Agency", ["CIA"]), ("Federal Bureau of Investigation", ["FBI"]),
-    ("Federal Reserve", ["the Fed", "US Federal Reserve"]),
+    ("Federal Reserve", ["the Fed", "Fed", "US Federal Reserve"]),
+    # its twelve banks, as the news names them ("Chicago Fed President ...")
+    *((f"Federal Reserve Bank of {city}", [f"{city} Fed"]) for city in (
+        "Boston", "New York", "Philadelphia", "Cleveland", "Richmond", "Atlanta", "Chicago", "St. Louis",
+        "Minneapolis", "Kansas City", "Dallas", "San Francisco")),
     ("Securities and Exchange Commission", ["SEC"]), ("Congress", ["US Congress"]),
     ("Senate", ["US Senate"]), ("House of Representatives", []),
     ("National Intelligence Service", ["NIS"]), ("Joint Chiefs of Staff", ["JCS"]),

@@ -814,3 +814,83 @@ def test_names_with_letters_beyond_latin_1_are_whole(text: str, name: str) -> No
     """Letters of Latin Extended-A/B and Additional (Polish, Czech, Lithuanian, Romanian,
     Vietnamese) cut names short: "Gitanas Naus", "Rados"."""
     assert name in actors(text)
+
+
+@pytest.mark.parametrize(("text", "body", "short"), [
+    # a short name in brackets, made of the starts of the name's words: the body's alias,
+    # wherever it is used after (not a person "said" makes of it)
+    ("Firefighters from the Northern Valley Department of Forestry and Fire Protection (NV Fire) held the "
+     "ridge overnight. NV Fire said the line would hold.",
+     "Northern Valley Department of Forestry and Fire Protection", "NV Fire"),
+    ("The Office of Marine Inspection (Ofmarin) grounded the ferry. Ofmarin said checks would take "
+     "a week.", "Office of Marine Inspection", "Ofmarin"),
+    ("The Lakeland Water Utilities Board (LAKEWATER) cut supply. LAKEWATER told residents to boil "
+     "water.", "Lakeland Water Utilities Board", "LAKEWATER"),
+    # an acronym in capitals, as before
+    ("The Coastal Ferry Safety Board (CFSB) opened an inquiry. The CFSB said it would report soon.",
+     "Coastal Ferry Safety Board", "CFSB"),
+])
+def test_a_short_name_in_brackets_is_the_organisations_alias(text: str, body: str, short: str) -> None:
+    found = actors(text)
+    assert find(found, short) is found.get(body), found
+    assert short in found[body].aliases
+    assert [a.name for a in found.values() if a.kind in ("organisation", "person")] == [body], found
+
+
+@pytest.mark.parametrize(("text", "bracketed"), [
+    ("The Ministry of Health (Gaza) said the clinic had closed.", "Gaza"),       # a place
+    ("The Harbour Board (Westfield) met on Friday.", "Westfield"),               # no short form of it
+])
+def test_what_else_is_in_brackets_after_an_organisation_is_no_alias(text: str, bracketed: str) -> None:
+    assert all(bracketed not in a.aliases for a in actors(text).values())
+
+
+@pytest.mark.parametrize(("text", "name", "alias"), [
+    ("The Fed held its rate steady on Wednesday.", "Federal Reserve", "Fed"),
+    ("Fed officials signalled two cuts this year.", "Federal Reserve", "Fed"),
+    ("Markets rose after the Fed's decision.", "Federal Reserve", "Fed"),
+    ("The central bank, the Fed, will meet again in June.", "Federal Reserve", "Fed"),
+    # its twelve banks, as the news names them
+    ("Chicago Fed President Austan Goolsbee spoke in Detroit.", "Federal Reserve Bank of Chicago", "Chicago Fed"),
+    ("The St. Louis Fed published the survey.", "Federal Reserve Bank of St. Louis", "St. Louis Fed"),
+])
+def test_fed_alone_is_the_federal_reserve(text: str, name: str, alias: str) -> None:
+    found = actors(text)
+    assert name in found and alias in found[name].aliases, found
+
+
+@pytest.mark.parametrize("text", [
+    "Fed up with the delays, residents marched to the town hall.",
+    "Fed by melting snow, the river rose overnight.",
+    "Residents were fed up with the delays.",
+])
+def test_fed_as_a_word_is_no_federal_reserve(text: str) -> None:
+    assert find(actors(text), "Federal Reserve") is None
+
+
+@pytest.mark.parametrize("byline", [
+    "By Jane Doe, senior wildfire correspondent, and John Roe, chief photographer for the Valley Courier",
+    "By Jane Doe and John Roe, Valley Courier staff | Updated 5:31 p.m. PT, Jan. 8, 2025 | First published Jan. 7",
+    "BY JANE DOE AND JOHN ROE, VALLEY COURIER CORRESPONDENTS, WITH REPORTING FROM THE FIRE LINES BY OTHERS",
+])
+def test_a_long_byline_names_no_actor(byline: str) -> None:
+    found = actors(f"Wildfire grows\n\n{byline}\n\nFire crews held the ridge near Paradise, officials said.")
+    assert find(found, "Jane Doe") is None and find(found, "John Roe") is None, found
+    assert find(found, "Paradise") is not None
+
+
+def test_a_sentence_that_opens_with_by_is_no_byline() -> None:
+    text = ("Fire season\n\nBy New Year's Eve, crews of the Valley Fire Authority had cleared "
+            "firebreaks around Paradise and 3,000 residents had returned to their homes.")
+    assert find(actors(text), "Valley Fire Authority") is not None
+    assert 3000 in {f.value for f in get_extractor().extract(text).figures}
+
+
+@pytest.mark.parametrize("line", [
+    "By Friday, crews had contained 40 percent of the Ridge Fire.",
+    "By Kremlin estimates, 600,000 soldiers were killed or wounded.",
+])
+def test_a_short_sentence_that_opens_with_by_keeps_its_figures(line: str) -> None:
+    """A line under 80 characters opening "By <Capital>" was taken for a byline and dropped."""
+    text = f"Fire season\n\n{line}\n\nOfficials said more crews would arrive."
+    assert {f.text for f in get_extractor().extract(text).figures}, line

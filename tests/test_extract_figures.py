@@ -868,3 +868,70 @@ def test_numbers_that_stand_for_an_earlier_count_or_join_by_unicode_hyphens(
 def test_a_number_an_outlet_relays_is_its_cited_sources(text: str, value: float, said_by: str) -> None:
     found = {f.value: f for f in figures(text)}
     assert found[value].said_by == said_by
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an age or an age bound is no count, and what follows it still counts
+    ("The first phase frees 33 hostages: women, children and men over 50.", {(33, "hostages")}),
+    ("The plant will shed 900 jobs, mostly among workers over 55.", {(900, "jobs")}),
+    ("Children under 18 were among 40 people moved to shelters.", {(40, "people")}),
+    ("Residents 65 and older were moved first; 300 people were evacuated.", {(300, "displaced")}),
+    ("Hostages over the age of 60 and 19 soldiers were freed.", {(19, "troops")}),
+    ("Most of the 24 victims were in their 70's and 80's, the coroner said.", {(24, "victims")}),
+    # ... but not a count of people over a span of time, nor "over" a number alone
+    ("Police held people over 3 days; 45 people were arrested.", {(3, "days"), (45, "people")}),
+    ("The alert reached people over 20 countries.", {(20, "countries")}),
+    ("Over 50 people were killed in the blast.", {(50, "deaths")}),
+])
+def test_an_age_bound_is_no_count(text: str, expected: set[tuple[float, str]]) -> None:
+    assert {(f.value, f.key) for f in figures(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # people taken or held to force a deal are hostages, not the dead counted before them
+    ("Gunmen killed 1,200 people and 251 were taken hostage.", {(1200, "deaths"), (251, "hostages")}),
+    ("The raiders killed some 1,200 people and took 251 hostage.", {(1200, "deaths"), (251, "hostages")}),
+    ("Of the 251 taken hostage, 97 are still in the tunnels.", {(251, "hostages"), (97, "hostages")}),
+    ("About 59 people are still held hostage, officials said.", {(59, "hostages")}),
+    ("The hijackers held 40 passengers hostage for a day.", {(40, "hostages")}),
+    ("The deal would free 33 hostages on Sunday.", {(33, "hostages")}),
+])
+def test_people_taken_hostage_count_hostages(text: str, expected: set[tuple[float, str]]) -> None:
+    assert {(f.value, f.key) for f in figures(text)} == expected
+
+
+@pytest.mark.parametrize(("text", "value", "key"), [
+    # what stands at a number is what it counts
+    ("Evacuations stand at 3,000, county officials said.", 3000, "evacuations"),
+    ("Arrests in the two towns stood at 40 on Monday.", 40, "arrests"),
+    ("Confirmed cases now stand at 1,200.", 1200, "cases"),
+    ("The death toll stands at 24.", 24, "deaths"),
+    ("The number of troops stands at 12,000.", 12000, "troops"),
+])
+def test_what_stands_at_a_number_is_what_it_counts(text: str, value: float, key: str) -> None:
+    assert (value, key) in {(f.value, f.key) for f in figures(text)}, figures(text)
+
+
+def test_a_figure_of_figures_standing_at_a_number_says_nothing_of_what_it_counts() -> None:
+    assert figures("Their numbers stand at 3,000.") == []
+
+
+@pytest.mark.parametrize(("text", "said_by"), [
+    # a titled office with no name of its own says what it says
+    ("The toll stands at 24, the county medical examiner said.", "county medical examiner"),
+    ("The state health department said 24 people had died.", "state health department"),
+    ("At least 24 people died, the coroner's office said on Friday.", "coroner's office"),
+    ("At least 24 people died, said the county coroner.", "county coroner"),
+    ("According to the county sheriff's office, 24 people are missing.", "county sheriff's office"),
+    # ... and is the body named for it before, as "the ministry" is
+    ("The Marlow County Medical Examiner's Office opened a hotline. The county medical examiner "
+     "said 24 people had died.", "Marlow County Medical Examiner's Office"),
+    ("The Harlow County Health Department issued a warning. The county health department said 24 "
+     "people had died.", "Harlow County Health Department"),
+    # a national body described so still stands for its country, or for nobody
+    ("In Japan, the health ministry said 24 people had died.", "Japan"),
+    ("The health ministry said 24 people had died.", None),
+])
+def test_a_titled_office_without_a_name_is_credited(text: str, said_by: str | None) -> None:
+    (f,) = [f for f in figures(text) if f.value == 24]
+    assert f.said_by == said_by

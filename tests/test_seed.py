@@ -254,6 +254,49 @@ def test_article_text_from_html() -> None:
     assert article_text("<p>Sniffed</p>", None) == "Sniffed"
 
 
+_STORY_HTML = ("<p>Firefighters held the ridge near Paradise overnight, the Valley Fire Authority said.</p>"
+               "<p>About 3,000 residents were evacuated, county officials said.</p>")
+
+
+@pytest.mark.parametrize("byline", [
+    # what the page marks as its byline or its authors' box
+    '<p class="byline">Jane Doe, senior wildfire correspondent, and John Roe, chief photographer</p>',
+    '<div class="c-byline__authors"><p>Jane Doe, senior wildfire correspondent</p>'
+    '<p>John Roe, chief photographer</p></div>',
+    '<p>By <a rel="author" href="/jd">Jane Doe</a>, senior wildfire correspondent, and '
+    '<a rel="author" href="/jr">John Roe</a>, chief photographer for the Valley Courier</p>',
+    '<p><span itemprop="author">Jane Doe</span>, senior wildfire correspondent, with '
+    '<span itemprop="author">John Roe</span>, chief photographer</p>',
+    '<address><p>Jane Doe, senior correspondent, and John Roe, chief photographer</p></address>',
+    '<div class="ArticleAuthor"><p>Jane Doe, senior correspondent, and John Roe, chief photographer</p></div>',
+    # ... or nothing but its words: "By" and the names with their roles
+    '<p>By Jane Doe, senior wildfire correspondent, and John Roe, chief photographer for the Valley Courier</p>',
+])
+def test_an_html_pages_byline_names_no_actor(byline: str) -> None:
+    html = f"<html><body><article><h1>Wildfire forces 3,000 from homes</h1>{byline}{_STORY_HTML}</article></body></html>"
+    text = article_text(html, "text/html")
+    assert "Firefighters held the ridge" in text and "3,000 residents" in text
+    rule = load(seed_rule(text, name="fire"))
+    names = {a["name"] for a in rule["known_actors"]}
+    assert {"Valley Fire Authority", "Paradise"} <= names
+    assert not {"Jane Doe", "John Roe"} & names, names
+
+
+def test_a_class_that_only_starts_like_author_keeps_its_text() -> None:
+    html = ('<html><body><article class="authority-story"><h1>Dam warning</h1>'
+            '<p class="authority">The River Authority said 40 homes were at risk.</p></article></body></html>')
+    assert "The River Authority said 40 homes were at risk." in article_text(html, "text/html")
+
+
+def test_fed_is_no_alias_of_a_seeded_rule() -> None:
+    """Rule terms match whatever their case: "fed" is a word ("fed up"), "the Fed" is not."""
+    text = ("Fed holds rates steady\n\nThe Fed kept its benchmark rate at 4.5% on Wednesday. Fed officials "
+            "said two cuts were likely this year, and the Federal Reserve would watch prices.")
+    rule = load(seed_rule(text, name="fed"))
+    fed = next(a for a in rule["known_actors"] if a["name"] == "Federal Reserve")
+    assert "the Fed" in fed["aliases"] and "Fed" not in fed["aliases"]
+
+
 def _rules_module() -> Any:
     try:
         import watcher.rules as rules

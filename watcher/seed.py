@@ -117,7 +117,7 @@ _PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .'’\-/()&_]*[A-Za-z0-9.)]|[A-Za
 _YAML_SPECIAL = words("y n yes no true false on off null ~")
 # aliases that are ordinary words once case is ignored (rule matching is case-insensitive)
 _AMBIGUOUS_ALIASES = words("us it who am can may will so no is as at an or in on be he me we "
-                               "hi ok ai it un eu") - {"un", "eu"}
+                               "hi ok ai it un eu fed") - {"un", "eu"}
 # as much of an article as is read (a feed item's text is cut at as much: watcher.parse)
 MAX_ARTICLE_CHARS = 100_000
 _RULE_NAME_RE = re.compile(r"[^a-z0-9_-]+")
@@ -125,6 +125,12 @@ _RULE_NAME_RE = re.compile(r"[^a-z0-9_-]+")
 _BLOCK_TAGS = "h1,h2,h3,h4,h5,h6,p,li,blockquote,pre,td,figcaption"
 _DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "svg",
               "iframe", "button", "template")
+# what a page marks as its byline or its authors' box: class or id "byline", "author",
+# "article__author", "AuthorName" (not "authority"); rel or itemprop "author"; <address>
+_BYLINE_MARKED = "address, [rel], [itemprop], [class], [id]"
+_BYLINE_MARK_RE = re.compile(r"[Bb]y-?[Ll]ine|(?<![A-Za-z])[Aa]uthors?(?![a-z])|(?<=[a-z])Authors?(?![a-z])")
+_HEADINGS = "h1,h2,h3,h4,h5,h6"
+_BYLINE_MAX_CHARS = 300  # a marked element holding more is a container, not a byline
 
 
 # --- article text ----------------------------------------------------------------------------
@@ -146,6 +152,7 @@ def article_text(raw: str, content_type: str | None) -> str:
     root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
     if root is None:
         return ""
+    _drop_bylines(root)
     blocks: list[str] = []
     title = tree.css_first("title")
     h1 = root.css_first("h1")
@@ -161,6 +168,38 @@ def article_text(raw: str, content_type: str | None) -> str:
     if not blocks:
         blocks = [re.sub(r"[ \t]+", " ", root.text(separator="\n")).strip()]
     return "\n\n".join(blocks)
+
+
+def _drop_bylines(root: Any) -> None:
+    """Drop from ``root`` what the page marks as its byline or its authors' box ("By Jane Doe",
+    "Jane Doe is a reporter ..."): the reporter tells of the story and takes no part in it. A
+    mark on the name alone (a link with rel="author") drops the paragraph or list item that
+    holds it, where that holds nothing more than a byline does."""
+    targets: dict[int, Any] = {}
+    for node in root.css(_BYLINE_MARKED):
+        attrs = node.attributes
+        marks = " ".join(str(attrs.get(k) or "") for k in ("class", "id", "rel", "itemprop"))
+        if node.tag != "address" and not _BYLINE_MARK_RE.search(marks):
+            continue
+        target = node
+        parent = node.parent
+        if node.tag not in ("p", "li", "div", "address", "section") and parent is not None \
+                and parent.tag in ("p", "li", "div", "span", "address") and parent.mem_id != root.mem_id \
+                and len(parent.text(strip=True)) <= _BYLINE_MAX_CHARS and parent.css_first(_HEADINGS) is None:
+            target = parent
+        if target.mem_id != root.mem_id and len(target.text(strip=True)) <= _BYLINE_MAX_CHARS \
+                and (target.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or target.css_first(_HEADINGS) is None):
+            targets[target.mem_id] = target
+    # the outermost ones (a node inside another goes with it), chosen before any is dropped
+    outermost = []
+    for node in targets.values():
+        ancestor = node.parent
+        while ancestor is not None and ancestor.mem_id not in targets and ancestor.mem_id != root.mem_id:
+            ancestor = ancestor.parent
+        if ancestor is None or ancestor.mem_id == root.mem_id:
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
 
 
 def article_source(raw: str, content_type: str | None) -> dict[str, str]:

@@ -408,6 +408,9 @@ _BY_BEFORE_RE = re.compile(r"\b(?:led|founded|headed|chaired|run|owned|backed|no
 _COMMA_ROLE_BEFORE_RE = re.compile(r"\b(" + trie_pattern(_TITLE_HEADS) + r"),\s$")
 _SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|according\s+to)\s+$")
 _PAREN_ACRONYM_RE = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z&]{1,7})\)")
+# a short name in brackets right after an organisation's, written otherwise than an acronym:
+# "(Cal Fire)", "(Ofcom)", "(CAL FIRE)"
+_PAREN_SHORT_NAME_RE = re.compile(r"[ \t]*\((?P<short>[A-Z][\w&'’.\-]*(?:[ ][A-Z&][\w&'’.\-]*){0,3})\)")
 # a person's title after a body's description: "Ukraine's military intelligence chief, Kyrylo
 # Budanov" names the man, not the agency
 _TITLE_AFTER_RE = re.compile(r"\s+(?:chief|head|director|boss|commander|spokes(?:man|woman|person))\b",
@@ -428,6 +431,34 @@ def _named_by_acronym(text: str, orgs: list[Mention], gaz: list[Mention]) -> lis
             o = Mention(o.start, o.end, o.surface, g.name, "organisation")
         out.append(o)
     return out
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` is written with the starts of ``name``'s words, in order, some words
+    left out: "Cal Fire" of "California Department of Forestry and Fire Protection", "Ofcom"
+    of "Office of Communications", "NatWest" of "National Westminster Bank"."""
+    letters = "".join(ch for ch in short.lower() if ch.isalnum())
+    name_words = [w for w in re.split(r"[^\w]+", name.lower()) if w]
+    if not letters or len(letters) > 2 * len(name) or not name_words:
+        return False
+    failed: set[tuple[int, int]] = set()
+
+    def fits(i: int, j: int) -> bool:  # letters[i:] from the starts of name_words[j:]
+        if i == len(letters):
+            return True
+        if (i, j) in failed:
+            return False
+        for k in range(j, len(name_words)):
+            w = name_words[k]
+            n = 0
+            while n < len(w) and i + n < len(letters) and w[n] == letters[i + n]:
+                n += 1
+                if fits(i + n, k + 1):
+                    return True
+        failed.add((i, j))
+        return False
+
+    return fits(0, 0)
 
 
 _LEADING_FUNCTION = words(
@@ -459,6 +490,9 @@ _COMMON_FAMILY_NAMES = words(
 )
 
 _DESIGNATION_AFTER_RE = re.compile(r"[-‐]\d")
+# short names of bodies that are also words, and what follows the word ("Fed up with ...",
+# "Fed by snowmelt, ...": not the Federal Reserve) unless the name has its article ("the Fed")
+_WORD_SENSE_AFTER: dict[str, re.Pattern[str]] = {"Fed": re.compile(r"[ \-](?:up|by)\b")}
 _DASH_AFTER_RE = re.compile(r"\s*[–—-]")
 _CODE_AFTER_RE = re.compile(r"[-‐]?\d")
 _LETTERS_RE = re.compile(r"[\W\d_]+")
@@ -538,6 +572,7 @@ class ActorFinder:
         strong = [(m.start, m.end) for m in gaz if m.kind in ("organisation", "person")]
         orgs = self._org_shapes(text, _mask(text, strong), gaz)
         orgs = _named_by_acronym(text, orgs, gaz)
+        orgs.extend(self._short_names(text, orgs, gaz))
         org_spans = [(m.start, m.end) for m in orgs]
         gaz = [g for g in gaz if not any(s <= g.start and g.end <= e for s, e in org_spans)]
         found.extend(orgs)
@@ -784,6 +819,9 @@ class ActorFinder:
                 continue
             if _DESIGNATION_AFTER_RE.match(text, end):
                 continue  # a designation ("Hwasong-19"), not the place
+            sense = _WORD_SENSE_AFTER.get(surface)
+            if sense is not None and sense.match(text, end) and text[max(0, start - 4):start].lower() != "the ":
+                continue
             if e.kind == "organisation" and out and out[-1].demonym and out[-1].end == start - 1:
                 # "Moroccan Red Crescent": the national body is an organisation of its own
                 d = out.pop()
@@ -995,6 +1033,34 @@ class ActorFinder:
             known = self._by_name.get(fold(name))
             out.append(Mention(min(start, span_start), end, name, known.name if known else name,
                                "organisation"))
+        return out
+
+    def _short_names(self, text: str, orgs: list[Mention], gaz: list[Mention]) -> list[Mention]:
+        """The short name given in brackets after an organisation's, where it is no plain
+        acronym (those are the acronym step's): "the California Department of Forestry and Fire
+        Protection (Cal Fire) ... Cal Fire said" names one body, each time. The short name is
+        made of the starts of the name's words, and no country, place or person the gazetteer
+        knows."""
+        if "(" not in text:
+            return []
+        short_of: dict[str, str] = {}
+        for o in [*orgs, *(g for g in gaz if g.kind == "organisation")]:
+            p = _PAREN_SHORT_NAME_RE.match(text, o.end)
+            if p is None:
+                continue
+            short = p.group("short")
+            if _ACRONYM_RE.fullmatch(short) or short in self._surfaces or short in _NOT_NAME \
+                    or short in _WEEKDAYS_MONTHS or len(short) > 30 or not _abbreviates(short, o.name):
+                continue
+            short_of.setdefault(short, o.name)
+        if not short_of:
+            return []
+        taken = [(m.start, m.end) for m in orgs] + [(g.start, g.end) for g in gaz if g.kind in ("organisation", "person")]
+        out: list[Mention] = []
+        for short, name in short_of.items():
+            for m in re.finditer(rf"(?<![\w&'’\-]){re.escape(short)}(?![\w&\-]|['’]\w\w)", text):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    out.append(Mention(m.start(), m.end(), short, name, "organisation"))
         return out
 
     def _plain_name(self, words: list[str]) -> bool:

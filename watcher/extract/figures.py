@@ -315,6 +315,42 @@ _ROLE_SUBJECT_RE = re.compile(
     r"researcher|scientist|investigator|prosecutor|aide|commander|officer|authoritie|estimate|poll|survey|"
     r"report|studie|agencie|monitor|group|witnesse|resident)s?|study|media|spokes(?:man|woman|person)|"
     r"authority|agency|data|figures)\s+(?:also\s+|later\s+|now\s+|have\s+|has\s+|had\s+)?$")
+# a titled office named without a name of its own: "the county medical examiner", "the state
+# health department", "the coroner's office", "the city fire marshal". Like "the ministry said",
+# it is the organisation named for it, if any; else, unlike a ministry (which the country stands
+# in for), the office itself: a local office speaks for no country.
+_OFFICE_HOLDER = r"(?:chief\s+)?(?:medical\s+examiner|coroner|sheriff|fire\s+marshal|health\s+officer)"
+_OFFICE_FIELD = (r"(?:public\s+)?(?:health|fire|police|medical|forestry|emergency(?:\s+management|\s+services)?|"
+                 r"transportation|transport|education|elections?|corrections|environmental(?:\s+protection)?|"
+                 r"parks|water|wildlife|agriculture|highway|weather|social\s+services|child\s+welfare|sanitation)")
+_OFFICE_HEAD = r"(?:department|office|agency|service|board|commission|bureau|division|authority)"
+_JURISDICTION = r"(?:county|state|city|municipal|local|regional|provincial|district|parish|borough|town|tribal)"
+# (a department named by its field alone, "the health department", may be a country's: as
+# "the health ministry", it is left to the country)
+_OFFICE = (rf"(?:{_JURISDICTION}\s+)?{_OFFICE_HOLDER}(?:['’]s\s+(?:office|department))?"
+           rf"|{_JURISDICTION}\s+{_OFFICE_FIELD}\s+{_OFFICE_HEAD}")
+_OFFICE_BEFORE_RE = re.compile(rf"\b[Tt]he\s+(?P<office>{_OFFICE})\s+(?:also\s+|later\s+|now\s+|has\s+|had\s+)?$")
+_OFFICE_AFTER_RE = re.compile(rf"\s+the\s+(?P<office>{_OFFICE})\b")
+_OFFICE_CLOSES_RE = re.compile(rf"\s+the\s+(?P<office>{_OFFICE})(?:\s+(?:on|late\s+on|early\s+on)\s+[A-Z][a-z]+"
+                               r"|\s+in\s+a\s+statement)?\s*(?:[.,;]|$)")
+_OFFICE_JURISDICTIONS = words("county state city municipal local regional provincial district parish borough town "
+                              "tribal chief public the")
+
+
+def _office_speaker(office: str, mentions: Sequence[Mention], before: int) -> str:
+    """Who a titled office without a name is: an organisation named before ``before`` whose
+    name holds the office's words ("the state health department" after "the Hawaii Department
+    of Health"), else the office itself ("county medical examiner")."""
+    office = " ".join(office.split())
+    wanted = {w for w in re.findall(r"[a-z]+", office.lower().replace("’", "'").replace("'s", ""))
+              if w not in _OFFICE_JURISDICTIONS}
+    for m in reversed([m for m in mentions if m.kind == "organisation" and m.end <= before]):
+        have = set(re.findall(r"[a-z]+", m.name.lower().replace("’", "'").replace("'s", "")))
+        if wanted <= have:
+            return m.name
+    return office
+
+
 _JOINT_SOURCES_RE = re.compile(r"\s*(?:,|and|&)\s*(?:the\s+)?")
 _PRONOUN_BEFORE_RE = re.compile(r"\b(?P<p>he|she|they|it)\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?$", re.I)
 
@@ -487,6 +523,21 @@ _SPELLED_NOT_COUNT_BEFORE_RE = re.compile(r"\b(?:no|every|any|each)\s+$", re.I)
 _DATE_RANGE_GAP_RE = re.compile(r"\s*[-–]\s*|\s*,\s*|\s+(?:and|to|through|or)\s+")  # "Oct 8-13", "Oct 8 and 13"
 _NAME_COMMA_BEFORE_RE = re.compile(r"[A-Z][\w\-]+,\s$")
 _AGES_LIST_BEFORE_RE = re.compile(r"\baged?\s+\d+\s+(?:and|or|to)\s+$", re.I)
+# an age bound, not a count: "men over 50", "children under 18", "those older than 65", "over
+# the age of 60", "people in their 70's", "residents 65 and older"
+_AGE_BOUND_BEFORE_RE = re.compile(
+    r"\b(?:men|women|children|kids|people|persons|adults|teens|teenagers|youths?|boys|girls|males|females|"
+    r"residents|citizens|voters|workers|employees|patients|seniors|pensioners|retirees|those|anyone|everyone|"
+    r"individuals|hostages|captives|prisoners|detainees|civilians|students|drivers|smokers|members|victims|"
+    r"survivors)\s+(?:aged\s+)?(?:over|under|above|below|older\s+than|younger\s+than)\s+$"
+    r"|\bage\s+of\s+$", re.I)
+# ... unless what follows is counted ("people over 3 days", "residents under 20 metres away",
+# "voters under 30 percent"); years are an age's ("men over 50 years old")
+_NOT_AGE_AFTER_RE = re.compile(
+    r"\s*(?:%|(?:percent|per\s+cent|day|week|month|hour|minute|decade|km|kilomet(?:re|er)|mile|met(?:re|er)|kg|kilo|"
+    r"pound|time|point|vote|seat)s?\b)", re.I)
+_NEXT_WORD_RE = re.compile(r"\s+([a-z][a-z\-]*)")
+_AND_OLDER_AFTER_RE = re.compile(r"\s+(?:years?\s+)?(?:and|or)\s+(?:older|younger)\b")
 _HYPHEN_UNIT_AFTER_RE = re.compile(
     r"^-(?:magnitude|day|week|month|hour|minute|strong|man|person|plus|seat|member|nation|country|"
     r"year(?= (?:contract|term|deal|agreement|sentence|plan|ban|mandate|lease|extension)))\b")
@@ -514,13 +565,15 @@ _VOTE_WORD_RE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bballots?\b|\b(?:passed|app
 # forces have reached about 4,700", "the death toll rose to 2,012"
 _SUBJECT_REACHED_RE = re.compile(
     r"\b(?P<w>[A-Za-z]+)(?:\s+(?:among|of|in|from|on)\s+[^,.;]{1,40}?)?,?\s+(?:has\s+|have\s+|had\s+)?(?:now\s+)?"
-    r"(?:reached|rose\s+to|risen\s+to|climbed\s+to|jumped\s+to|stood\s+at|stands\s+at|totall?ed|topped|"
+    r"(?:(?P<stand>stood\s+at|stands\s+at|stand\s+at)|reached|rose\s+to|risen\s+to|climbed\s+to|jumped\s+to|totall?ed|topped|"
     r"exceeded|passed|surpassed|hit|numbered|"
     # a headline's present tense: "casualties top 4,000", "troops now number about 12,000"
     r"reach(?:es)?|tops?|exceeds?|pass(?:es)?|surpass(?:es)?|hits|nears?|numbers?|totals?|"
-    r"(?:rises?|climbs?|jumps?)\s+to|stand\s+at|"
+    r"(?:rises?|climbs?|jumps?)\s+to|"
     # ... or of an estimate: "North Korean casualties estimated at 4,000"
     r"(?:(?:is|are|was|were|now|being)\s+)?(?:estimated|put|pegged|placed|assessed)\s+at)\s+(?:[a-z]+\s+){0,2}$")
+# nouns of a figure itself ("the numbers stand at ..."), which say nothing of what it counts
+_FIGURE_WORDS = words("number total count tally estimate figure amount level rate share")
 # what _SUBJECT_REACHED_RE needs in the text before a number (most texts hold none of them)
 _REACHED_CUES = ("ed ", " to ", " at ", " top", " reach", " exceed", " pass", " surpass", " hits ", " near",
                  " number", " total")
@@ -581,6 +634,11 @@ _PRISONERS_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+o
 # (the capture right before the number, read before what the clause after says: stricter than
 # _PRISONERS_BEFORE_RE, which is read last and lets two words come between)
 _CAPTURED_BEFORE_RE = re.compile(r"\b(?:captured|capturing|captures|capture\s+of)\s+(?:(?:some|about|around|at\s+least)\s+)?$")
+# people held to force a deal: "251 taken hostage", "took 251 hostage", "59 are still held
+# hostage", "hostages" after a noun of people ("40 people hostage")
+_HOSTAGES_AFTER_RE = re.compile(
+    r"^(?:(?:who|that|have|had|has|were|was|are|is|been|being|remain|remained|remains|still|reportedly|now|"
+    r"believed|thought|to|be)\s+)*(?:(?:taken|held|kept|seized|snatched|abducted|kidnapped)\s+(?:as\s+)?)?hostages?\b")
 # "have taken two soldiers prisoner": the verb before, "prisoner" after the phrase
 _TAKEN_BEFORE_RE = re.compile(r"\b(?:taken|took|take|takes|taking)\s+(?:\w+\s+){0,1}$")
 _PRISONER_WORD_AFTER_RE = re.compile(r"^(?:[\w\-]+\s+){0,3}prisoners?\b")
@@ -685,6 +743,9 @@ class FigureFinder:
             if self._not_a_figure(text, n, i, numbers, dated):
                 dated.add(i)
                 continue
+            if n.value < 120 and not (n.currency or n.percent or n.scaled) and "," not in n.raw \
+                    and self._age_bound(text, n):
+                continue  # "men over 50", "children under 18", "65 and older" (what follows may count)
             kept.append((n, i))
         out: list[Figure] = []
         positions: list[int] = []
@@ -868,6 +929,19 @@ class FigureFinder:
                 return True
         return False
 
+    @staticmethod
+    def _age_bound(text: str, n: NumberMatch) -> bool:
+        """Whether the number at ``n`` bounds or gives people's age rather than counts them."""
+        if _AND_OLDER_AFTER_RE.match(text, n.end, n.end + 24):
+            return True
+        if n.value % 10 == 0 and text.startswith(("'s", "’s"), n.end):
+            return True  # a decade of life ("in their 70's and 80's")
+        if not _AGE_BOUND_BEFORE_RE.search(text, max(0, n.start - 40), n.start) \
+                or _NOT_AGE_AFTER_RE.match(text, n.end, n.end + 24):
+            return False
+        nxt = _NEXT_WORD_RE.match(text, n.end, n.end + 40)
+        return nxt is None or nxt.group(1) == "years" or not _plural_noun(nxt.group(1))
+
     # -- description -----------------------------------------------------------------------
 
     def _describe(self, text: str, n: NumberMatch) -> tuple[str, str, bool] | None:
@@ -1021,6 +1095,10 @@ class FigureFinder:
                 cue in wide for cue in _REACHED_CUES) else None
             if sr and canonical_key(sr.group("w")) in _COUNTED_KEYS:
                 key = canonical_key(sr.group("w"))
+            elif sr and sr.group("stand") is not None and _plural_noun(sr.group("w").lower()) \
+                    and singular(sr.group("w")) not in _FIGURE_WORDS:
+                # what stands at a number is what it counts: "evacuations stand at 3,000"
+                key = canonical_key(sr.group("w"))
             if not key and "ing " in before:
                 nb = _NUMBERING_BEFORE_RE.search(wide, stop + 1)
                 if nb and (canonical_key(nb.group("w")) in _COUNTED_KEYS or _looks_plural(nb.group("w"))):
@@ -1127,6 +1205,7 @@ class FigureFinder:
             sentence_body: str | None = None
             for c in _speech_cues(text, ss, se):
                 speaker: str | None = None
+                office: re.Match[str] | None = None
                 if c.group("acc") or c.group("verb") in _CITING:
                     # "according to X", "citing X": the source comes after the cue
                     # (up to the end of its clause: "according to a doctors' union, while ...")
@@ -1136,6 +1215,8 @@ class FigureFinder:
                     if c.group("acc") == "per" and (not after or after[0].demonym):
                         continue  # a rate, not a source: "$2,000 a month per North Korean soldier"
                     speaker = _most_specific(text, after, forward=True) if after else None
+                    if not after and (office := _OFFICE_AFTER_RE.match(text, c.end(), limit)) is not None:
+                        speaker = _office_speaker(office.group("office"), mentions, c.start())
                     if len(after) > 1 and after[1].name != after[0].name \
                             and _JOINT_SOURCES_RE.fullmatch(text, after[0].end, after[1].start):
                         speaker = None  # "according to US and South Korean estimates": several sources
@@ -1150,6 +1231,10 @@ class FigureFinder:
                                              forward=True) \
                         if first is not None and first.start < c.start() \
                         and len(text[ss:first.start].split()) <= 3 else None
+                elif (c.group("verb") is not None and text[max(ss, c.start() - 3):c.start()].rstrip().endswith(",")
+                      and (office := _OFFICE_CLOSES_RE.match(text, c.end(), se)) is not None):
+                    # "..., said the county coroner."
+                    speaker = _office_speaker(office.group("office"), mentions, c.start())
                 else:
                     speaker = self._subject(text, ss, se, c.start(), c.end(), in_sent, mentions, last_person,
                                             sentence_body if sentence_body is not None else last_body)
@@ -1159,7 +1244,8 @@ class FigureFinder:
                     fwd = not text[ss:c.start()].strip(" \n\"“‘'")
                 elif c.group("verb") is not None and c.group("verb") not in _CITING:
                     # "X said 3,000 ..." reports what follows; "..., X said." what came before
-                    back = not _has_complement(text, c.end(), se) or _inverted(text, ss, se, c.start(), c.end())
+                    back = not _has_complement(text, c.end(), se) or _inverted(text, ss, se, c.start(), c.end()) \
+                        or (office is not None and office.re is _OFFICE_CLOSES_RE)
                 closing = back and c.group("verb") is not None and c.group("verb") not in _CITING \
                     and "," in text[max(ss, c.start() - 80):c.start()]
                 out.append(_Cue(c.start(), c.end(), speaker, fwd, back, not closing,
@@ -1209,6 +1295,10 @@ class FigureFinder:
         if pron and last_body is not None and pron.group("p").lower() == "it":
             # "The JCS said ... It estimated that ...", "the agency said it had confirmed ..."
             return last_body
+        office = _OFFICE_BEFORE_RE.search(text, max(ss, cs - 70), cs)
+        if office is not None:
+            # "the county medical examiner said", "the coroner's office told reporters"
+            return _office_speaker(office.group("office"), mentions, cs)
         desc = _DESCRIPTIVE_SUBJECT_RE.search(head)
         if desc and head[:desc.start()].endswith("of "):
             desc = None  # "Park Sun-won of the Democratic Party said": the phrase is Park's
@@ -1524,6 +1614,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         window = " ".join(after[:4])
         if _CASUALTIES_AFTER_RE.search(window):
             return "casualties"
+        if "hostage" in window and _HOSTAGES_AFTER_RE.match(window):
+            return "hostages"  # "held 40 passengers hostage"
         if _DIED_AFTER_RE.match(window):
             return "deaths"
         if _HURT_AFTER_RE.match(window):
@@ -1535,6 +1627,8 @@ def _context_key(key: str, after: list[str], before: str) -> str:
         return ""
     if _TAKEN_BEFORE_RE.search(bwin) and _PRISONER_WORD_AFTER_RE.match(window):
         return "prisoners"  # "have taken two soldiers prisoner"
+    if "hostage" in window and _HOSTAGES_AFTER_RE.match(window):
+        return "hostages"  # "251 taken hostage", "took 251 hostage", "59 still held hostage"
     if "capt" in bwin and _CAPTURED_BEFORE_RE.search(bwin):
         return "prisoners"  # "capture of 2 N. Korean soldiers, puts casualties at 3,000"
     if _CASUALTIES_AFTER_RE.search(window) or ("kill" in bwin and _CASUALTIES_BEFORE_RE.search(bwin)):

@@ -80,8 +80,25 @@ class LiteralGate:
         return out
 
 
-# A byline ("By Jane Doe", "By Jane Doe and John Roe, Staff Reporters").
-_BYLINE_RE = re.compile(r"^\s*(?:By|BY|Written by|Reporting by)\s+[A-Z][^\n]{0,80}$", re.MULTILINE)
+# Words after "By" that start a sentence, not a byline ("By Friday, crews had ...").
+_NOT_A_NAME = (
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|New|Christmas|Easter|Thanksgiving|Ramadan|Today|Tonight|"
+    r"Midnight|Noon|Dawn|Nightfall|Then|The[ ]End)\b)")
+# No sentence in a byline line: no lower-case word ends one (a date may be in it).
+_NO_SENTENCE = r"(?:(?!\b[a-z]{2,}[.!?](?:\s|$))[^\n])"
+# A byline ("By Jane Doe", "By Jane Doe and John Roe, Staff Reporters"): the short line of a
+# sentence that opens with "By" ("By Friday, crews had contained 40% of the fire.") is kept.
+_BYLINE_RE = re.compile(r"^\s*(?:By|BY|Written by|Reporting by)\s+" + _NOT_A_NAME
+                        + r"[A-Z]" + _NO_SENTENCE + r"{0,80}$", re.MULTILINE)
+# ... and a longer one, the names with their roles and outlets ("By Jane Doe, senior wildfire
+# correspondent, and John Roe, chief photographer for the Chronicle"): a name of two to four
+# capitalised words right after "By" (not a time: "By New Year's Eve, ..."), then a comma, "and",
+# a bracket or the line's end, and no sentence in the line (no lower-case word ends one)
+_LONG_BYLINE_RE = re.compile(
+    r"^[ \t]*(?:By|BY|Written[ ]by|Reporting[ ]by)[ \t]+" + _NOT_A_NAME +
+    r"(?:[A-Z][\w'’\-]*\.?[ \t]+){1,3}[A-Z][\w\-]*(?=[ \t]*(?:[,;|/(&]|and\b|AND\b|$))"
+    + _NO_SENTENCE + r"{0,300}$", re.MULTILINE)
 # A contributors' line at the end of wire copy ("Associated Press writers Jane Doe in Washington
 # and John Roe in Kyiv contributed.", "Reporting by ...; Editing by ..."), and a wire service's
 # end mark "(END)": no actors of the story.
@@ -197,6 +214,8 @@ def clean(text: str) -> str:
     if _FILE_GATE_RE.search(text):
         text = _FILE_RE.sub(" ", text)
     text = _BYLINE_RE.sub("", text)
+    if "By" in text or "BY" in text:
+        text = _LONG_BYLINE_RE.sub("", text)
     if "contributed" in text or "(END)" in text or "(End)" in text or "diting by" in text:
         text = _CONTRIBUTORS_RE.sub("", text)
     text = _NAME_LINE_RE.sub("", text)
