@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,50 @@ def test_alert_payload_shape_and_timeline() -> None:
     again = build_alert("nk", stored(item("a", "Title")), [fig], [], known)
     changed = build_alert("nk", stored(item("a", "Title", "more")), [fig], [], known)
     assert again["id"] == payload["id"] != changed["id"]
+
+
+def test_an_alert_lists_the_first_and_the_latest_earlier_values() -> None:
+    known = [KnownFigure(key="troops", value=1000 + 100 * n, quantity="q",
+                         published=T0 + timedelta(days=n)) for n in range(40)]
+    fig = Figure(value=99000.0, key="troops", quantity="troops", text="99,000 troops")
+    [out] = build_alert("nk", stored(item("a", "Title")), [fig], [], known)["new_figures"]
+    assert [p["value"] for p in out["previous"]] == [1000, *range(4100, 5000, 100)]
+    few = build_alert("nk", stored(item("a", "Title")), [fig], [], known[:10])
+    assert len(few["new_figures"][0]["previous"]) == 10
+
+
+_EARLIER = OutboxAlert(id=1, alert_id="a1", channel="hook", payload={}, attempts=2)
+_LATER = OutboxAlert(id=2, alert_id="a2", channel="hook", payload={}, attempts=3)
+
+
+@pytest.mark.parametrize(("alert", "error", "known", "low", "high", "attempts", "dead"), [
+    # a failure: its attempt counted, backoff after 4 failures (240 s, jittered down to 3/4)
+    (_LATER, DeliveryError("HTTP 503"), {}, 180, 240, 4, False),
+    # the last allowed attempt: given up
+    (_LATER, DeliveryError("HTTP 503"), {}, 180, 240, 4, True),
+    # the receiver asked to wait longer than the backoff; and shorter (the backoff wins)
+    (_LATER, DeliveryError("HTTP 429", retry_after=1800), {}, 1800, 1800, 4, False),
+    (_LATER, DeliveryError("HTTP 429", retry_after=5), {}, 180, 240, 4, False),
+    # ... and a Retry-After of days is capped at the longest interval
+    (_LATER, DeliveryError("HTTP 503", retry_after=86400 * 3), {}, 3600, 3600, 4, False),
+    # refused for good: the longest interval at once, still counted, still retried
+    (_LATER, DeliveryError("HTTP 404", permanent=True), {}, 3600, 3600, 4, False),
+    # not tried (behind a receiver that just failed to answer): no attempt, never dead
+    (_LATER, DeliveryError("not tried", tried=False), {}, 90, 120, 3, False),
+    (replace(_LATER, attempts=0), DeliveryError("not tried", tried=False), {}, 22.5, 30, 0,
+     False),
+    # held back behind the story's earlier alert: retried at the very time it is
+    (_LATER, core._HeldBack(_EARLIER, DeliveryError("HTTP 503")), {1: 1234.0}, 1234, 1234, 3,
+     False),
+])
+def test_settle_failure(alert: OutboxAlert, error: DeliveryError, known: dict[int, float],
+                        low: float, high: float, attempts: int, dead: bool) -> None:
+    max_attempts = attempts if dead else 100
+    retry_at_of = {k: T0 + timedelta(seconds=v) for k, v in known.items()}
+    retry_at, counted, gave_up = core.settle_failure(alert, error, T0, max_attempts,
+                                                     retry_at_of)
+    assert low <= (retry_at - T0).total_seconds() <= high
+    assert (counted, gave_up) == (attempts, dead)
 
 
 def test_retry_delay_grows_and_is_capped() -> None:
@@ -487,6 +532,23 @@ def counting_batches(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[in
     return sizes
 
 
+def test_a_too_long_feed_is_not_logged_as_ill_formed(storage: Storage,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    storage.sync_feeds([FeedConfig(name="long", url="https://long.example/rss", interval=900)],
+                       T0)
+    entries = "".join(f"<item><guid>g{i}</guid><title>Item {i}</title></item>"
+                      for i in range(parse_module.MAX_ITEMS + 5))
+    body = f"<rss version='2.0'><channel><title>x</title>{entries}</channel></rss>".encode()
+    engine = Engine(storage=storage, rules=nk_rules(), notifiers=[], extractor=get_extractor(),
+                    fetcher=ScriptedFetcher({"long": FetchResult(
+                        url="https://long.example/rss", status=200, content=body)}),
+                    clock=lambda: T0, parse_workers=0)
+    with caplog.at_level("INFO", logger="watcher.core"):
+        asyncio.run(engine.poll())
+    [line] = [r.getMessage() for r in caplog.records if "items kept" in r.getMessage()]
+    assert "ill-formed" not in line and f"{parse_module.MAX_ITEMS + 5:,} entries" in line
+
+
 def test_a_huge_feed_does_not_hold_up_the_event_loop(storage: Storage) -> None:
     """A legal 3 MB feed of 30,000 entries took feedparser seconds on the event loop (and
     storing them all more), while every other fetch of the cycle waited and timed out. It is
@@ -789,12 +851,93 @@ def test_a_storys_alert_after_a_failed_one_is_held_back_and_retried_with_it(
     assert (report.alerts, delivery.sent, delivery.failed) == (4, 2, 2)
     assert sorted(tried) == [("nk-a", "3000"), ("nk-b", "3000"), ("nk-b", "4000")]
     held = [a for a in storage.list_alerts("pending") if a.payload["rule"] == "nk-a"]
-    assert len(held) == 2 and any("held back" in (a.last_error or "") for a in held)
+    assert [(a.attempts, "held back" in (a.last_error or "")) for a in held] == [
+        (1, False), (0, True)]  # the one held back was not tried: no attempt counted
+    # both come due at the same moment (the held one takes its predecessor's retry time)
+    for second in range(1, 61):
+        due = storage.claim_due_alerts(T0 + timedelta(seconds=second), 10, 1)
+        if due:
+            break
+    assert [a.id for a in due] == [a.id for a in held]
     refuse.clear()
     now[0] = T0 + timedelta(hours=2)  # past both alerts' retry time
     delivery = asyncio.run(engine.deliver())
     assert delivery.sent == 2
     assert [v for r, v in arrived if r == "nk-a"] == ["3000", "4000"]
+
+
+def test_an_alert_refused_for_good_holds_back_none_of_its_storys_later_ones(
+        storage: Storage) -> None:
+    """A receiver refuses one alert for good (413: too large): the story's next alert goes
+    out anyway, instead of waiting behind it for the days of its hourly retries."""
+    storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
+    arrived: list[str] = []
+
+    class RefusesTheFirst:
+        name = "hook"
+
+        async def send(self, alert: OutboxAlert) -> None:
+            value = str(alert.payload["new_figures"][0]["value"])
+            if value == "3000":
+                raise DeliveryError("HTTP 413", permanent=True)
+            arrived.append(value)
+
+        async def aclose(self) -> None:
+            pass
+
+    titles = [f"North Korea sends {n:,} troops to Russia" for n in (3000, 4000)]
+    engine = Engine(storage=storage, rules=nk_rules(), notifiers=[RefusesTheFirst()],
+                    fetcher=ScriptedFetcher({"a": FetchResult(
+                        url="https://a.example/rss", status=200, content=rss(*titles))}),
+                    extractor=get_extractor(), clock=lambda: T0, parse_workers=0)
+    report, delivery = asyncio.run(engine.cycle(everything=True))
+    assert (report.alerts, delivery.sent, delivery.failed) == (2, 1, 1)
+    assert arrived == ["4000"]
+    [refused] = storage.list_alerts("pending")
+    assert refused.attempts == 1 and "413" in (refused.last_error or "")
+
+
+def test_a_stopped_delivery_records_what_was_sent_and_hands_back_the_rest(
+        storage: Storage) -> None:
+    """A shutdown while a receiver hangs: the alert sent before it is recorded as sent, the
+    ones still in flight are due again at once (not after their five-minute lease), for a
+    restarted or another instance."""
+    storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
+    hang = asyncio.Event()
+
+    class HangsOnTheSecond:
+        name = "hook"
+
+        async def send(self, alert: OutboxAlert) -> None:
+            if alert.payload["new_figures"][0]["value"] != 3000:
+                await hang.wait()  # never set
+
+        async def aclose(self) -> None:
+            pass
+
+    titles = [f"North Korea sends {n:,} troops to Russia" for n in (3000, 4000, 5000)]
+    now = [T0]
+    engine = Engine(storage=storage, rules=nk_rules(), fetcher=ScriptedFetcher(
+                        {"a": FetchResult(url="https://a.example/rss", status=200,
+                                          content=rss(*titles))}),
+                    notifiers=[HangsOnTheSecond()], extractor=get_extractor(),
+                    clock=lambda: now[0], parse_workers=0)
+    report = asyncio.run(engine.poll(everything=True))  # (queues alerts, sends none)
+    assert report.alerts == 3
+
+    async def stop_while_hanging() -> None:
+        task = asyncio.ensure_future(engine.deliver())
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(stop_while_hanging())
+    status = {a.payload["new_figures"][0]["value"]: (a.status, a.attempts)
+              for a in storage.list_alerts()}
+    assert status == {3000: ("sent", 1), 4000: ("pending", 0), 5000: ("pending", 0)}
+    now[0] = T0 + timedelta(seconds=1)
+    assert len(storage.claim_due_alerts(now[0], 10, 300)) == 2
 
 
 def test_the_end_of_a_poll_sends_its_last_alerts_at_once_and_last_stops_the_workers(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import gzip
 import random
@@ -19,7 +20,8 @@ import pytest
 from loopback import Reply, Request, drip, redirect, serve, text
 
 from watcher.errors import BlockedAddressError, FetchError
-from watcher.fetch import Fetcher, next_poll_delay, parse_retry_after, shown_url
+from watcher.fetch import Fetcher, next_poll_delay, shown_url
+from watcher.httpdates import parse_retry_after
 from watcher.models import FeedState, FetchResult
 
 T = TypeVar("T")
@@ -305,6 +307,72 @@ def test_a_servers_overlong_reason_phrase_is_cut() -> None:
     finally:
         sock.close()
     assert str(caught.value).startswith("HTTP 500 Bad Bad") and len(str(caught.value)) < 220
+
+
+@contextlib.contextmanager
+def answering(answer: bytes) -> Iterator[str]:
+    """A raw TCP server on loopback that answers every request with ``answer`` (which need not
+    be HTTP) and closes the connection; yields a feed URL on it."""
+    sock = socket.create_server(("127.0.0.1", 0))
+
+    def serve_all() -> None:
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:  # closed
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer)
+
+    threading.Thread(target=serve_all, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/feed"
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"<html><body>" + b"\x00\x01\xff nope " * 2000 + b"\r\n\r\n",
+         "the server's answer is not HTTP (status line '<html><body>\\x00\\x01\\xff nope "),
+        (b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+         "the server's answer is not HTTP (status line 'SSH-2.0-OpenSSH_9.6')"),
+        (b"HTTP/1.1 abc OK\r\n\r\n",
+         "the server's answer is not HTTP (status line 'HTTP/1.1 abc OK')"),
+        (b"\x15\x03\x01\x00\x02\x02\x46",   # a TLS alert: an https port asked in plain HTTP
+         "the server's answer is not HTTP (binary data where the status line should be; "
+         "does the URL need https://?)"),
+    ],
+    ids=["binary", "ssh", "bad-status", "tls"],
+)
+def test_an_answer_that_is_not_http_says_so(answer: bytes, message: str) -> None:
+    """h11's words were "illegal status line: bytearray(b'...')", with up to 64 KB of the
+    server's bytes, stored as the feed's error and shown by `watcher feeds`."""
+    with answering(answer) as url, pytest.raises(FetchError) as caught:
+        run(fetch(url))
+    shown = str(caught.value)
+    assert shown.startswith(message)
+    assert "bytearray" not in shown and shown.isprintable() and len(shown) < 200
+
+
+def test_a_broken_header_line_is_quoted_readably() -> None:
+    with (answering(b"HTTP/1.1 200 OK\r\nbad\x00header\r\n\r\n") as url,
+          pytest.raises(FetchError) as caught):
+        run(fetch(url))
+    assert str(caught.value) == "protocol error: illegal header line: 'bad\\x00header'"
+
+
+@pytest.mark.parametrize("status", [301, 302, 307])
+def test_a_redirect_with_an_empty_location_says_so(status: int) -> None:
+    """An empty Location names the same URL again: followed, it read "too many redirects"."""
+    with serve(lambda r: Reply(status, {"Location": ""}, b"")) as server:
+        with pytest.raises(FetchError) as caught:
+            run(fetch(server.url("/feed")))
+        assert str(caught.value) == f"HTTP {status} redirect without a Location"
+        assert caught.value.status == status
+        assert len(server.requests) == 1
 
 
 def test_bytes_left_on_a_connection_by_another_feed_are_not_this_feeds_error() -> None:

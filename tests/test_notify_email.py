@@ -19,8 +19,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from loopback import Silent
 
+from watcher.core import Engine, utcnow
 from watcher.errors import ConfigError, DeliveryError
-from watcher.models import OutboxAlert
+from watcher.extract import get_extractor
+from watcher.models import FeedConfig, FetchResult, OutboxAlert
 from watcher.notify import EmailNotifier
 from watcher.notify.email import build_message, parse_smtp_url
 from watcher.notify.render import (
@@ -30,6 +32,7 @@ from watcher.notify.render import (
     render_subject,
     render_text,
 )
+from watcher.storage import Storage
 
 USER = "watcher"
 PASSWORD = "p@ss:w/rd 100%-Secret"  # needs URL-encoding in smtp_url
@@ -459,3 +462,144 @@ def test_an_increment_reads_as_more_of_its_thing() -> None:
                "new_actors": []}
     assert render_subject(payload) == "[watcher] nk: new figure 3,000 more troops (was 1,500)"
     assert "troops_added" not in render_text(payload) and "troops_added" not in render_html(payload)
+
+
+# --- recipients refused while others take the message --------------------------------------
+
+@dataclass
+class Picky(Recorder):
+    """Refuses RCPT for the addresses in ``refuse`` with their reply (e.g. "451 ...")."""
+
+    refuse: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+THREE = ["ops@example.org", "desk@example.org", "night@example.org"]
+
+
+@pytest.mark.parametrize(("refuse", "done_for", "fails"), [
+    # one refused for now: the others are done, it is sent again alone
+    ({"desk@example.org": "451 4.3.0 try again later"},
+     ["ops@example.org", "night@example.org"], True),
+    # one for good, one for now: only the one refused for now is left
+    ({"desk@example.org": "550 5.1.1 no such user", "night@example.org": "452 4.2.2 mailbox full"},
+     ["ops@example.org", "desk@example.org"], True),
+    # only refusals for good among takers: delivered, nothing to send again
+    ({"desk@example.org": "550 5.1.1 no such user"}, [], False),
+])
+def test_recipients_refused_for_now_are_sent_it_again_alone(
+        refuse: dict[str, str], done_for: list[str], fails: bool) -> None:
+    picky = Picky(refuse=dict(refuse))
+    for server in _run(picky):
+        notifier = EmailNotifier("email:0", smtp_url=f"smtp://127.0.0.1:{server.port}",
+                                 sender=SENDER, to=THREE)
+        alert = make_alert(make_payload())
+        if not fails:
+            send(notifier, alert)
+            assert [r.rcpt_tos for r in picky.received] == [["ops@example.org",
+                                                            "night@example.org"]]
+            continue
+        err = send_error(notifier, alert)
+        assert not err.permanent and err.tried
+        assert sorted(err.done_for) == sorted(done_for)
+        assert "refused it for now" in str(err)
+        # the retry: the server takes everyone now; those done are not sent it again
+        picky.refuse.clear()
+        send(notifier, OutboxAlert(id=1, alert_id=alert.alert_id, channel="email:0",
+                                   payload=alert.payload, attempts=1, done_for=err.done_for))
+        first, second = (r.rcpt_tos for r in picky.received)
+        assert first == [r for r in THREE if r not in refuse]        # those who took it
+        assert second == [r for r in THREE if r not in done_for]     # those refused for now
+        assert str(picky.received[0].message["To"]) == str(picky.received[1].message["To"])
+
+
+def test_every_recipient_refused_mixed_leaves_only_those_refused_for_now() -> None:
+    picky = Picky(refuse={"ops@example.org": "550 5.1.1 no such user",
+                          "desk@example.org": "451 4.3.0 greylisted"})
+    for server in _run(picky):
+        notifier = EmailNotifier("email:0", smtp_url=f"smtp://127.0.0.1:{server.port}",
+                                 sender=SENDER, to=THREE[:2])
+        err = send_error(notifier, make_alert(make_payload()))
+        assert not err.permanent and err.done_for == ("ops@example.org",)
+        assert "refused every recipient" in str(err)
+        assert picky.received == []
+        picky.refuse = {"ops@example.org": "550 5.1.1 no such user",
+                        "desk@example.org": "550 5.1.1 no such user"}
+        err = send_error(notifier, make_alert(make_payload()))
+        assert err.permanent and err.done_for == ()
+
+
+def test_an_alert_that_reached_every_recipient_is_not_sent_again(plain_server: Smtpd) -> None:
+    notifier = EmailNotifier("email:0", smtp_url=f"smtp://127.0.0.1:{plain_server.port}",
+                             sender=SENDER, to=THREE[:2])
+    payload = make_payload()
+    send(notifier, OutboxAlert(id=1, alert_id=payload["id"], channel="email:0", payload=payload,
+                               done_for=("ops@example.org", "desk@example.org")))
+    assert plain_server.recorder.received == []
+
+
+def test_a_stop_during_a_hanging_smtp_exchange_exits_at_once(tmp_path: Path) -> None:
+    """The SMTP session runs in a daemon thread: a process stopped while the server hangs
+    exits at once, not after the 30 s timeout (docker stop waits 10 s, then kills)."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "stop.py"
+    script.write_text(
+        "import asyncio, sys\n"
+        "from watcher.models import OutboxAlert\n"
+        "from watcher.notify import EmailNotifier\n"
+        "async def main():\n"
+        "    n = EmailNotifier('email:0', smtp_url='smtp://127.0.0.1:' + sys.argv[1], "
+        "sender='w@example.org', to=['a@example.org'], timeout=30)\n"
+        "    a = OutboxAlert(id=1, alert_id='x', channel='email:0', payload={'id': 'x'})\n"
+        "    task = asyncio.ensure_future(n.send(a))\n"
+        "    await asyncio.sleep(0.5)\n"
+        "    task.cancel()\n"
+        "    await asyncio.gather(task, return_exceptions=True)\n"
+        "    print('stopped', flush=True)\n"
+        "asyncio.run(main())\n")
+    with Silent() as server:
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, str(script), str(server.port)],
+                              capture_output=True, text=True, timeout=60)
+        took = time.monotonic() - started
+        assert server.accepted == 1  # it was in the middle of the exchange
+    assert done.returncode == 0 and "stopped" in done.stdout, done.stderr
+    assert took < 10, f"exit took {took:.1f}s: the SMTP thread held the process"
+
+
+def test_the_outbox_sends_a_retry_only_to_the_recipient_refused_for_now(
+        storage: Storage) -> None:
+    """Through the engine and the outbox on a real database: a recipient greylisted (451)
+    while the others take the alert is sent it alone at the retry; nobody gets it twice."""
+    from test_core import T0, ScriptedFetcher, nk_rules, rss
+
+    storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
+    picky = Picky(refuse={"desk@example.org": "451 4.7.1 greylisted, try again later"})
+    for server in _run(picky):
+        notifier = EmailNotifier("mail", smtp_url=f"smtp://127.0.0.1:{server.port}",
+                                 sender=SENDER, to=THREE)
+        engine = Engine(storage=storage, rules=nk_rules(), notifiers=[notifier],
+                        fetcher=ScriptedFetcher({"a": FetchResult(
+                            url="https://a.example/rss", status=200,
+                            content=rss("North Korea sends 3,000 troops to Russia"))}),
+                        extractor=get_extractor(), clock=utcnow, parse_workers=0)
+        report, delivery = asyncio.run(engine.cycle(everything=True))
+        assert (report.alerts, delivery.sent, delivery.failed) == (1, 0, 1)
+        [waiting] = storage.list_alerts("pending")
+        assert waiting.done_for == ("ops@example.org", "night@example.org")
+        assert "greylisted" in (waiting.last_error or "")
+        picky.refuse.clear()
+        delivery = asyncio.run(engine.deliver(everything=True))
+        assert delivery.sent == 1
+    assert [r.rcpt_tos for r in picky.received] == [["ops@example.org", "night@example.org"],
+                                                    ["desk@example.org"]]
+    assert storage.list_alerts("pending") == []

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -75,12 +76,17 @@ class _Handler(BaseHTTPRequestHandler):
         if route.startswith("/slow"):
             time.sleep(2.0)
         status = {"/fail500": 500, "/missing": 404, "/busy": 429, "/moved": 301,
-                  "/echo-bad": 400}.get(route, 204 if route == "/nocontent" else 200)
+                  "/echo-bad": 400, "/busy-wait": 429, "/down-until": 503,
+                  "/missing-wait": 404}.get(route, 204 if route == "/nocontent" else 200)
         reply = b"" if status == 204 else f"status {status} for {route}".encode()
         try:
             self.send_response(status)
             if status == 301:
                 self.send_header("Location", "/elsewhere")
+            if route in ("/busy-wait", "/missing-wait"):
+                self.send_header("Retry-After", "120")
+            if route == "/down-until":  # an HTTP-date ten minutes from now
+                self.send_header("Retry-After", formatdate(time.time() + 600, usegmt=True))
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)
@@ -217,6 +223,23 @@ def test_too_many_requests_is_not_permanent(receiver: Receiver) -> None:
     err = send_error(WebhookNotifier("hook", f"{receiver.base}/busy"), make_alert(make_payload()))
     assert not err.permanent
     assert "HTTP 429" in str(err)
+
+
+@pytest.mark.parametrize(("route", "low", "high"), [
+    ("/busy-wait", 120, 120),     # 429 with delta-seconds
+    ("/down-until", 590, 600),    # 503 with an HTTP-date
+    ("/busy", None, None),        # 429 without Retry-After
+    ("/missing-wait", None, None),  # a 404's Retry-After means nothing: it is permanent
+])
+def test_retry_after_of_a_busy_receiver_is_passed_on(receiver: Receiver, route: str,
+                                                     low: float | None,
+                                                     high: float | None) -> None:
+    err = send_error(WebhookNotifier("hook", f"{receiver.base}{route}"), make_alert(make_payload()))
+    if low is None or high is None:
+        assert err.retry_after is None
+        return
+    assert err.retry_after is not None and low <= err.retry_after <= high
+    assert not err.permanent and "asks to retry in" in str(err)
 
 
 def test_redirect_is_not_followed(receiver: Receiver) -> None:
@@ -462,6 +485,8 @@ def test_alerts_behind_one_that_timed_out_are_not_tried_for_a_while() -> None:
     assert sum(m.startswith(f"webhook {url} not tried: an attempt")
                and m.endswith("ago failed (timed out after 0.5s)") for m in messages) == (
         2 * IN_FLIGHT)
+    assert [o.tried for o in outcomes if isinstance(o, DeliveryError)
+            and "not tried" in str(o)] == [False] * (2 * IN_FLIGHT)
     assert tried == IN_FLIGHT + 1                      # the burst's first wave, then "later"
     assert isinstance(later, DeliveryError) and "not tried" not in str(later)
 

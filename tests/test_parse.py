@@ -209,6 +209,43 @@ def test_http_charset_decides_the_encoding() -> None:
     assert parse_feed(jp.encode("cp932"), url=URL).items[0].title == "①防寒対策"
 
 
+@pytest.mark.parametrize(
+    ("declared", "content_type"),
+    [("UTF-16", None), ("UTF-16", "application/rss+xml; charset=UTF-16"),
+     ("utf-8", "text/xml; charset=utf-16"), ("UTF-16LE", None), ("UTF-32", None),
+     (None, "application/xml; charset=utf-16")],
+)
+@pytest.mark.parametrize("pad", [0, 1])
+def test_a_utf8_feed_declared_utf16_is_read_as_utf8(declared: str | None,
+                                                    content_type: str | None, pad: int) -> None:
+    """UTF-16 decodes almost any byte string of even length (to CJK mojibake), so feedparser
+    never fell back to UTF-8 and the feed failed as not well-formed, or not, by the parity of
+    its length (``pad``). Its items are read as UTF-8, with the wrong label as its warning."""
+    head = f'<?xml version="1.0" encoding="{declared}"?>' if declared else ""
+    body = (f'{head}<rss version="2.0"><channel><title>Café{" " * pad}</title><item>'
+            f"<title>Zürich — “one”</title><guid>g1</guid><description>Straße</description>"
+            f"</item></channel></rss>").encode()
+    feed = parse_feed(body, url=URL, content_type=content_type)
+    assert feed.title == "Café"
+    assert [(i.title, i.text) for i in feed.items] == [("Zürich — “one”", "Straße")]
+    label = (declared if declared != "utf-8" else None) or "utf-16"
+    # (in feedparser's words when it fell back itself: the label as the HTTP charset spelt it)
+    assert (feed.warning or "").lower() == (f"ill-formed feed: document declared as "
+                                            f"{label.lower()}, but parsed as utf-8")
+
+
+def test_a_utf16_feed_is_still_read_as_utf16() -> None:
+    doc = ('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><item>'
+           "<title>Zürich — “one”</title><guid>g1</guid></item></channel></rss>")
+    for body in (doc.encode("utf-16"), doc.encode("utf-16-le"), doc.encode("utf-16-be")):
+        feed = parse_feed(body, url=URL)
+        assert [i.title for i in feed.items] == ["Zürich — “one”"] and feed.warning is None
+    # and so when the HTTP charset says it too
+    feed = parse_feed(doc.encode("utf-16"), url=URL,
+                      content_type="application/xml; charset=utf-16")
+    assert [i.title for i in feed.items] == ["Zürich — “one”"]
+
+
 # --- ill-formed, HTML, empty -----------------------------------------------------------------
 
 ILLFORMED = corpus("feedparser-tests", "tests", "illformed")
@@ -322,6 +359,50 @@ def test_item_fields() -> None:
     assert second.published is None
     assert third.key.startswith("sha256:") and third.link is None
     assert third.text == "Text"
+
+
+@pytest.mark.parametrize(
+    ("guid", "link"),
+    [("a1b2-c3", None),                                   # was https://feeds.example.com/a1b2-c3
+     ("<guid isPermaLink='true'>42</guid>", None),        # says it is a permalink, but is no URL
+     ("urn:uuid:7f0c9a1e-0b1d-4c1e-9a51-000000000001", None),
+     ("tag:news.example,2024:42", None),
+     ("/news/42", None),                                  # a guid is never resolved
+     ("https://news.example/a", "https://news.example/a"),  # a guid that is a URL is the link
+     ("<guid isPermaLink='false'>https://news.example/a</guid>", None)],
+)
+def test_a_guid_is_the_items_link_only_when_it_is_a_web_url(guid: str, link: str | None) -> None:
+    element = guid if guid.startswith("<") else f"<guid>{guid}</guid>"
+    key = re.sub(r"<[^>]+>", "", element)
+    item = parse_feed(rss(f"<item><title>T</title>{element}</item>"), url=URL).items[0]
+    assert (item.key, item.link) == (key, link)
+    # with a link element, that is the link (before or after the guid)
+    for item_xml in (f"<item>{element}<link>/b</link></item>",
+                     f"<item><link>/b</link>{element}</item>"):
+        item = parse_feed(rss(item_xml), url=URL).items[0]
+        assert (item.key, item.link) == (key, "https://feeds.example.com/b")
+
+
+def test_an_atom_id_that_is_no_url_is_not_the_link() -> None:
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+            b"<entry><id>urn:uuid:1</id><title>No link</title></entry>"
+            b'<entry><id>urn:uuid:2</id><title>Enclosure only</title>'
+            b'<link rel="enclosure" href="/a.mp3"/></entry>'
+            b'<entry><id>urn:uuid:3</id><title>Linked</title><link href="/c"/></entry></feed>')
+    items = parse_feed(body, url=URL).items
+    assert [(i.key, i.link) for i in items] == [
+        ("urn:uuid:1", None), ("urn:uuid:2", None),
+        ("urn:uuid:3", "https://feeds.example.com/c")]
+
+
+def test_an_item_link_is_a_web_url_or_none() -> None:
+    """javascript:, mailto:, ftp: are no page to open; without a guid they still name the item
+    (its key is what it was)."""
+    for link in ("javascript:alert(1)", "mailto:desk@news.example", "ftp://news.example/x",
+                 "http://"):
+        item = parse_feed(rss(f"<item><title>T</title><link>{link}</link></item>"),
+                          url=URL).items[0]
+        assert (item.key, item.link) == (link, None)
 
 
 @pytest.mark.parametrize(

@@ -119,6 +119,32 @@ def test_hits_feeds_and_poll_on_an_empty_setup_in_a_missing_directory(tmp_path: 
     assert "polled 0 feeds" in poll.stdout
 
 
+def test_alerts_retry_makes_waiting_alerts_due_now(tmp_path: Path) -> None:
+    """After a channel's settings are corrected, `alerts --retry` sends what waits for its
+    retry time (an hour after a refusal for good) at the service's next tick."""
+    from datetime import UTC, datetime, timedelta
+
+    from test_storage import queue_alert
+
+    config = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\n")
+    store = Storage(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        store.migrate()
+        now = datetime.now(UTC)
+        queue_alert(store, ["hook", "mail"], now=now)
+        hook, mail = store.claim_due_alerts(now, 10, 60)
+        store.mark_alert_failed(hook.id, now, "HTTP 404", now + timedelta(hours=1), dead=False)
+        store.mark_alert_failed(mail.id, now, "550", now, dead=True)
+        assert store.claim_due_alerts(now + timedelta(seconds=1), 10, 60) == []
+        out = cli(config, "alerts", "--retry")
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("1 dead alerts queued again, 1 waiting alerts due now")
+        due = store.claim_due_alerts(datetime.now(UTC), 10, 60)
+        assert sorted(a.channel for a in due) == ["hook", "mail"]
+    finally:
+        store.close()
+
+
 def test_hits_of_a_rule_that_does_not_exist_and_limits_below_one(tmp_path: Path) -> None:
     config = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\n")
     assert cli(config, "poll", "--once").returncode == 0

@@ -1088,6 +1088,37 @@ def test_mark_all_alerts_due(storage: Storage) -> None:
     assert [a.id for a in storage.claim_due_alerts(at(1), 10, 60)] == [first.id]
 
 
+def test_failures_not_tried_count_no_attempt_and_recipients_reached_are_kept(
+        storage: Storage) -> None:
+    queue_alert(storage, ["email:0", "webhook:0"])
+    mail, hook = storage.claim_due_alerts(T0, 10, 60)
+    # held back behind another alert: not tried, no attempt counted
+    storage.mark_alert_failed(hook.id, T0, "held back", at(30), dead=False, tried=False)
+    # one recipient refused for now, the other reached
+    storage.mark_alert_failed(mail.id, T0, "451", at(30), dead=False, done_for=["a@x.example"])
+    mail, hook = storage.claim_due_alerts(at(30), 10, 60)
+    assert (hook.attempts, hook.last_error, hook.done_for) == (0, "held back", ())
+    assert (mail.attempts, mail.done_for) == (1, ("a@x.example",))
+    # a failure that reached no one more leaves the list as it is
+    storage.mark_alert_failed(mail.id, at(31), "timed out", at(60), dead=False)
+    assert [a.done_for for a in storage.list_alerts() if a.id == mail.id] == [("a@x.example",)]
+    # moved to another channel (other recipients): nobody reached there yet
+    assert storage.move_pending_alerts("email:0", "email:1", at(70)) == 1
+    [moved] = [a for a in storage.claim_due_alerts(at(70), 10, 60) if a.channel == "email:1"]
+    assert (moved.attempts, moved.done_for) == (0, ())
+
+
+def test_release_alerts_makes_claimed_pending_alerts_due_now(storage: Storage) -> None:
+    queue_alert(storage, ["webhook:0", "email:0", "log"])
+    first, second, third = storage.claim_due_alerts(T0, 10, lease_seconds=300)
+    storage.mark_alert_sent(third.id, at(1))
+    assert storage.claim_due_alerts(at(2), 10, 300) == []  # leased
+    assert storage.release_alerts([first.id, second.id, third.id, first.id], at(2)) == 2
+    assert [a.id for a in storage.claim_due_alerts(at(2), 10, 300)] == [first.id, second.id]
+    assert {a.id: a.status for a in storage.list_alerts()}[third.id] == "sent"
+    assert storage.release_alerts([], at(3)) == 0
+
+
 def test_unknown_outbox_ids_raise(storage: Storage) -> None:
     with pytest.raises(StorageError, match="no outbox"):
         storage.mark_alert_sent(999, T0)

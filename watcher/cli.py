@@ -357,7 +357,8 @@ def check(ctx: click.Context) -> None:
 @click.option("--sent", is_flag=True, help="List the alerts delivered last, newest first.")
 @click.option("--limit", type=click.IntRange(min=1),
               help="At most this many (with --sent: 20 unless given).")
-@click.option("--retry", is_flag=True, help="Queue dead alerts for delivery again.")
+@click.option("--retry", is_flag=True,
+              help="Queue dead alerts for delivery again and make every pending one due now.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_context
 def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int | None, retry: bool,
@@ -368,10 +369,12 @@ def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int | None, retr
     if failed and sent:
         raise click.UsageError("--failed and --sent list different alerts: give one")
     with _errors(), _storage(ctx, existing=True) as storage:
-        if retry:
-            count = storage.retry_dead_alerts(utcnow()) if storage else 0
-            click.echo(f"{count} dead alerts queued again; the service (or `watcher poll --once`) "
-                       "delivers them")
+        if retry:  # (after a channel's settings were corrected, say: no wait for backoff)
+            now = utcnow()
+            count = storage.retry_dead_alerts(now) if storage else 0
+            due = storage.mark_all_alerts_due(now) if storage else 0
+            click.echo(f"{count} dead alerts queued again, {due} waiting alerts due now; the "
+                       "service (or `watcher poll --once`) delivers them")
             return
         if storage is None:
             rows = []

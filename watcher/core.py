@@ -183,6 +183,17 @@ def story_news(rules: RuleSet, rule: Rule, title: str, passage: str, extraction:
     return found, story.new_figures(found), story.new_actors(actors)
 
 
+PREVIOUS_SHOWN = 10  # earlier values an alert lists per figure, at most
+
+
+def _shown_timeline(earlier: list[KnownFigure]) -> list[KnownFigure]:
+    """The first value (where the story started) and the latest ones: a figure reported
+    hundreds of times made every alert longer (32 KB by the 400th of one story)."""
+    if len(earlier) <= PREVIOUS_SHOWN:
+        return earlier
+    return [earlier[0], *earlier[-(PREVIOUS_SHOWN - 1):]]
+
+
 def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: Sequence[Actor],
                 known: Sequence[KnownFigure]) -> dict[str, Any]:
     """The alert payload (the webhook's JSON body). Pure."""
@@ -206,8 +217,8 @@ def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: 
                 "said_by": f.said_by,
                 "previous": [
                     {"value": json_number(k.value), "said_by": k.said_by, "published": _iso(k.published)}
-                    for k in timeline(f.key, known)
-                    if k.value != f.value
+                    for k in _shown_timeline([k for k in timeline(f.key, known)
+                                              if k.value != f.value])
                 ],
             }
             for f in figures
@@ -216,9 +227,43 @@ def build_alert(rule: str, item: StoredItem, figures: Sequence[Figure], actors: 
     }
 
 
-def retry_delay(attempts: int, rng: random.Random | None = None) -> float:
-    """Seconds before the next delivery attempt after ``attempts`` failures (jittered, capped)."""
-    return next_poll_delay(ALERT_RETRY_BASE, attempts, None, cap=ALERT_RETRY_CAP, rng=rng)
+def retry_delay(attempts: int, rng: random.Random | None = None, *,
+                retry_after: float | None = None) -> float:
+    """Seconds before the next delivery attempt after ``attempts`` failures (jittered, capped),
+    at least the receiver's ``retry_after`` (capped too)."""
+    return next_poll_delay(ALERT_RETRY_BASE, attempts, retry_after, cap=ALERT_RETRY_CAP, rng=rng)
+
+
+class _HeldBack(DeliveryError):
+    """An alert not tried because the story's earlier alert to its channel failed."""
+
+    def __init__(self, behind: OutboxAlert, failed: DeliveryError) -> None:
+        super().__init__(f"held back behind an earlier alert of its story that failed: {failed}",
+                         tried=False)
+        self.behind = behind
+
+
+def settle_failure(alert: OutboxAlert, error: DeliveryError, now: datetime, max_attempts: int,
+                   retry_at_of: Mapping[int, datetime],
+                   rng: random.Random | None = None) -> tuple[datetime, int, bool]:
+    """When to try a failed alert again, its attempts so far and whether to give up. Pure.
+
+    An alert held back behind its story's earlier one is retried with it (at the same time,
+    so that they are claimed together, in order); one not tried at all counts no attempt and
+    waits as its attempts so far say; a refusal that sending again unchanged will not mend
+    (``permanent``) waits the longest interval (the channel's settings may be corrected
+    meanwhile); a receiver's Retry-After is honoured (capped)."""
+    attempts = alert.attempts + (1 if error.tried else 0)
+    if isinstance(error, _HeldBack) and error.behind.id in retry_at_of:
+        return retry_at_of[error.behind.id], attempts, False
+    if not error.tried:
+        delay = retry_delay(max(attempts, 1), rng)
+    elif error.permanent:
+        delay = ALERT_RETRY_CAP
+    else:
+        delay = retry_delay(attempts, rng, retry_after=error.retry_after)
+    dead = error.tried and attempts >= max_attempts
+    return now + timedelta(seconds=delay), attempts, dead
 
 
 class Engine:
@@ -510,7 +555,7 @@ class Engine:
             ok_next, outcome.etag, outcome.last_modified, new_url=outcome.permanent_redirect,
             warning=parsed.warning, keys=[item.key for item in parsed.items])))
         if parsed.warning:
-            log.info("feed %s is ill-formed, %d items kept: %s", feed.name, len(parsed.items),
+            log.info("feed %s: %d items kept: %s", feed.name, len(parsed.items),
                      parsed.warning, extra={"feed": feed.name})
         for item in stored:
             if item.status == "new":
@@ -660,7 +705,7 @@ class Engine:
             try:
                 report = await self.poll(limit=limit, everything=everything)
             except asyncio.CancelledError:
-                sender.cancel()  # shutting down: what it claimed is sent again after its lease
+                sender.cancel()  # shutting down: what it claimed and did not send is handed back
                 raise
             finally:
                 polled.set()
@@ -725,35 +770,67 @@ class Engine:
             # published order): "3,000 troops, up from 1,500" never arrives before the 1,500.
             # Different stories and channels are sent at the same time.
             sending: dict[asyncio.Future[DeliveryError | None], OutboxAlert] = {}
-            last: dict[tuple[str, str], asyncio.Future[DeliveryError | None]] = {}
+            last: dict[tuple[str, str], tuple[asyncio.Future[DeliveryError | None],
+                                              OutboxAlert]] = {}
             for alert in batch:  # (claimed in queued order)
                 story = (alert.channel, str(alert.payload.get("rule", "")))
                 sent = asyncio.ensure_future(self._send_after(last.get(story), alert))
-                sending[sent], last[story] = alert, sent
-            waiting = set(sending)
+                sending[sent], last[story] = alert, (sent, alert)
+            unrecorded = set(sending)
+            retry_at: dict[int, datetime] = {}  # of this round's failed alerts, by outbox id
             try:
-                while waiting:
-                    done, waiting = await asyncio.wait(waiting,
+                while unrecorded:
+                    done, waiting = await asyncio.wait(unrecorded,
                                                        return_when=asyncio.FIRST_COMPLETED)
                     if waiting:  # (with those that follow within moments: one transaction)
-                        more, waiting = await asyncio.wait(waiting, timeout=RECORD_GATHER)
+                        more, _ = await asyncio.wait(waiting, timeout=RECORD_GATHER)
                         done |= more
-                    self._record_outcomes([(sending[f], f.result()) for f in done], report)
+                    self._record_outcomes(
+                        [(sending[f], f.result()) for f in done], report, retry_at)
+                    unrecorded -= done
             finally:
-                for f in waiting:
-                    f.cancel()
+                if unrecorded:  # stopping: what was sent is recorded, the rest handed back
+                    self._stop_sending({f: sending[f] for f in unrecorded}, report, retry_at)
             if len(batch) < limit:
                 break
         return report
 
+    def _stop_sending(self, sending: Mapping[asyncio.Future[DeliveryError | None],
+                                             OutboxAlert],
+                      report: DeliveryReport, retry_at: dict[int, datetime]) -> None:
+        finished = [(alert, f.result()) for f, alert in sending.items()
+                    if f.done() and not f.cancelled()]
+        for f in sending:
+            f.cancel()
+        try:
+            self._record_outcomes(finished, report, retry_at)
+        except StorageError as exc:
+            log.warning("could not record %d alert outcomes while stopping (%s)",
+                        len(finished), exc)
+        self._release_alerts([alert for f, alert in sending.items()
+                              if not f.done() or f.cancelled()])
+
+    def _release_alerts(self, alerts: Sequence[OutboxAlert]) -> None:
+        """Claimed alerts not sent are due again at once (as :meth:`_release` for feeds)."""
+        try:
+            released = self.storage.release_alerts([a.id for a in alerts], self.clock())
+        except StorageError as exc:
+            log.warning("could not hand back %d claimed alerts (%s); they are sent when "
+                        "their lease ends", len(alerts), exc)
+            return
+        if released:
+            log.info("%d claimed alerts not sent are due again", released)
+
     def _record_outcomes(self, outcomes: Sequence[tuple[OutboxAlert, DeliveryError | None]],
-                         report: DeliveryReport) -> None:
+                         report: DeliveryReport, retry_at: dict[int, datetime]) -> None:
+        # (in queued order: a held-back alert's retry time is its predecessor's)
+        outcomes = sorted(outcomes, key=lambda outcome: outcome[0].id)
         sent = [alert.id for alert, error in outcomes if error is None]
         with self.storage.batch():
             if sent:
                 self.storage.mark_alerts_sent(sent, self.clock())
             for alert, error in outcomes:
-                self._settle(alert, error, report)
+                self._settle(alert, error, report, retry_at)
 
     def _adopt_orphan_alerts(self) -> None:
         """Pending alerts of a channel no longer configured go to the one configured channel
@@ -774,17 +851,21 @@ class Engine:
                 log.warning("%d alerts queued for channel %r, which is no longer configured, "
                             "go to %r", moved, channel, candidates[0])
 
-    async def _send_after(self, before: asyncio.Future[DeliveryError | None] | None,
+    async def _send_after(self, before: tuple[asyncio.Future[DeliveryError | None],
+                                              OutboxAlert] | None,
                           alert: OutboxAlert) -> DeliveryError | None:
         """:meth:`_send` once ``before`` (the story's previous alert to the channel) went out.
         If it failed, this one is not tried: it would arrive ahead of it, and a channel that
         is down or hangs would cost one timeout per alert instead of one per story; it is
-        retried with it, counted as a try of its own."""
+        retried with it (at its retry time), no attempt counted. Not behind a refusal for good
+        (``permanent``): that may be the earlier alert's own (a payload too large), and would
+        hold the story's later alerts for days."""
         if before is not None:
-            await asyncio.wait([before])
-            if not before.cancelled() and (failed := before.result()) is not None:
-                return DeliveryError(f"held back behind an earlier alert of its story that "
-                                     f"failed: {failed}")
+            sending, earlier = before
+            await asyncio.wait([sending])
+            if not sending.cancelled() and (failed := sending.result()) is not None \
+                    and not failed.permanent:
+                return _HeldBack(earlier, failed)
         return await self._send(alert)
 
     async def _send(self, alert: OutboxAlert) -> DeliveryError | None:
@@ -799,7 +880,7 @@ class Engine:
         return None
 
     def _settle(self, alert: OutboxAlert, error: DeliveryError | None,
-                report: DeliveryReport) -> None:
+                report: DeliveryReport, retry_at_of: dict[int, datetime]) -> None:
         now = self.clock()
         item = alert.payload.get("item")
         context = {"rule": alert.payload.get("rule"),
@@ -808,17 +889,30 @@ class Engine:
             report.sent += 1
             log.info("alert %s delivered to %s", alert.alert_id, alert.channel, extra=context)
             return
-        attempts = alert.attempts + 1
-        dead = attempts >= self.alert_max_attempts
-        retry_at = now + timedelta(seconds=retry_delay(attempts))
-        self.storage.mark_alert_failed(alert.id, now, str(error), retry_at, dead=dead)
+        retry_at, attempts, dead = settle_failure(alert, error, now, self.alert_max_attempts,
+                                                  retry_at_of)
+        retry_at_of[alert.id] = retry_at
+        done_for = (*alert.done_for, *(r for r in error.done_for if r not in alert.done_for))
+        self.storage.mark_alert_failed(alert.id, now, str(error), retry_at, dead=dead,
+                                       tried=error.tried,
+                                       done_for=done_for if error.done_for else ())
+        when = retry_at.isoformat(timespec="seconds")
         if dead:
             report.dead += 1
             log.error("alert %s to %s gave up after %d attempts: %s (watcher alerts --retry "
                       "sends it again)", alert.alert_id, alert.channel, attempts, error,
                       extra=context)
+        elif not error.tried:
+            report.failed += 1
+            log.warning("alert %s to %s not tried, retry at %s: %s", alert.alert_id,
+                        alert.channel, when, error, extra=context)
+        elif error.permanent:
+            report.failed += 1
+            log.error("alert %s to %s refused (attempt %d): %s; sending it again as it is will "
+                      "not help, so it is tried once an hour: check the channel's settings "
+                      "(watcher alerts --retry then sends it at once)", alert.alert_id,
+                      alert.channel, attempts, error, extra=context)
         else:
             report.failed += 1
             log.warning("alert %s to %s failed (attempt %d), retry at %s: %s", alert.alert_id,
-                        alert.channel, attempts, retry_at.isoformat(timespec="seconds"), error,
-                        extra=context)
+                        alert.channel, attempts, when, error, extra=context)

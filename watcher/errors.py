@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class WatcherError(Exception):
     """Root of every error watcher raises on purpose."""
@@ -50,8 +52,21 @@ class StorageError(WatcherError):
 
 
 class DeliveryError(WatcherError):
-    """An alert could not be delivered; it stays in the outbox and is retried."""
+    """An alert could not be delivered; it stays in the outbox and is retried.
 
-    def __init__(self, message: str, *, permanent: bool = False):
+    ``permanent``: the receiver refused it in a way that sending it again unchanged will not
+    mend (HTTP 404, SMTP 550): it is retried at the longest interval, for a fixed channel.
+    ``tried``: False when the receiver was not contacted at all (held back behind an earlier
+    alert, or behind a receiver that just failed to answer): no attempt is counted.
+    ``retry_after``: seconds the receiver asked to wait (HTTP Retry-After).
+    ``done_for``: the e-mail recipients this attempt reached (or that refused it for good),
+    who are not sent it again.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, tried: bool = True,
+                 retry_after: float | None = None, done_for: Sequence[str] = ()):
         super().__init__(message)
         self.permanent = permanent
+        self.tried = tried
+        self.retry_after = retry_after
+        self.done_for = tuple(done_for)

@@ -9,22 +9,23 @@ most ``per_host`` concurrent requests to one host.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
-import email.utils
 import http
 import logging
 import random
+import re
 import urllib.parse
 import zlib
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime
 from types import TracebackType
 
 import httpx
 
 from watcher import USER_AGENT
 from watcher.errors import BlockedAddressError, FetchError
+from watcher.httpdates import parse_retry_after
 from watcher.models import FeedState, FetchResult
 from watcher.netguard import guarded_transport
 
@@ -168,7 +169,9 @@ class Fetcher:
         try:
             status = response.status_code
             if status in _REDIRECTS:
-                if response.next_request is None:
+                # an empty Location names this very URL again: followed, it read "too many
+                # redirects", which sent the reader looking for a loop
+                if response.next_request is None or not response.headers.get("location"):
                     raise FetchError(f"HTTP {status} redirect without a Location", status=status)
                 return status, response.next_request
             if status == 304:
@@ -258,7 +261,7 @@ class Fetcher:
                 return FetchError(f"TLS error: {text}")
             return FetchError(f"connection failed: {text}")
         if isinstance(exc, httpx.RemoteProtocolError):
-            return FetchError(f"protocol error: {text}")
+            return FetchError(_protocol_error(text, url))
         if isinstance(exc, httpx.ReadError | httpx.WriteError):
             if _caused_by(exc, ConnectionResetError) or "reset" in text.lower():
                 return FetchError("connection reset by the server")
@@ -298,23 +301,6 @@ def next_poll_delay(interval: float, error_count: int, retry_after: float | None
     return delay
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP-date. None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return max(0.0, seconds)
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 async def _drain(response: httpx.Response) -> None:
@@ -345,6 +331,43 @@ def _http_error(response: httpx.Response) -> FetchError:
         reason = reason[:199] + "…"
     message = f"HTTP {status} {reason}".strip()
     return FetchError(message, status=status, retry_after=retry_after, permanent=status == 410)
+
+
+# h11 quotes what it could not read as a bytearray's repr, up to 64 KB of a server's bytes:
+# "illegal status line: bytearray(b'SSH-2.0-...')"
+_BYTES_REPR = re.compile(r"""bytearray\((b'(?:[^'\\]|\\.)*'|b"(?:[^"\\]|\\.)*")\)""", re.DOTALL)
+_QUOTED_CHARS = 100
+
+
+def _protocol_error(text: str, url: httpx.URL) -> str:
+    """A readable message for what h11 found wrong in a server's answer."""
+    status_line = re.fullmatch(r"illegal status line: " + _BYTES_REPR.pattern, text, re.DOTALL)
+    if status_line:
+        return f"the server's answer is not HTTP (status line {_quoted(status_line[1])})"
+    if text == "illegal request line":  # (sic) h11's words for a first byte below "!"
+        hint = "; does the URL need https://?" if url.scheme == "http" else ""
+        return ("the server's answer is not HTTP (binary data where the status line should "
+                f"be{hint})")
+    if text == "no response line received":
+        return "the server's answer is not HTTP (an empty status line)"
+    text = _BYTES_REPR.sub(lambda m: _quoted(m[1]), text)
+    return f"protocol error: {text}"[:300]
+
+
+def _quoted(literal: str) -> str:
+    """The bytes of a ``b'...'`` repr as printable text in quotes, cut at 100 characters."""
+    try:
+        data = ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        data = b""
+    if not isinstance(data, bytes):
+        data = b""
+    text = data[:_QUOTED_CHARS * 4].decode("utf-8", "backslashreplace")
+    # control characters as escapes (\x00, \r): the message is printed and logged on one line
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(shown) > _QUOTED_CHARS:
+        shown = shown[:_QUOTED_CHARS - 1] + "…"
+    return f"'{shown}'"
 
 
 def shown_url(url: str) -> str:
@@ -485,5 +508,4 @@ class _BrotliStage:
         return out
 
 
-__all__ = ["ACCEPT", "BlockedAddressError", "FetchError", "Fetcher", "next_poll_delay",
-           "parse_retry_after"]
+__all__ = ["ACCEPT", "BlockedAddressError", "FetchError", "Fetcher", "next_poll_delay"]

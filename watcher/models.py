@@ -71,7 +71,7 @@ class ParsedItem:
 class ParsedFeed:
     title: str | None
     items: tuple[ParsedItem, ...]
-    warning: str | None = None  # readable message when the feed was ill-formed but items were kept
+    warning: str | None = None  # readable message: items kept despite an ill-formed or too long body
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +222,6 @@ class OutboxAlert:
     attempts: int = 0
     status: Literal["pending", "sent", "dead"] = "pending"
     last_error: str | None = None
+    # e-mail recipients an earlier attempt reached, or that refused it for good: a retry is
+    # for the others only (a recipient refused with a temporary error while others took it)
+    done_for: tuple[str, ...] = ()

@@ -3,7 +3,8 @@
 feedparser does the parsing. Before it sees the document we
 
 * decode it to UTF-8 with feedparser's own encoding rules (BOM, HTTP charset, XML declaration,
-  fallbacks), so every later step works on one known encoding;
+  fallbacks), so every later step works on one known encoding; a UTF-8 document labelled
+  UTF-16 or UTF-32 is read as UTF-8 (those labels "decode" it to mojibake without an error);
 * remove every DOCTYPE declaration in the prolog, internal subset included. That is where
   entities are declared (billion laughs, quadratic blowup, external entities naming files or
   URLs, parameter entities), so after this nothing can be expanded or fetched: references to
@@ -16,6 +17,7 @@ feedparser does the parsing. Before it sees the document we
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import io
 import logging
@@ -25,7 +27,7 @@ import traceback
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from feedparser.encodings import convert_to_utf8
@@ -122,7 +124,8 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
 
     ``content_type`` is the response's Content-Type header (its charset matters). Raises
     :class:`ParseError` when the body holds no feed: empty, an HTML page, or unparseable with
-    no items. An ill-formed feed that still yields items is returned with ``warning`` set.
+    no items. An ill-formed feed that still yields items, or a feed of more than
+    :data:`MAX_ITEMS` entries (well-formed, only too long), is returned with ``warning`` set.
     """
     if not content or not content.strip(_WS + b"\x00\x0b\x0c" + _BOM_UTF8):
         raise ParseError("empty response")
@@ -139,8 +142,12 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     encoding_info: dict[str, Any] = {}
     try:
         data = convert_to_utf8(headers, content, encoding_info)
+        as_utf8 = _utf8_read_as_wide(content, encoding_info.get("encoding"))
     except Exception as exc:  # feedparser internals: never let a library error escape
         raise ParseError(f"could not decode feed: {exc}") from exc
+    mislabelled = None
+    if as_utf8 is not None:  # noted below, as feedparser notes a label it overrides
+        data, mislabelled, encoding_info = as_utf8, str(encoding_info["encoding"]).lower(), {}
     data = _safe_charrefs(data)
     data = _LONG_TAG.sub(rb"<\1\2>", data)
 
@@ -166,6 +173,8 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
     problem = _bozo_message(result)
     if problem is None and not _benign(encoding_info.get("bozo_exception")):
         problem = _bozo_message(encoding_info)
+    if problem is None and mislabelled:
+        problem = f"document declared as {mislabelled}, but parsed as utf-8"
     entries = result.get("entries") or []
     if not entries and not result.get("version"):
         # An ill-formed document that is recognisably RSS/Atom/RDF but has no entries yet is
@@ -321,6 +330,37 @@ def _widen_encoding(content: bytes, content_type: str | None) -> tuple[bytes, st
     return content, content_type
 
 
+_WIDE_CODECS = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
+
+def _utf8_read_as_wide(content: bytes, encoding: object) -> bytes | None:
+    """``content`` converted as UTF-8 when feedparser read it as UTF-16 or UTF-32 (as its XML
+    declaration or HTTP charset said) although it is valid UTF-8 starting with "<"; else None.
+
+    Those codecs decode almost any byte string of even length without an error (to CJK
+    mojibake), so feedparser's fallback to the next encoding never came and the whole feed
+    failed as not well-formed (or not, by the parity of its length). In UTF-16 or UTF-32 a
+    "<" comes with NULs: a document starting with "<" and a byte that is no NUL is in neither."""
+    if not isinstance(encoding, str) or not _is_wide(encoding):
+        return None
+    head = content[3:5] if content.startswith(_BOM_UTF8) else content[:2]
+    if len(head) < 2 or head[0] != ord("<") or head[1] == 0:
+        return None
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:  # some other encoding: left as feedparser read it
+        return None
+    data: bytes = convert_to_utf8({"content-type": "application/xml; charset=utf-8"}, content, {})
+    return data
+
+
+def _is_wide(label: str) -> bool:
+    try:
+        return codecs.lookup(label).name in _WIDE_CODECS
+    except LookupError:
+        return False
+
+
 def _benign(exc: object) -> bool:
     """Encoding notes that hold for most healthy feeds (text/xml without charset, ...)."""
     if isinstance(exc, NonXMLContentType):
@@ -372,7 +412,13 @@ def _items(entries: list[Any], base: str) -> tuple[ParsedItem, ...]:
 def _item(entry: Mapping[str, Any], base: str) -> ParsedItem | None:
     title = _clean_title(entry.get("title"), entry.get("title_detail"))
     link = _clean_line(entry.get("link"))
-    if link is not None and not _ABSOLUTE.match(link):
+    if link is not None and _link_is_guid(entry):
+        # feedparser takes an RSS guid (isPermaLink absent or true) or an Atom id for the link
+        # of an item without one, but most are no URL ("a1b2", "urn:uuid:..."): joined to the
+        # feed's URL, "a1b2" became a link to a page that does not exist. Such a guid is the
+        # item's identity only; it is its link when it is a web URL itself.
+        link = link if _web_url(link) else None
+    elif link is not None and not _ABSOLUTE.match(link):
         try:
             link = urljoin(base, link)
         except ValueError:
@@ -390,11 +436,32 @@ def _item(entry: Mapping[str, Any], base: str) -> ParsedItem | None:
     return ParsedItem(
         key=key,
         title=title or _title_from(text),
-        link=link,
+        # what alerts and `watcher hits` offer to open: a web page or nothing (a link of
+        # another scheme, javascript: or mailto:, still names the item when it has no guid)
+        link=link if link is not None and _web_url(link) else None,
         published=_date(entry.get("published_parsed")) or _date(entry.get("updated_parsed")),
         text=text,
         content_hash=content_hash,
     )
+
+
+def _link_is_guid(entry: Mapping[str, Any]) -> bool:
+    """Whether feedparser's ``link`` of ``entry`` is its guid (no link element gave it)."""
+    link = entry.get("link")
+    if not entry.get("guidislink") or link != entry.get("id"):
+        return False
+    links = entry.get("links")
+    return not (isinstance(links, list)
+                and any(isinstance(one, Mapping) and one.get("href") == link for one in links))
+
+
+def _web_url(link: str) -> bool:
+    """An absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _title_from(text: str, limit: int = 120) -> str:

@@ -26,6 +26,7 @@ collapse duplicates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import hashlib
 import logging
@@ -33,11 +34,12 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from watcher.errors import ConfigError, DeliveryError
@@ -48,6 +50,9 @@ from watcher.notify.render import render_html, render_subject, render_text
 __all__ = ["EmailNotifier", "SmtpSettings", "build_message", "message_id_for", "parse_smtp_url"]
 
 log = logging.getLogger("watcher.notify.email")
+
+SESSIONS = 4  # SMTP sessions open at once per channel, at most
+_T = TypeVar("_T")
 
 TlsMode = Literal["implicit", "starttls", "opportunistic", "none"]
 
@@ -221,53 +226,91 @@ class EmailNotifier:
         self._ssl_context = ssl_context
         self._where = f"{self._smtp.host}:{self._smtp.port}"
         self._outage = Outage(window=self._timeout)
+        self._sessions = threading.BoundedSemaphore(SESSIONS)
 
     def __repr__(self) -> str:
         return f"EmailNotifier(name={self.name!r}, smtp={self._where!r}, to={self._to!r})"
 
     async def send(self, alert: OutboxAlert) -> None:
         alert_id = str(alert.payload.get("id") or alert.alert_id)
+        # (a retry goes to those an earlier attempt did not reach; the To header names all)
+        recipients = [r for r in self._envelope_to if r not in alert.done_for]
+        if not recipients:
+            log.debug("%s: alert %s reached every recipient already", self.name, alert_id)
+            return
         try:
             msg = build_message(alert.payload, alert_id=alert_id, sender=self._sender, to=self._to)
         except (ValueError, TypeError) as exc:
             raise DeliveryError(f"{self.name}: could not build the e-mail: {exc}",
                                 permanent=True) from exc
         try:
-            refused = await asyncio.to_thread(self._deliver, msg)
+            refused = await _in_thread(self._deliver, msg, recipients, name=f"smtp {self.name}")
         except DeliveryError:
             raise
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise self._refused_all(exc, recipients) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise self._translate(exc) from None
         except (ValueError, UnicodeError) as exc:  # e.g. an address the server cannot take
             raise self._fail(f"SMTP {self._where}: cannot send this message: {exc}",
                              permanent=True) from None
         if refused:
-            log.warning("%s: alert %s delivered, but the server refused %s", self.name, alert_id,
-                        ", ".join(sorted(refused)))
+            self._refused_some(refused, recipients, alert_id)
         log.debug("%s: delivered alert %s via %s", self.name, alert_id, self._where)
+
+    def _refused_some(self, refused: Mapping[str, tuple[int, bytes]], recipients: Sequence[str],
+                      alert_id: str) -> None:
+        """The server took the message for some recipients and refused it for others: those
+        refused for good (5xx) are logged and left; those refused for now (4xx) make the
+        alert fail, to be sent again to them alone."""
+        detail = "; ".join(f"{rcpt}: {_reply(code, text)}"
+                           for rcpt, (code, text) in sorted(refused.items()))
+        later = sorted(r for r, (code, _) in refused.items() if code < 500)
+        if not later:
+            log.warning("%s: alert %s delivered, but the server refused %s", self.name,
+                        alert_id, detail)
+            return
+        raise self._fail(f"SMTP server {self._where} took it for some recipients but refused "
+                         f"it for now for {', '.join(later)}: {detail}",
+                         done_for=[r for r in recipients if r not in later])
+
+    def _refused_all(self, exc: smtplib.SMTPRecipientsRefused,
+                     recipients: Sequence[str]) -> DeliveryError:
+        """Every recipient refused: for good when all refusals are 5xx; otherwise those
+        refused for good are not tried again."""
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(f"{rcpt}: {_reply(code, text)}"
+                           for rcpt, (code, text) in exc.recipients.items())
+        permanent = bool(codes) and all(c >= 500 for c in codes)
+        return self._fail(
+            f"SMTP server {self._where} refused every recipient: {detail}", permanent=permanent,
+            done_for=() if permanent else [r for r in recipients
+                                            if exc.recipients.get(r, (0, b""))[0] >= 500])
 
     async def aclose(self) -> None:
         """Nothing to release: every send uses its own SMTP connection."""
 
     # --- worker thread ---------------------------------------------------------------------
 
-    def _deliver(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    def _deliver(self, msg: EmailMessage, recipients: Sequence[str]) -> dict[str, tuple[int, bytes]]:
         """:meth:`_session` unless the server just failed to answer; notes whether it did
-        (here, in the worker thread, so that the sends queued for a thread see it)."""
-        if (skip := self._outage.skip_reason()) is not None:
-            raise self._fail(f"SMTP server {self._where} {skip}")
-        try:
-            refused = self._session(msg)
-        except (smtplib.SMTPException, OSError) as exc:
-            if (reason := _unanswered(exc, self._timeout)) is not None:
-                self._outage.failed(reason)
-            else:
-                self._outage.answered()
-            raise
-        self._outage.answered()
-        return refused
+        (here, in the worker thread, so that the sends waiting for a session see it)."""
+        with self._sessions:
+            if (skip := self._outage.skip_reason()) is not None:
+                raise self._fail(f"SMTP server {self._where} {skip}", tried=False)
+            try:
+                refused = self._session(msg, recipients)
+            except (smtplib.SMTPException, OSError) as exc:
+                if (reason := _unanswered(exc, self._timeout)) is not None:
+                    self._outage.failed(reason)
+                else:
+                    self._outage.answered()
+                raise
+            self._outage.answered()
+            return refused
 
-    def _session(self, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    def _session(self, msg: EmailMessage,
+                 recipients: Sequence[str]) -> dict[str, tuple[int, bytes]]:
         s = self._smtp
         client: smtplib.SMTP
         if s.tls == "implicit":
@@ -289,7 +332,7 @@ class EmailNotifier:
             if s.user and s.password is not None:
                 client.login(s.user, s.password)
             return client.send_message(msg, from_addr=self._envelope_from,
-                                       to_addrs=self._envelope_to)
+                                       to_addrs=list(recipients))
         finally:
             try:
                 client.quit()
@@ -304,8 +347,10 @@ class EmailNotifier:
             text = text.replace(password, "***")
         return text
 
-    def _fail(self, message: str, *, permanent: bool = False) -> DeliveryError:
-        return DeliveryError(self._scrub(message), permanent=permanent)
+    def _fail(self, message: str, *, permanent: bool = False, tried: bool = True,
+              done_for: Sequence[str] = ()) -> DeliveryError:
+        return DeliveryError(self._scrub(message), permanent=permanent, tried=tried,
+                             done_for=done_for)
 
     def _translate(self, exc: BaseException) -> DeliveryError:
         where = self._where
@@ -316,12 +361,6 @@ class EmailNotifier:
         if isinstance(exc, smtplib.SMTPNotSupportedError):
             return self._fail(f"SMTP server {where} does not support a needed command: {exc}",
                               permanent=True)
-        if isinstance(exc, smtplib.SMTPRecipientsRefused):
-            codes = [code for code, _ in exc.recipients.values()]
-            detail = "; ".join(f"{rcpt}: {_reply(code, text)}"
-                               for rcpt, (code, text) in exc.recipients.items())
-            return self._fail(f"SMTP server {where} refused every recipient: {detail}",
-                              permanent=bool(codes) and all(c >= 500 for c in codes))
         if isinstance(exc, smtplib.SMTPSenderRefused):
             return self._fail(
                 f"SMTP server {where} refused sender {self._envelope_from}: "
@@ -351,6 +390,34 @@ class EmailNotifier:
             reason = exc.strerror or str(exc) or exc.__class__.__name__
             return self._fail(f"SMTP server {where}: {reason}")
         return self._fail(f"SMTP error with {where}: {exc.__class__.__name__}: {exc}")
+
+
+async def _in_thread(fn: Callable[..., _T], *args: Any, name: str) -> _T:
+    """``fn(*args)`` in a daemon thread of its own. Not :func:`asyncio.to_thread`: the
+    executor's threads are waited for when the process exits, so a stop (SIGTERM) during an
+    SMTP exchange that hangs took up to the timeout, past ``docker stop``'s grace period.
+    Stopped so, the alert was claimed and not marked sent: it is sent again (at least once)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[_T] = loop.create_future()
+
+    def resolve(value: _T | None, error: Exception | None) -> None:
+        if done.done():  # (the waiting task was cancelled)
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(cast(_T, value))
+
+    def run() -> None:
+        try:
+            value, error = fn(*args), None
+        except Exception as exc:
+            value, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+            loop.call_soon_threadsafe(resolve, value, error)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return await done
 
 
 def _unanswered(exc: BaseException, timeout: float) -> str | None:

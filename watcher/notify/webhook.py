@@ -13,7 +13,7 @@ each after its backoff), instead of each waiting its turn to time out.
 
 Any 2xx answer means delivered. Everything else raises :class:`~watcher.errors.DeliveryError`;
 4xx answers other than 408 and 429 are marked ``permanent`` (retrying the same request will not
-help). Redirects are not followed. Error messages never contain the secret, URL credentials or
+help); a 429 or 503 answer's Retry-After is passed on (the outbox waits at least that long). Redirects are not followed. Error messages never contain the secret, URL credentials or
 the query string, and long token-like path segments (Slack/Discord style webhook tokens) are
 masked.
 """
@@ -36,6 +36,7 @@ import httpx
 
 import watcher
 from watcher.errors import BlockedAddressError, ConfigError, DeliveryError, WatcherError
+from watcher.httpdates import parse_retry_after
 from watcher.models import OutboxAlert
 from watcher.notify.outage import Outage
 
@@ -177,8 +178,10 @@ class WebhookNotifier:
             text = text.replace(s, "***")
         return text
 
-    def _fail(self, message: str, *, permanent: bool = False) -> DeliveryError:
-        return DeliveryError(self._scrub(message), permanent=permanent)
+    def _fail(self, message: str, *, permanent: bool = False, tried: bool = True,
+              retry_after: float | None = None) -> DeliveryError:
+        return DeliveryError(self._scrub(message), permanent=permanent, tried=tried,
+                             retry_after=retry_after)
 
     def _unreachable(self, reason: str) -> DeliveryError:
         """The receiver did not answer (``reason``): noted for the alerts queued behind."""
@@ -200,10 +203,11 @@ class WebhookNotifier:
         client, slots = self._client_for_send(), self._slots
         status: int | None = None
         answer = b""
+        retry_after: float | None = None
         async with slots:
             # (the alerts queued behind one the receiver did not answer: see Outage)
             if (skip := self._outage.skip_reason()) is not None:
-                raise self._fail(f"webhook {self._shown_url} {skip}")
+                raise self._fail(f"webhook {self._shown_url} {skip}", tried=False)
             try:
                 # httpx's timeout is per phase; this bounds the whole exchange as well (not
                 # the wait for a slot, which lasts as long as the alerts ahead of this one)
@@ -211,6 +215,7 @@ class WebhookNotifier:
                             client.stream("POST", self._url, content=body,
                                           headers=headers) as resp):
                     status = resp.status_code
+                    retry_after = parse_retry_after(resp.headers.get("retry-after"))
                     answer = await _read_answer(resp)
             except (TimeoutError, httpx.TimeoutException) as exc:
                 if status is None:
@@ -244,8 +249,11 @@ class WebhookNotifier:
             message += " (redirects are not followed; configure the final URL)"
         if snippet := _snippet(answer):
             message += f": {snippet}"
+        if retry_after is not None and status in (429, 503):
+            message += f" (asks to retry in {retry_after:g}s)"
         permanent = 400 <= status < 500 and status not in _TRANSIENT_4XX
-        raise self._fail(message, permanent=permanent)
+        raise self._fail(message, permanent=permanent,
+                         retry_after=retry_after if status in (429, 503) else None)
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -79,7 +79,7 @@ log = logging.getLogger("watcher.storage")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
 # database already there is not handed to Alembic at all, which saves importing it on start.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
@@ -1475,12 +1475,14 @@ class Storage:
                 for r in rows]
 
     # --- outbox ---------------------------------------------------------------------------
+    # (what an OutboxAlert is read from: _alert_columns() and _alert())
 
     @staticmethod
     def _alert(r: Any) -> OutboxAlert:
         return OutboxAlert(id=r.id, alert_id=r.alert_id, channel=r.channel,
                            payload=cast(dict[str, Any], r.payload), attempts=r.attempts,
-                           status=r.status, last_error=r.last_error)
+                           status=r.status, last_error=r.last_error,
+                           done_for=tuple(str(a) for a in r.done_for or ()))
 
     @_storage_op("claim due alerts")
     def claim_due_alerts(self, now: datetime, limit: int,
@@ -1492,8 +1494,7 @@ class Storage:
         o = outbox_t
         with self._write() as conn:
             rows = conn.execute(
-                select(o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
-                       o.c.last_error)
+                select(*_alert_columns())
                 .where(o.c.status == "pending", o.c.next_attempt_at <= now)
                 .order_by(o.c.id)
                 .limit(limit)
@@ -1515,6 +1516,20 @@ class Storage:
                 o.c.status == "pending", o.c.next_attempt_at > now,
             ).values(next_attempt_at=now))
         return int(result.rowcount)
+
+    @_storage_op("hand claimed alerts back")
+    def release_alerts(self, outbox_ids: Sequence[int], now: datetime) -> int:
+        """Make claimed alerts that are still pending due at ``now`` (a sender that stops
+        cleanly gives back what it did not send, instead of leaving it to wait out its lease);
+        returns how many."""
+        o = outbox_t
+        released = 0
+        with self._write() as conn:
+            for chunk in _chunks(list(dict.fromkeys(outbox_ids)), _IN_CHUNK):
+                result = conn.execute(update(o).where(o.c.id.in_(chunk), o.c.status == "pending")
+                                      .values(next_attempt_at=now))
+                released += int(result.rowcount)
+        return released
 
     @_storage_op("mark an alert sent")
     def mark_alert_sent(self, outbox_id: int, now: datetime) -> None:
@@ -1546,11 +1561,17 @@ class Storage:
 
     @_storage_op("mark an alert failed")
     def mark_alert_failed(self, outbox_id: int, now: datetime, error: str,
-                          next_attempt_at: datetime, *, dead: bool) -> None:
-        """Count a failed delivery; ``dead=True`` stops retrying (until retry_dead_alerts)."""
+                          next_attempt_at: datetime, *, dead: bool, tried: bool = True,
+                          done_for: Sequence[str] = ()) -> None:
+        """Record a failed delivery, counted as an attempt when ``tried``; ``dead=True`` stops
+        retrying (until retry_dead_alerts). ``done_for``: the alert's whole list of e-mail
+        recipients reached so far (replaces the stored one when given)."""
         o = outbox_t
-        values: dict[str, Any] = {"attempts": o.c.attempts + 1, "last_error": error,
-                                  "last_attempt_at": now, "next_attempt_at": next_attempt_at}
+        values: dict[str, Any] = {"last_error": error, "next_attempt_at": next_attempt_at}
+        if tried:
+            values.update(attempts=o.c.attempts + 1, last_attempt_at=now)
+        if done_for:
+            values["done_for"] = list(done_for)
         if dead:
             values["status"] = "dead"
         with self._write() as conn:
@@ -1564,8 +1585,7 @@ class Storage:
         """Outbox entries, oldest (or newest) first, optionally with one status only and at
         most ``limit`` of them."""
         o = outbox_t
-        q = select(o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
-                   o.c.last_error).order_by(o.c.id.desc() if newest_first else o.c.id)
+        q = select(*_alert_columns()).order_by(o.c.id.desc() if newest_first else o.c.id)
         if status is not None:
             q = q.where(o.c.status == status)
         if limit is not None:
@@ -1602,7 +1622,7 @@ class Storage:
                 o.c.channel == from_channel, o.c.status == "pending",
                 ~exists().where(other.c.alert_id == o.c.alert_id,
                                 other.c.channel == to_channel),
-            ).values(channel=to_channel, attempts=0, next_attempt_at=now))
+            ).values(channel=to_channel, attempts=0, next_attempt_at=now, done_for=None))
         return int(result.rowcount)
 
     @_storage_op("count pending alerts")
@@ -1683,3 +1703,10 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get(_SQLITE_BEGIN_OPTION, "BEGIN"))
+
+
+def _alert_columns() -> tuple[Any, ...]:
+    """The outbox columns an :class:`OutboxAlert` is made of (``Storage._alert``)."""
+    o = outbox_t
+    return (o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
+            o.c.last_error, o.c.done_for)

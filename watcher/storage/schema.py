@@ -224,6 +224,7 @@ outbox = Table(
     _ts("next_attempt_at"),
     _ts("last_attempt_at", nullable=True),
     Column("last_error", Text, nullable=True),
+    Column("done_for", JSON, nullable=True),  # e-mail recipients reached: OutboxAlert.done_for
     _ts("created_at"),
     _ts("sent_at", nullable=True),
     UniqueConstraint("alert_id", "channel"),
