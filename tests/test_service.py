@@ -217,3 +217,52 @@ def test_the_rules_directory_going_away_is_a_change() -> None:
 def test_counts_in_log_lines_agree_with_their_number() -> None:
     assert [_count(n, "rule") for n in (0, 1, 2)] == ["0 rules", "1 rule", "2 rules"]
     assert _count(1, "alert channel") == "1 alert channel"
+
+
+def test_a_rule_reload_waits_for_a_locked_database_off_the_event_loop(tmp_path: Path) -> None:
+    """Reloading saves the files' good versions in the database; with SQLite locked by
+    another writer that waits (busy timeout), and the event loop (polls, deliveries) used to
+    wait with it."""
+    import asyncio
+    import sqlite3
+    import threading
+
+    config = load_config(write_config(tmp_path, f"sqlite:///{tmp_path}/w.db", []), env={})
+    service = Service(config)
+    storage = Storage(config.database_url)
+    try:
+        storage.migrate()
+        service.engine = build_engine(config, storage, RuleSet())
+        (tmp_path / "rules" / "quake.yaml").write_text(
+            (tmp_path / "rules" / "quake.yaml").read_text(encoding="utf-8") + "\n# edited\n",
+            encoding="utf-8")
+        other = sqlite3.connect(tmp_path / "w.db", check_same_thread=False)
+        other.execute("BEGIN EXCLUSIVE")
+        threading.Timer(1.5, other.commit).start()
+
+        async def reload_and_watch_the_loop() -> float:
+            gaps: list[float] = []
+            loop = asyncio.get_running_loop()
+
+            async def ticker() -> None:
+                last = loop.time()
+                while True:
+                    await asyncio.sleep(0.02)
+                    gaps.append(loop.time() - last)
+                    last = loop.time()
+
+            tick = asyncio.create_task(ticker())
+            try:
+                await service._reload_rules(config.rules_dir)
+            finally:
+                tick.cancel()
+            return max(gaps, default=float("inf"))
+
+        started = time.monotonic()
+        longest_gap = asyncio.run(reload_and_watch_the_loop())
+        assert time.monotonic() - started >= 1.0  # it did wait for the lock
+        assert longest_gap < 0.5, longest_gap
+        assert [r.name for r in service.engine.rules] == ["quake"]
+        other.close()
+    finally:
+        storage.close()

@@ -311,20 +311,28 @@ class Service:
                 # a new directory at the path ("rm -r rules && cp -r new rules", a volume
                 # mounted again): what it holds was not seen by the watch on the old one
                 log.info("rules directory replaced, reloading")
-                self.engine.rules = load_rules_logged(rules_dir, self.engine.rules,
-                                                     self.engine.storage)
+                await self._reload_rules(rules_dir)
             watched = current
             try:
                 async for _changes in awatch(rules_dir, stop_event=self.stop, debounce=500,
                                              recursive=False, watch_filter=wanted):
                     if self.engine is not None:
                         log.info("rule files changed, reloading")
-                        self.engine.rules = load_rules_logged(rules_dir, self.engine.rules,
-                                                     self.engine.storage)
+                        await self._reload_rules(rules_dir)
                     if _identity(rules_dir) != watched:
                         break  # the watch follows the old directory: start one on the new
             except FileNotFoundError:
                 await asyncio.sleep(5)
+
+    async def _reload_rules(self, rules_dir: Path) -> None:
+        """:func:`load_rules_logged` in a thread: it reads and saves the files' good versions
+        in the database, which may be slow or locked (SQLite, another writer), and the event
+        loop goes on polling and delivering meanwhile."""
+        engine = self.engine
+        if engine is None:
+            return
+        engine.rules = await asyncio.to_thread(load_rules_logged, rules_dir, engine.rules,
+                                               engine.storage)
 
     # --- health ------------------------------------------------------------------------------
 
