@@ -498,3 +498,147 @@ def test_a_name_the_gazetteer_lacks_is_a_term_as_written() -> None:
             "said the floods were the worst in decades. Ostrava's mayor asked for help.")
     terms = topic_terms(text, [])
     assert "Ostrava" in terms and "ostravas" not in [t.lower() for t in terms]
+
+
+# --- the story's subject: who leads the match, and with which words (invented texts) ---------
+
+POWELL_PRESS = """Powell signals the central bank is in no hurry to cut
+
+WASHINGTON, May 7 -- Federal Reserve Chair Jerome Powell said on Wednesday that policymakers
+could wait before lowering interest rates, after the central bank left borrowing costs unchanged.
+
+Powell said tariffs could push inflation higher this summer. "We can be patient," Powell told
+reporters. Powell added that the labour market was solid.
+
+Powell said the Federal Reserve would watch the data closely. Investors pared bets on a June rate
+cut after Powell spoke.
+"""
+
+CEO_LAYOFFS = """Ortberg says Boeing will cut 17,000 jobs
+
+SEATTLE -- Boeing chief executive Kelly Ortberg said on Friday the planemaker would lay off about
+17,000 employees, a tenth of its staff, as a strike by machinists kept its factories idle.
+
+Ortberg said the layoffs would include managers and executives. Ortberg told staff the job cuts
+were needed to match the company's finances. The union called the layoffs a pressure tactic, and
+Ortberg said talks had stalled.
+"""
+
+TWO_SIDES = """Israel and Hamas close in on hostage deal, Qatar says
+
+DOHA -- Israel and Hamas are close to a deal that would free hostages held in Gaza, Qatar's
+foreign ministry said on Thursday, after a new round of talks in Doha.
+
+Qatar said Hamas would free 33 hostages in a first phase and Israel would release Palestinian
+prisoners. Qatar's prime minister met a Hamas delegation, and Qatar's envoy spoke to Israeli
+officials. Qatar said a deal could come within days. Qatar has hosted the talks for months.
+"""
+
+MEDIATORS = """Hostage talks resume in Doha as mediators press both sides
+
+DOHA -- Talks on freeing the hostages held in Gaza resumed on Thursday, with Qatari and Egyptian
+mediators pressing Israel and Hamas to settle the last disputes.
+
+Qatar, which has mediated between the two sides for a year, said the talks were at a delicate
+stage. Qatar said Hamas wanted the war to end. Israel said gaps remained over the release of
+prisoners. Qatar and Egypt said families of the hostages had asked to meet them.
+"""
+
+TARIFFS_FROM_BEIJING = """China puts 100% tariffs on Canadian canola oil
+
+BEIJING -- China will put tariffs of 100% on Canadian canola oil and peas from March 20, its
+commerce ministry said, in reply to Canadian duties on electric cars and steel.
+
+Canada said the tariffs were unjustified and that Canada would defend Canadian farmers. Ottawa may
+take the case to the World Trade Organization, Canada's trade minister said. Canadian growers sold
+about $1 billion of canola oil abroad last year, and Canadian prices fell on Monday.
+"""
+
+AD_TECH_RULING = """Judge rules Google illegally monopolised ad technology
+
+A federal judge ruled on Thursday that Google illegally monopolised parts of the online advertising
+market, a win for the Justice Department's antitrust case.
+
+The judge found that Google illegally tied its ad exchange to its publisher tools. Google said it
+would appeal the ruling. A separate hearing will decide remedies, which could include selling parts
+of the business. The ruling follows an earlier antitrust decision against Google on search.
+"""
+
+AGENCY_REPORTS_FIRE = """Wildfire forces 2,000 from their homes as winds rise
+
+A wildfire west of Kelowna forced about 2,000 people to leave their homes on Monday, the
+BC Wildfire Service said. The fire had grown to 900 hectares by evening, the BC Wildfire Service
+said, and 150 firefighters were on the lines, according to the BC Wildfire Service.
+
+Residents of Kelowna were told to be ready to leave, the BC Wildfire Service said. Kelowna opened
+an evacuation centre at its arena, and schools in Kelowna were closed.
+"""
+
+
+@pytest.mark.parametrize(("article", "hits", "not_hits"), [
+    # a person who speaks for a body: the body leads, with them ("Powell" alone missed the Fed)
+    pytest.param(POWELL_PRESS,
+                 [("Federal Reserve leaves interest rates unchanged again", ""),
+                  ("Powell says inflation fight is not over", "Jerome Powell said interest rates would stay high.")],
+                 [("Powell family opens a bakery", "The bakery sells bread.")], id="chair-speaks-for-the-bank"),
+    pytest.param(CEO_LAYOFFS,
+                 [("Boeing begins sending layoff notices", ""), ("Boeing job cuts to hit 2,200 in Washington", "")],
+                 [("Boeing wins tanker order", "The Air Force ordered 15 jets.")], id="chief-speaks-for-the-company"),
+    # the two sides the headline names, not the country that carries the talks
+    pytest.param(TWO_SIDES,
+                 [("Hamas frees three hostages", "The women were handed to the Red Cross in Gaza."),
+                  ("Netanyahu's cabinet backs hostage deal", "")],
+                 [("Qatar signs gas deal with Germany", "The deal runs for 15 years.")], id="two-sides-not-the-mediator"),
+    pytest.param(MEDIATORS,
+                 [("Hamas frees three Israeli hostages", "")],
+                 [("Qatar and Egypt sign gas agreement", "The two countries agreed on shipments.")],
+                 id="a-mediator-is-no-party"),
+    # the dateline's country is a party where the headline opens with it
+    pytest.param(TARIFFS_FROM_BEIJING,
+                 [("Beijing widens tariffs on Canadian canola", "")],
+                 [("Canada and Mexico discuss tariffs on steel", "Canada wants lower tariffs.")],
+                 id="dateline-country-opening-the-headline"),
+    # a court ruling is told in court words; "illegally" says nothing of the story
+    pytest.param(AD_TECH_RULING,
+                 [("Google files appeal of ad tech monopoly ruling", "")],
+                 [("Google unveils new Pixel phones", "The company showed three devices.")], id="court-words"),
+    # a body named mostly as who says what is known reports the story: the place leads
+    pytest.param(AGENCY_REPORTS_FIRE,
+                 [("Kelowna wildfire grows to 3,000 hectares", "")],
+                 [("BC Wildfire Service hires 200 firefighters", "The recruits will train in May.")],
+                 id="the-agency-reporting-a-fire-does-not-lead"),
+])
+def test_a_seeded_rule_follows_the_storys_subject(article: str, hits: list[tuple[str, str]],
+                                                   not_hits: list[tuple[str, str]]) -> None:
+    rules = _rules_module()
+    ruleset = rules.RuleSet((rules.parse_rule(seed_rule(article, name="story"), "story.yaml"),))
+    assert [h for h in hits if not ruleset.match(*h)] == []
+    assert [h for h in not_hits if ruleset.match(*h)] == []
+
+
+@pytest.mark.parametrize(("article", "first"), [
+    (POWELL_PRESS, ["Federal Reserve", "Jerome Powell"]),
+    (CEO_LAYOFFS, ["Boeing", "Kelly Ortberg"]),
+])
+def test_a_body_leads_the_match_with_who_speaks_for_it(article: str, first: list[str]) -> None:
+    data = load(seed_rule(article, name="story"))
+    lead = data["match"]["all"][0]
+    assert lead == {"any": first}
+    assert data["alert_figures"]["near"] == first
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    # the words of a cluster's phrases are the phrase's: "rate" and "cut" of "rate cuts"
+    ("Fed keeps interest rates on hold\n\nThe Federal Reserve kept interest rates on hold on Wednesday "
+     "and signalled two rate cuts this year. Officials said rate cuts could come in the autumn, and that "
+     "interest rates would stay high until inflation eased.",
+     ["interest rate*", "rate cut*"], ["rate", "rates", "cut", "cuts"]),
+    # an adverb is no topic, and no plural is made of an adjective or a gerund
+    (AD_TECH_RULING, ["judge", "ruling", "antitrust"], ["illegally", "illegallies", "advertisings"]),
+    # layoffs are their own event beside a strike
+    (CEO_LAYOFFS, ["layoff*", "job cut*"], []),
+])
+def test_topic_terms_are_the_storys_words(text: str, present: list[str], absent: list[str]) -> None:
+    terms = topic_terms(text, [])
+    assert set(present) <= set(terms), terms
+    assert not set(absent) & set(terms), terms

@@ -3,13 +3,15 @@
 ``seed_rule(text, name=...)`` returns the YAML text of ``rules/<name>.yaml`` (format in
 docs/rules.md). Nothing of the rule is hard-coded; everything comes from the article:
 
-* ``match.all``: the most central actor (most mentions among countries and organisations),
-  then, when the story has them, ``any`` of the other core actors (countries/organisations
-  mentioned at least half as often as the central one, at most four, not the dateline's
-  country) with the regions in the news and the officials the gazetteer places in those
-  countries, then ``any`` of the topic terms: the article's most frequent salient words,
-  widened with their synonyms (troops -> soldiers, forces, personnel, ...; deploy -> deploy*)
-  and, for a story of troops, with the words of what its news turns into (casualties, prisoners);
+* ``match.all``: the most central actor (most mentions among countries and organisations; an
+  organisation in place of the person who speaks for it, with them; no go-between and no body
+  that only tells the story), then, when the story has them, ``any`` of the other core actors
+  (countries/organisations mentioned at least half as often as the central one, at most four,
+  not the dateline's country unless the headline opens with it) with the regions in the news
+  and the officials the gazetteer places in those countries, then ``any`` of the topic terms:
+  the article's most frequent salient words, widened with their synonyms (troops -> soldiers,
+  forces, personnel, ...; deploy -> deploy*) and, for a story of troops (an election, a
+  hostage-taking), with the words of what its news turns into (casualties, prisoners);
 * ``known_actors``: every actor found, with kind, role and aliases (the spellings the article
   uses and the others the gazetteer knows: "N. Korea", "North Koreans");
 * ``known_figures``: every figure found, described in our words (never the article's sentence).
@@ -33,6 +35,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from watcher.errors import WatcherError
 from watcher.extract import Extractor, get_extractor
+from watcher.extract.actors import TITLE_HEADS
 from watcher.extract.figures import singular
 from watcher.extract.text import clean, words
 from watcher.models import Actor, Extraction, Figure
@@ -59,6 +62,8 @@ _CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("flood*", "flooding", "landslide*", "rainfall", "torrential"),
     ("election*", "electoral", "voter*", "turnout", "ballot*", "polls", "polling", "exit poll*"),
     ("strike*", "walkout*", "industrial action", "picket*", "union*"),
+    ("layoff*", "lay off", "lays off", "laying off", "laid off", "job cut*", "job loss*", "cut jobs",
+     "cuts jobs", "cutting jobs", "redundanc*", "furlough*"),
     ("wage*", "pay", "salary", "salaries"),
     ("market*", "stock*", "shares", "equities", "index", "indices", "trading"),
     ("sell-off*", "selloff*", "crash*", "plunge*", "plummet*", "tumble*", "slump*", "rout", "turmoil",
@@ -66,6 +71,10 @@ _CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("interest rate*", "rate cut*", "rate hike*", "central bank", "monetary policy", "inflation"),
     ("treaty", "pact", "agreement", "alliance"),
     ("sanction*", "embargo*"),
+    ("court", "courts", "judge", "judges", "ruling", "rulings", "ruled", "verdict*", "lawsuit*",
+     "appeal*", "trial", "jury", "sued", "injunction*"),
+    ("antitrust", "monopol*", "anticompetitive", "anti-competitive", "competition law"),
+    ("hostage*", "abduct*", "kidnap*", "captivity"),
     ("ceasefire", "truce", "peace talks"),
     ("drone*", "UAV*"),
     ("refugee*", "displaced", "evacuat*", "shelter*"),
@@ -78,6 +87,11 @@ _CLUSTERS: tuple[tuple[str, ...], ...] = (
 _FOLLOWS: dict[str, tuple[str, ...]] = {
     "troops": ("casualties", "killed", "wounded", "dead", "deaths", "injured", "death toll", "losses",
                "prisoners", "captured", "prisoners of war", "POWs", "captives"),
+    # an election's news turns into its results, a winner taking office, a contested count
+    "election*": ("president-elect", "prime minister-elect", "sworn in", "inaugurat*", "concede*",
+                  "recount*", "runoff*", "run-off*", "constituenc*"),
+    # a hostage-taking's into releases, swaps and a truce
+    "hostage*": ("prisoners", "captives", "released", "freed", "swap*", "exchange*", "ceasefire", "truce"),
 }
 _CLUSTER_OF: dict[str, tuple[str, ...]] = {}
 for _c in _CLUSTERS:
@@ -85,7 +99,16 @@ for _c in _CLUSTERS:
         _CLUSTER_OF.setdefault(_w.rstrip("*").lower(), _c)
 # prefix members ("plunge*"), longest first: "plunged" and "plunges" belong to their cluster
 _CLUSTER_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted(
-    ((w[:-1].lower(), c) for c in _CLUSTERS for w in c if w.endswith("*")), key=lambda t: -len(t[0])))
+    ((w[:-1].lower(), c) for c in _CLUSTERS for w in c if w.endswith("*") and " " not in w),
+    key=lambda t: -len(t[0])))
+# members of several words ("interest rate*", "job cuts"): counted as phrases, their words are
+# theirs ("rate" and "cut" of "rate cuts" are no topics of their own)
+_CLUSTER_PHRASES: tuple[tuple[str, bool, tuple[str, ...]], ...] = tuple(sorted(
+    ((m.rstrip("*").lower(), m.endswith("*"), c) for c in _CLUSTERS for m in c if " " in m),
+    key=lambda t: -len(t[0])))
+_CLUSTER_PHRASE_RE = re.compile(r"\b(?:" + "|".join(
+    r"\s+".join(re.escape(w) for w in m.rstrip("*").split()) + (r"\w*" if m.endswith("*") else r"(?:s|es)?\b")
+    for m in sorted({m for c in _CLUSTERS for m in c if " " in m}, key=len, reverse=True)) + ")", re.I)
 
 # Words too common in news to say what a story is about.
 _GENERIC = words(
@@ -110,6 +133,7 @@ _GENERIC = words(
     which while whole will with within without work world would year years yesterday your
     monday tuesday wednesday friday saturday sunday january february march april june july august
     september october november december state states united foreign office information
+    east west eastern western northern southern
     official officials spokesman spokeswoman leader leaders agency country sources source"""
 )
 _WORD_RE = re.compile(r"[A-Za-z][a-z]+(?:-[a-z]+)*")
@@ -307,15 +331,16 @@ def _mention_counts(text: str, actors: Sequence[Actor]) -> dict[str, int]:
 
 
 def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
-                      topic_words: Collection[str] = ()) -> tuple[dict[str, int], str | None]:
+                      topic_words: Collection[str] = ()) -> tuple[dict[str, int], list[str]]:
     """Mention counts from the extractor itself when it can list mentions (the rule extractor),
-    and the headline's subject (None: none, or no such extractor): the country whose adjective
-    qualifies a topic word there ("two North Korean soldiers"), else the actor it names first.
-    An adjective counts half, unless it qualifies one of ``topic_words``: in "North Korean
-    soldiers", where soldiers are the story, it names whose they are."""
+    and the headline's subjects (none without such an extractor): the country whose adjective
+    qualifies a topic word there ("two North Korean soldiers"), else the actor it names first
+    with those it is coordinated with ("Israel and Hamas near deal": both sides are the
+    subject). An adjective counts half, unless it qualifies one of ``topic_words``: in "North
+    Korean soldiers", where soldiers are the story, it names whose they are."""
     mentions = getattr(ext, "mentions", None)
     if mentions is None:
-        return {}, None
+        return {}, []
     cleaned = clean(text)
     lines = [m.end() for m in re.finditer(r"[^\n]*\S[^\n]*", cleaned)]
     headline_end = lines[0] if lines else 0
@@ -325,22 +350,136 @@ def _extractor_counts(ext: Extractor, text: str, actors: Sequence[Actor],
         for n in (a.name, *a.aliases):
             alias_of.setdefault(normalise_name(n), a.name)
     counts: dict[str, float] = {}
-    first: str | None = None
+    first: list[str] = []
     subject: str | None = None
+    last_end = -1  # where the last of the headline's coordinated subjects ends
     for m in mentions(text):
         name = alias_of.get(normalise_name(m.name))
         if name is None:
             continue
         qualifies = getattr(m, "demonym", False) and _qualifies(cleaned, m.end, topic_words)
-        if first is None and m.start < headline_end:
-            first = name
+        if m.start < headline_end and (not first or (
+                last_end >= 0 and _COORDINATED_RE.fullmatch(cleaned, last_end, m.start))):
+            if name not in first:
+                first.append(name)
+            last_end = m.end
+        elif m.start < headline_end and first:
+            last_end = -1  # the coordination ends at the first actor not joined to it
         if subject is None and m.start < headline_end and qualifies:
             subject = name  # "Ukraine captures two North Korean soldiers": the soldiers' country
         # an adjective ("Russian training range") says less about the subject than a name
         weight = (0.5 if getattr(m, "demonym", False) and not qualifies else 1.0) \
             * (3 if m.start < lead_end else 1)
         counts[name] = counts.get(name, 0.0) + weight
-    return {k: int(v * 2) for k, v in counts.items()}, subject or first
+    return {k: int(v * 2) for k, v in counts.items()}, [subject] if subject else first
+
+
+# what joins two subjects of a headline: "Israel and Hamas", "Russia, Ukraine", "Israel-Hamas"
+_COORDINATED_RE = re.compile(r"\s*(?:,|&|-|–|/)\s*|\s+and\s+")
+
+
+@dataclass
+class _Roles:
+    """What the article says some actors are to the story: ``speakers`` maps a person to the
+    organisation they speak for ("Federal Reserve Chair Jerome Powell", "Jerome Powell, chair of
+    the Federal Reserve"): their words are its words; ``mediators`` are the countries and bodies
+    it names as go-betweens ("Qatari and Egyptian mediators", "Qatar, which has mediated ..."):
+    they carry the talks and are no party of them; ``tellers`` are the organisations the
+    headline does not name and the text names mostly as the one that says what is known
+    ("..., Cal Fire said", "according to AFAD"): they report the story of a place."""
+
+    speakers: dict[str, str] = field(default_factory=dict)
+    mediators: frozenset[str] = frozenset()
+    tellers: frozenset[str] = frozenset()
+
+
+# a role ("Chair", "chief executive", "vice president for policy") between a body and a person
+_ROLE_RE = r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,4}?[A-Za-z][\w\-]*)"
+_BODY_ROLE_PERSON_RE = re.compile(r"(?:['’]s)?,?\s+(?:(?:the|its)\s+)?" + _ROLE_RE + r",?\s+")
+_PERSON_ROLE_BODY_RE = re.compile(r",\s+(?:(?:the|its|a|an)\s+)?" + _ROLE_RE
+                                  + r"\s+(?:of|at|for)\s+(?:the\s+)?")
+_PERSON_BODYS_ROLE_RE = re.compile(r",\s+(?:the\s+)?")
+_BODYS_ROLE_RE = re.compile(r"['’]s\s+" + _ROLE_RE + r"\b")
+# words that are no part of a role: a verb or a conjunction says the phrase is a sentence
+# ("... declared opposition leader Kofi ...", "Google fires engineer ..."), "former" that the
+# person speaks for it no more
+_NOT_ROLE = words("said says say told tells and or but with to by from after before as when while "
+                  "former ex formerly then than who which that met meets called calls names "
+                  "appoints elects picks taps hires fires sues backs urges asks thanks replaces "
+                  "ousts defeats beats declares")
+_VERB_FORM_RE = re.compile(r"[a-z]+(?:ed|ing)")
+_ROLE_PARTICIPLES = words("managing acting presiding ruling governing founding retired")
+_MEDIATION = r"(?:mediat|broker)\w*"  # (not "facilitated": "Israel facilitated aid")
+_MEDIATOR_AFTER_RE = re.compile(
+    r"(?:\s+and\s+[A-Z][\w\-]*)?\s+(?:mediators?|mediation|intermediar(?:y|ies))\b"   # "Qatari mediators"
+    r"|(?:\s*,\s*(?:which|who)\b)?(?:\s+(?:has|have|had|is|are|was|were|been|also|jointly|long|"
+    r"helped|help|helps|helping|to|will|would))*\s+" + _MEDIATION)  # "Qatar, which has mediated"
+_MEDIATOR_BEFORE_RE = re.compile(
+    r"\b(?i:mediators?|mediated\s+by|brokered\s+by|mediation\s+(?:of|by|from)|"
+    r"intermediar(?:y|ies))\s*[,:]?\s+(?:(?:from|including|such\s+as|like)\s+)?"
+    r"(?:(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+))*"
+    r"(?:the\s+)?$")  # "mediators Qatar, Egypt and the United States"
+
+
+_SAYS_AFTER_RE = re.compile(r"\)?(?:\s*\([^()\n]{1,40}\))?,?\s+(?:said|says|say|reported|reports|estimated|"
+                            r"estimates|added|announced|confirmed|told|warned)\b")
+_SAYS_BEFORE_RE = re.compile(r"\b(?:according\s+to|said|says|reported\s+by|citing|cited\s+by|quoting)\s+"
+                             r"(?:the\s+)?$")
+
+
+def _roles(ext: Extractor, text: str, actors: Sequence[Actor]) -> _Roles:
+    """Who speaks for which organisation, who mediates and who tells the story, by how the
+    article names them (none for an extractor that cannot list mentions)."""
+    mentions = getattr(ext, "mentions", None)
+    if mentions is None:
+        return _Roles()
+    cleaned = clean(text)
+    names = {normalise_name(n): a for a in actors for n in (a.name, *a.aliases)}
+    found = [(m, a) for m in mentions(text) if (a := names.get(normalise_name(m.name))) is not None]
+
+    def role(words_: str) -> bool:
+        ws = words_.lower().split()
+        return bool(ws) and ws[-1] in TITLE_HEADS and not any(
+            w in _NOT_ROLE or (_VERB_FORM_RE.fullmatch(w) and w not in _ROLE_PARTICIPLES) for w in ws)
+
+    links: Counter[tuple[str, str]] = Counter()
+    mediators: set[str] = set()
+    headline_end, _ = _sections(cleaned)
+    named: Counter[str] = Counter()
+    saying: Counter[str] = Counter()  # mentions that say who says: "..., Cal Fire said"
+    headlined: set[str] = set()  # the headline's actors tell no story: they are in it
+    for i, (m, a) in enumerate(found):
+        if a.kind == "organisation":
+            named[a.name] += 1
+            if m.start < headline_end:
+                headlined.add(a.name)
+            elif _SAYS_AFTER_RE.match(cleaned, m.end) \
+                    or _SAYS_BEFORE_RE.search(cleaned, max(0, m.start - 40), m.start):
+                saying[a.name] += 1
+        if a.kind in ("country", "organisation") and (
+                _MEDIATOR_AFTER_RE.match(cleaned, m.end)
+                or _MEDIATOR_BEFORE_RE.search(cleaned, max(0, m.start - 120), m.start)):
+            mediators.add(a.name)
+        if a.kind != "person":
+            continue
+        before = found[i - 1] if i > 0 else None
+        after = found[i + 1] if i + 1 < len(found) else None
+        # "Federal Reserve Chair Jerome Powell", "the Fed's chair, Jerome Powell"
+        if before is not None and before[1].kind == "organisation" and m.start - before[0].end <= 60 \
+                and (r := _BODY_ROLE_PERSON_RE.fullmatch(cleaned, before[0].end, m.start)) and role(r["role"]):
+            links[(a.name, before[1].name)] += 1
+        # "Jerome Powell, chair of the Federal Reserve", "Jerome Powell, the Fed's chair"
+        if after is not None and after[1].kind == "organisation" and after[0].start - m.end <= 60:
+            r = _PERSON_ROLE_BODY_RE.fullmatch(cleaned, m.end, after[0].start)
+            if r is None and _PERSON_BODYS_ROLE_RE.fullmatch(cleaned, m.end, after[0].start):
+                r = _BODYS_ROLE_RE.match(cleaned, after[0].end)
+            if r is not None and role(r["role"]):
+                links[(a.name, after[1].name)] += 1
+    speakers: dict[str, str] = {}
+    for (person, body), _n in links.most_common():
+        speakers.setdefault(person, body)
+    tellers = frozenset(n for n, k in saying.items() if n not in headlined and k >= 2 and k >= 2 * named[n] / 3)
+    return _Roles(speakers, frozenset(mediators), tellers)
 
 
 def _dateline_country(ext: Extractor, text: str, actors: Sequence[Actor]) -> str | None:
@@ -354,12 +493,16 @@ def _dateline_country(ext: Extractor, text: str, actors: Sequence[Actor]) -> str
     return names.get(normalise_name(country))
 
 
-def _with_headline_bonus(counts: Mapping[str, int], first: str | None) -> dict[str, int]:
-    """``counts`` with the actor the headline names first raised by half the largest count: the
-    story's subject usually opens the headline."""
+def _with_headline_bonus(counts: Mapping[str, int], first: Sequence[str]) -> dict[str, int]:
+    """``counts`` with the actors the headline names first (its subject, or its coordinated
+    subjects: "Israel and Hamas near deal") raised by half the largest count: the story's
+    subject usually opens the headline."""
     out = dict(counts)
-    if first is not None and out:
-        out[first] += max(out.values()) // 2
+    if out:
+        bonus = max(out.values()) // 2
+        for name in first:
+            if name in out:
+                out[name] += bonus
     return out
 
 
@@ -410,8 +553,23 @@ def _cluster_of(word: str) -> tuple[str, ...] | None:
     return _CLUSTER_OF.get(singular(word))
 
 
+_NO_PLURAL_RE = re.compile(r"(?:ly|ing|ed|ous|ern|ful|less|ive)$")
+
+
+def _phrase_cluster(phrase: str) -> tuple[str, ...] | None:
+    """The cluster of a phrase found by ``_CLUSTER_PHRASE_RE`` ("Interest rates")."""
+    text = " ".join(phrase.lower().split())
+    for stem, prefix, cluster in _CLUSTER_PHRASES:
+        if text.startswith(stem) if prefix else text in (stem, stem + "s", stem + "es"):
+            return cluster
+    return None
+
+
 def _forms(word: str) -> list[str]:
-    """Singular and plural of an article word, as rule terms ("seats" -> seat, seats)."""
+    """Singular and plural of an article word, as rule terms ("seats" -> seat, seats); an
+    adjective, an adverb or a verb form has no plural ("eastern", "illegally", "advertising")."""
+    if _NO_PLURAL_RE.search(word):
+        return [word]
     one = singular(word)
     if one.endswith("y") and len(one) > 2 and one[-2] not in "aeiou":
         many = one[:-1] + "ies"
@@ -441,7 +599,18 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
                if not _within(spans, m.start())}
     topics: dict[str, _Topic] = {}
     lower_seen: set[str] = set()  # words the article also writes in lower case
+    # a cluster's phrases ("interest rates", "job cuts") outside names ("Central Bank of
+    # Nigeria"); their words are theirs
+    phrases = list(_CLUSTER_PHRASE_RE.finditer(cleaned))
+    if phrases:
+        in_names = spans if common else _name_spans(cleaned, actors)
+        phrases = [m for m in phrases if not _within(in_names, m.start())]
+    phrase_spans = [m.span() for m in phrases]
+    tokens: list[tuple[str, int, tuple[str, ...] | None]] = [
+        (m.group(0).lower(), m.start(), _phrase_cluster(m.group(0))) for m in phrases]
     for m in _WORD_RE.finditer(cleaned):
+        if _within(phrase_spans, m.start()):
+            continue
         lw = m.group(0).lower()
         if len(lw) < 4:
             continue
@@ -449,17 +618,20 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
             continue
         if lw == "forces" and _VERB_OBJECT_RE.match(cleaned, m.end()):
             continue  # the verb: "wildfire forces 4,200 residents from their homes"
+        if lw in ("ruling", "ruled") and _RULING_WHAT_RE.match(cleaned, m.end()):
+            continue  # who rules: "the ruling party", "ruled out": no court's ruling
         if m.group(0)[0].islower():
             lower_seen.add(lw)
-        weight = 3 if m.start() < headline_end else 2 if m.start() < lead_end else 1
-        cluster = _cluster_of(lw)
+        tokens.append((lw, m.start(), _cluster_of(lw)))
+    for lw, start, cluster in sorted(tokens, key=lambda t: t[1]):
+        weight = 3 if start < headline_end else 2 if start < lead_end else 1
         if cluster is not None:
             t = topics.get(cluster[0])
             if t is None:
                 t = topics[cluster[0]] = _Topic(cluster[0], list(cluster), clustered=True)
             t.score += 1.5 * weight
         else:
-            if lw in _GENERIC or singular(lw) in _GENERIC:
+            if lw in _GENERIC or singular(lw) in _GENERIC or _adverb(lw):
                 continue
             key = singular(lw)
             t = topics.get(key)
@@ -479,6 +651,19 @@ def _topics(text: str, actors: Sequence[Actor], *, seen_once: bool = False) -> l
         [t for t in topics.values() if t.count >= (2 if t.clustered else 3)]
     ranked.sort(key=lambda t: -t.score)
     return ranked
+
+
+_RULING_WHAT_RE = re.compile(r"\s+(?:party|parties|coalition|bloc|camp|junta|family|elite|class|"
+                             r"government|alliance|majority|out)\b")
+# nouns that end like adverbs
+_LY_NOUNS = words("family supply assembly monopoly duopoly oligopoly anomaly rally ally reply belly "
+                  "bully jelly lily folly tally gully butterfly homily melee panoply")
+
+
+def _adverb(word: str) -> bool:
+    """Whether a lower-case word reads as an adverb ("illegally", "sharply"): it says how, not
+    what the story is about."""
+    return word.endswith("ly") and word not in _LY_NOUNS and singular(word) not in _LY_NOUNS
 
 
 _VERB_OBJECT_RE = re.compile(r"\s+(?:\d|the\b|a\b|an\b|thousands\b|hundreds\b|dozens\b|"
@@ -528,7 +713,8 @@ _PERSONS_AND_GROUPS = ("country", "organisation", "person")
 
 def _central(actors: Sequence[Actor], counts: Mapping[str, int],
              plain: Mapping[str, int] | None = None,
-             dateline: str | None = None) -> tuple[list[Actor], list[Actor]]:
+             dateline: str | None = None, roles: _Roles | None = None,
+             opener: str | None = None, subjects: Sequence[str] = ()) -> tuple[list[Actor], list[Actor]]:
     """(central actors, other core actors). The central group is the most mentioned country,
     organisation or person plus any of another kind nearly as frequent (a country and its leader,
     a company and its union): either one names the story. Other core actors are the next ones of
@@ -537,44 +723,66 @@ def _central(actors: Sequence[Actor], counts: Mapping[str, int],
     headline's bonus, which says who is central, not how much the others are named): the other
     parties of a war. The country of the article's dateline (``dateline``) is not one of them
     unless named as much as the central actor: it says where the reporter is ("SEOUL, Oct. 21
-    --"), and is named in all their news."""
+    --"), and is named in all their news, unless the headline opens with it (``opener``: "China
+    slaps tariffs on Canadian canola", filed from Beijing; not "... as Seoul and Kyiv warn").
+
+    ``roles`` says who is what to the story. A go-between (Qatar mediating between Israel and
+    Hamas) is no party of it, even where the headline names it ("talks resume in Doha"). A person who
+    speaks for an organisation of the story (the Fed's chair) is its voice: the organisation
+    leads in their stead, named by them too, and they are no other central actor beside it.
+    Two sides of different kinds the headline opens with (``subjects``: "Israel and Hamas close
+    in on deal") are the central group when each is named nearly as much as the most named
+    actor: another actor named as much (the country whose ministry tells of the talks) is not
+    (two countries stay the central actor and another core actor, both asked for)."""
+    roles = roles or _Roles()
     core = [a for a in actors if a.kind in _PERSONS_AND_GROUPS] or list(actors)
+    parties = [a for a in core if a.name not in roles.mediators and a.name not in roles.tellers]
     if not core:
         return [], []
     # a local story is told by its place ("Wildfire near Kelowna ..."): a place named far more
     # than any country, organisation or person leads (in a war's story its capitals and
-    # fronts are named less than its countries)
+    # fronts are named less than its countries; the body telling of its fire counts not)
     places = sorted((a for a in actors if a.kind == "place"), key=lambda a: -counts.get(a.name, 0))
     if places and places[0] not in core:
-        most = max(counts.get(a.name, 0) for a in core)
+        most = max((counts.get(a.name, 0) for a in parties), default=0)
         if counts.get(places[0].name, 0) >= max(3, 1.5 * most):
-            core = [places[0], *core]
+            parties = [places[0], *parties]
+    core = parties or core
     ranked = sorted(core, key=lambda a: -counts.get(a.name, 0))
     top = ranked[0]
-    top_n = counts.get(top.name, 0)
+    named = plain if plain is not None else counts
+    top_n, top_plain = counts.get(top.name, 0), named.get(top.name, 0)
+    body = next((a for a in core if a.name == roles.speakers.get(top.name)), None) \
+        if top.kind == "person" else None
+    if body is not None:
+        top_n += counts.get(body.name, 0)
+        top_plain += named.get(body.name, 0)
+        top = body
+    ranked = [top, *(a for a in ranked if a is not top and roles.speakers.get(a.name) != top.name)]
+    sides = [a for a in ranked if a.name in subjects]
+    if len({a.kind for a in sides}) > 1 and all(counts.get(a.name, 0) >= 0.6 * top_n for a in sides):
+        return sides, []
     central = [top] + [a for a in ranked[1:3] if a.kind != top.kind and counts.get(a.name, 0) >= 0.6 * top_n]
     if len(central) > 1:
         return central, []
-    named = plain if plain is not None else counts
-    top_plain = named.get(top.name, 0)
     # (the dateline's country stays when it is named as much as the central actor: the story
     # happens there, "TALLINN -- Estonia detains three Belarusian soldiers")
     others = [a for a in ranked[1:] if a.kind == top.kind and a.kind != "person"
-              and (a.name != dateline or named.get(a.name, 0) >= top_plain)
+              and (a.name != dateline or named.get(a.name, 0) >= top_plain or a.name == opener)
               and counts.get(a.name, 0) >= max(2, top_plain / 2)][:4]
     return central, others
 
 
-def _headline_names(ext: Extractor, text: str, actors: Sequence[Actor]) -> set[str]:
-    """Names of the actors the headline mentions."""
+def _headline_names(ext: Extractor, text: str, actors: Sequence[Actor]) -> list[str]:
+    """Names of the actors the headline mentions, in its order."""
     mentions = getattr(ext, "mentions", None)
     if mentions is None:
-        return set()
+        return []
     cleaned = clean(text)
     headline_end, _ = _sections(cleaned)
     alias_of = {normalise_name(n): a.name for a in actors for n in (a.name, *a.aliases)}
-    return {alias_of[k] for m in mentions(text) if m.start < headline_end
-            and (k := normalise_name(m.name)) in alias_of}
+    return list(dict.fromkeys(alias_of[k] for m in mentions(text) if m.start < headline_end
+                              and (k := normalise_name(m.name)) in alias_of))
 
 
 @dataclass
@@ -588,10 +796,11 @@ class _Plan:
 
 
 def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequence[_Topic],
-                in_headline: set[str], well_known: Callable[[str], bool],
+                in_headline: Sequence[str], well_known: Callable[[str], bool],
                 weak: Sequence[_Topic] = (), plain: Mapping[str, int] | None = None,
                 dateline: str | None = None,
-                parts: Callable[[str], list[str]] = lambda _country: []) -> _Plan:
+                parts: Callable[[str], list[str]] = lambda _country: [],
+                roles: _Roles | None = None, subjects: Sequence[str] = ()) -> _Plan:
     """Choose the shape of the match condition from what the article shows:
 
     * one central actor named in the headline (a country at war, a company on strike): the
@@ -607,12 +816,18 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     * a short article with no topic (nothing comes back often enough) and no other core actors:
       the story's own actors with the words of the event it names even once (``weak``).
     """
-    central, others = _central(actors, counts, plain, dateline)
+    roles = roles or _Roles()
+    central, others = _central(actors, counts, plain, dateline, roles,
+                               in_headline[0] if in_headline else None, subjects)
     lead = _leading(topics, 3)
     lines: list[str] = []
-    total = sum(counts.get(a.name, 0) for a in actors) or 1
-    share = sum(counts.get(a.name, 0) for a in central) / total
-    if central and not any(a.name in in_headline for a in central) and share < 0.4 and len(lead) >= 2:
+    # (of the mentions of all but the story's go-betweens and tellers)
+    total = sum(counts.get(a.name, 0) for a in actors
+                if a.name not in roles.mediators and a.name not in roles.tellers) or 1
+    # (the central actors with who speaks for them: "Powell says ..." names the Fed's story)
+    voiced = {a.name for a in central} | {p for p, b in roles.speakers.items() if b in {a.name for a in central}}
+    share = sum(counts.get(name, 0) for name in voiced) / total
+    if central and not voiced & set(in_headline) and share < 0.4 and len(lead) >= 2:
         first, second = lead[0], lead[1]
         lines += ["match:", "  all:",
                   f"    - any: {_flow(first.terms)}   # what the story is about",
@@ -620,7 +835,13 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
         return _Plan(lines, f"{first.key.rstrip('*')} and {second.key.rstrip('*')}")
     own = [t for t in topics[:6] if not t.clustered][:3]
     events = [t for t in lead if t.clustered]
-    if len(central) > 1 and all(a.kind == "country" or well_known(a.name) for a in central) and own and events:
+    # (one party named two ways, a country and its leader; two sides of a story, "Israel and
+    # Hamas near hostage deal", are a story of what passes between them: its event's words)
+    countries = [a for a in central if a.kind == "country"]
+    belonging = {p for c in countries for p in parts(c.name)}
+    one_side = len(countries) <= 1 and all(a.kind == "country" or a.name in belonging for a in central)
+    if len(central) > 1 and one_side and all(a.kind == "country" or well_known(a.name) for a in central) \
+            and own and events:
         lesser = [a for a in actors if a.kind in ("organisation", "person") and a not in central
                   and counts.get(a.name, 0) >= 2]
         if lesser:
@@ -649,15 +870,25 @@ def _plan_match(actors: Sequence[Actor], counts: Mapping[str, int], topics: Sequ
     elif len(central) == 1:
         # a country also by its officials, state bodies and regions in the news ("KCNA: Kim Jong
         # Un decorates KPA servicemen who fought in Kursk" names no North Korea)
-        belongs = [p for p in parts(central[0].name) if p != central[0].name] if central[0].kind == "country" else []
-        near = [central[0].name, *dict.fromkeys(belongs)]
+        # an organisation also by who speaks for it ("Powell says the Fed can wait")
+        lead_actor = central[0]
+        if lead_actor.kind == "country":
+            belongs = [p for p in parts(lead_actor.name) if p != lead_actor.name]
+            what = "its officials, bodies and regions"
+        else:
+            belongs = [p for p, b in sorted(roles.speakers.items(), key=lambda t: -counts.get(t[0], 0))
+                       if b == lead_actor.name]
+            what = "who speaks for it"
+        near = [lead_actor.name, *dict.fromkeys(belongs)]
         if belongs:
-            lines += _any_group([central[0].name], belongs,
-                                "the most mentioned actor, its officials, bodies and regions")
+            lines += _any_group([lead_actor.name], belongs, f"the most mentioned actor, {what}")
         else:
             lines.append(f"    - {_scalar(central[0].name)}   # the most mentioned actor")
     elif central:
-        lines.append(f"    - any: {_flow(a.name for a in central)}   # the most mentioned actors")
+        # the countries among them also by their officials, bodies and regions
+        belongs = [p for a in countries for p in parts(a.name) if p not in {c.name for c in central}]
+        lines += _any_group([a.name for a in central], belongs, "the most mentioned actors"
+                            + (", their officials, bodies and regions" if belongs else ""))
     if others:
         # the regions in the news and the officials of the other parties' countries stand for
         # them ("North Korean troops in Kursk", "Zelensky: 3,000 North Korean troops killed")
@@ -773,7 +1004,8 @@ def seed_rule(text: str, *, name: str, source: dict[str, Any] | None = None,
     plan = _plan_match(actors, counts, topics, _headline_names(ext, text, actors),
                        well_known if callable(well_known) else (lambda _name: False),
                        weak=() if topics else _topics(text, actors, seen_once=True), plain=plain,
-                       dateline=_dateline_country(ext, text, actors), parts=_parts_of(ext, actors))
+                       dateline=_dateline_country(ext, text, actors), parts=_parts_of(ext, actors),
+                       roles=_roles(ext, text, actors), subjects=first)
 
     lines: list[str] = []
     lines.append(f"# Rule {rule_name}: seeded from an article by watcher (edit freely)")

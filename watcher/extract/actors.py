@@ -97,6 +97,7 @@ _TITLE_CAPS = frozenset(
     "Opposition Party Health Labor Labour Energy Justice Economy Economic Grand Crown Prince Lord Press"
 )
 _TITLE_HEADS_CAPS = frozenset(w.capitalize() for w in _TITLE_HEADS)
+TITLE_HEADS = _TITLE_HEADS  # (also how seeding tells who speaks for a body: "Fed Chair Powell")
 _ROLE_STOP = words(
     "the a an and or but to that with by for from in on at as when while after before he she his her "
     "their its it was is were are has had have who whom which also said says told say not no than then "
