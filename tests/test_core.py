@@ -100,8 +100,8 @@ _LATER = OutboxAlert(id=2, alert_id="a2", channel="hook", payload={}, attempts=3
 @pytest.mark.parametrize(("alert", "error", "known", "low", "high", "attempts", "dead"), [
     # a failure: its attempt counted, backoff after 4 failures (240 s, jittered down to 3/4)
     (_LATER, DeliveryError("HTTP 503"), {}, 180, 240, 4, False),
-    # the last allowed attempt: given up
-    (_LATER, DeliveryError("HTTP 503"), {}, 180, 240, 4, True),
+    # the last allowed attempt: given up, and the alerts held back behind it go at once
+    (_LATER, DeliveryError("HTTP 503"), {}, 0, 0, 4, True),
     # the receiver asked to wait longer than the backoff; and shorter (the backoff wins)
     (_LATER, DeliveryError("HTTP 429", retry_after=1800), {}, 1800, 1800, 4, False),
     (_LATER, DeliveryError("HTTP 429", retry_after=5), {}, 180, 240, 4, False),
@@ -112,6 +112,9 @@ _LATER = OutboxAlert(id=2, alert_id="a2", channel="hook", payload={}, attempts=3
     # not tried (behind a receiver that just failed to answer): no attempt, never dead
     (_LATER, DeliveryError("not tried", tried=False), {}, 90, 120, 3, False),
     (replace(_LATER, attempts=0), DeliveryError("not tried", tried=False), {}, 22.5, 30, 0,
+     False),
+    # ... the receiver asked every alert to wait (Retry-After), this one was not tried
+    (_LATER, DeliveryError("asked to wait", tried=False, retry_after=600), {}, 600, 600, 3,
      False),
     # held back behind the story's earlier alert: retried at the very time it is
     (_LATER, core._HeldBack(_EARLIER, DeliveryError("HTTP 503")), {1: 1234.0}, 1234, 1234, 3,
@@ -125,6 +128,25 @@ def test_settle_failure(alert: OutboxAlert, error: DeliveryError, known: dict[in
                                                      retry_at_of)
     assert low <= (retry_at - T0).total_seconds() <= high
     assert (counted, gave_up) == (attempts, dead)
+
+
+def test_held_back_behind_a_held_back_alert_names_the_first_failure_once() -> None:
+    first = core._HeldBack(_EARLIER, DeliveryError("HTTP 503", retry_after=60))
+    second = core._HeldBack(_LATER, first)
+    assert str(second) == str(first) == (
+        "held back behind an earlier alert of its story that failed: HTTP 503")
+    assert second.retry_after == 60 and not second.tried
+
+
+@pytest.mark.parametrize(("error", "holds"), [
+    (DeliveryError("HTTP 503"), True),
+    (DeliveryError("timed out", tried=False), True),
+    (DeliveryError("HTTP 413", permanent=True), False),             # maybe the alert's own
+    (DeliveryError("451 for b@", done_for=("a@x.example",)), False),  # a had it
+])
+def test_which_failures_hold_the_storys_later_alerts_back(error: DeliveryError,
+                                                          holds: bool) -> None:
+    assert core.holds_story(error) is holds
 
 
 def test_retry_delay_grows_and_is_capped() -> None:

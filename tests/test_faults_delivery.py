@@ -13,6 +13,7 @@ import signal
 import subprocess
 import time
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,40 @@ def test_sigkill_in_the_middle_of_a_delivery_loses_nothing(db_url: str, tmp_path
         finally:
             receiver.stop()
             mailbox.stop()
+
+
+def test_sigterm_to_poll_once_hands_back_the_alerts_it_claimed(db_url: str,
+                                                              tmp_path: Path) -> None:
+    """`poll --once` stopped by SIGTERM (a cron job's timeout, a container stopped) while a
+    webhook hangs: it exits at once, and what it claimed is due again at once (the signal's
+    default action left those alerts leased for five minutes); a run right after sends them."""
+    receiver = Receiver(mode="hang").start()
+    with feed_server([quake_item(150), quake_item(151, place="Peru")]) as server:
+        config = write_config(tmp_path, db_url, [("wire", server.url("/feed.xml"))],
+                              alerts=webhook_alert(receiver))
+        try:
+            proc = subprocess.Popen(watcher_cmd(config, "poll", "--once"), cwd=tmp_path,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 20
+            while not receiver.attempts and time.monotonic() < deadline:
+                assert proc.poll() is None, "poll --once finished before the stop"
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=10)
+            assert proc.returncode == 143, err
+            assert "stopped" in err
+            pending = cli_json(config, "alerts")
+            assert len(pending) == 2 and all(a["attempts"] == 0 for a in pending), pending
+            now = datetime.now(UTC)
+            assert all(datetime.fromisoformat(a["next_attempt_at"]) <= now for a in pending)
+            assert "NEXT TRY" in cli(config, "alerts").stdout
+            receiver.stop()
+            receiver.mode = "ok"
+            receiver.start()
+            # `watcher run` would claim them at its next tick: due now, not leased
+            out = cli(config, "alerts", "--retry")
+            assert "0 waiting alerts due now" in out.stdout, out.stdout
+            assert "delivered 2, 0 to retry" in poll(config)
+            assert sorted(receiver.ids()) == sorted(a["alert_id"] for a in pending)
+        finally:
+            receiver.stop()

@@ -237,6 +237,22 @@ def test_wrong_password_is_permanent_and_not_leaked(starttls_server: Smtpd,
     assert starttls_server.recorder.auth_attempts  # it did try, over TLS
 
 
+def test_after_a_refused_login_no_other_alert_logs_in(starttls_server: Smtpd,
+                                                      client_tls: ssl.SSLContext) -> None:
+    """Each alert tried its own login, and each failed one again an hour later: mail servers
+    lock accounts after a few. After one refusal, the channel tries no login for an hour."""
+    notifier = EmailNotifier("email:0", smtp_url=smtp_url(starttls_server.port, password="nope"),
+                             sender=SENDER, to=TO, ssl_context=client_tls)
+    first = send_error(notifier, make_alert(make_payload("a-1")))
+    tried = len(starttls_server.recorder.auth_attempts)
+    assert first.permanent and first.tried and tried >= 1
+    for alert_id in ("a-2", "a-3"):
+        later = send_error(notifier, make_alert(make_payload(alert_id)))
+        assert not later.tried and "refused the login" in str(later)
+        assert later.retry_after is not None and 3500 < later.retry_after <= 3600
+    assert len(starttls_server.recorder.auth_attempts) == tried
+
+
 def test_server_down_is_delivery_error() -> None:
     port = free_port()
     notifier = EmailNotifier("email:0", smtp_url=smtp_url(port), sender=SENDER, to=TO, timeout=5)
@@ -579,7 +595,8 @@ def test_a_stop_during_a_hanging_smtp_exchange_exits_at_once(tmp_path: Path) -> 
 def test_the_outbox_sends_a_retry_only_to_the_recipient_refused_for_now(
         storage: Storage) -> None:
     """Through the engine and the outbox on a real database: a recipient greylisted (451)
-    while the others take the alert is sent it alone at the retry; nobody gets it twice."""
+    while the others take the alert is sent it alone at the retry; nobody gets it twice, and
+    the story's next alert is not held back from the others meanwhile."""
     from test_core import T0, ScriptedFetcher, nk_rules, rss
 
     storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
@@ -590,16 +607,18 @@ def test_the_outbox_sends_a_retry_only_to_the_recipient_refused_for_now(
         engine = Engine(storage=storage, rules=nk_rules(), notifiers=[notifier],
                         fetcher=ScriptedFetcher({"a": FetchResult(
                             url="https://a.example/rss", status=200,
-                            content=rss("North Korea sends 3,000 troops to Russia"))}),
+                            content=rss("North Korea sends 3,000 troops to Russia",
+                                        "North Korea sends 4,000 troops to Russia"))}),
                         extractor=get_extractor(), clock=utcnow, parse_workers=0)
         report, delivery = asyncio.run(engine.cycle(everything=True))
-        assert (report.alerts, delivery.sent, delivery.failed) == (1, 0, 1)
-        [waiting] = storage.list_alerts("pending")
-        assert waiting.done_for == ("ops@example.org", "night@example.org")
-        assert "greylisted" in (waiting.last_error or "")
+        assert (report.alerts, delivery.sent, delivery.failed) == (2, 0, 2)
+        waiting = storage.list_alerts("pending")
+        assert [a.done_for for a in waiting] == [("ops@example.org", "night@example.org")] * 2
+        assert all("greylisted" in (a.last_error or "") for a in waiting)
         picky.refuse.clear()
         delivery = asyncio.run(engine.deliver(everything=True))
-        assert delivery.sent == 1
-    assert [r.rcpt_tos for r in picky.received] == [["ops@example.org", "night@example.org"],
-                                                    ["desk@example.org"]]
+        assert delivery.sent == 2
+    ops_night, desk = ["ops@example.org", "night@example.org"], ["desk@example.org"]
+    assert [(r.rcpt_tos, "4,000" in str(r.message["Subject"])) for r in picky.received] == [
+        (ops_night, False), (ops_night, True), (desk, False), (desk, True)]
     assert storage.list_alerts("pending") == []

@@ -245,7 +245,37 @@ def test_retry_after_of_a_busy_receiver_is_passed_on(receiver: Receiver, route: 
 def test_redirect_is_not_followed(receiver: Receiver) -> None:
     err = send_error(WebhookNotifier("hook", f"{receiver.base}/moved"), make_alert(make_payload()))
     assert "HTTP 301" in str(err)
+    assert err.permanent  # sent again, it is redirected again: the URL needs correcting
     assert [r.path for r in receiver.requests] == ["/moved"]
+
+
+def test_a_receivers_retry_after_holds_for_every_alert_to_it(receiver: Receiver) -> None:
+    """429 with Retry-After: 120 for one alert: the next alerts to the webhook are not sent
+    (a receiver that asked to wait got the other stories' alerts within milliseconds)."""
+    notifier = WebhookNotifier("hook", f"{receiver.base}/busy-wait")
+
+    async def three() -> list[BaseException | None]:
+        try:
+            return [await _outcome(notifier.send(make_alert(make_payload(f"a-{i}"))))
+                    for i in range(3)]
+        finally:
+            await notifier.aclose()
+
+    first, *later = asyncio.run(three())
+    assert isinstance(first, DeliveryError) and first.tried and first.retry_after == 120
+    for err in later:
+        assert isinstance(err, DeliveryError) and not err.tried and not err.permanent
+        assert "asked to wait" in str(err)
+        assert err.retry_after is not None and 115 < err.retry_after <= 120
+    assert len(receiver.requests) == 1
+
+
+async def _outcome(sending: Any) -> BaseException | None:
+    try:
+        await sending
+    except DeliveryError as exc:
+        return exc
+    return None
 
 
 def test_slow_server_times_out(receiver: Receiver) -> None:

@@ -1,5 +1,6 @@
 """Several `watcher run` instances: two share one PostgreSQL schema without polling a feed twice
-in a cycle or sending an alert twice; a second instance on one SQLite file is warned about.
+in a cycle or sending an alert twice (and a story's alerts arrive in order); a second instance
+on one SQLite file is warned about.
 
 Real parts only: feeds and a webhook receiver on loopback (threaded HTTP servers), the real
 PostgreSQL of ``WATCHER_TEST_DATABASE_URL``, and `watcher run` as subprocesses.
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
+from faultkit import free_port
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -57,6 +59,7 @@ class Loopback:
         self.lock = threading.Lock()
         self.fetches: dict[str, list[float]] = defaultdict(list)   # path -> monotonic times
         self.alerts: list[str] = []                                  # payload ids, in order
+        self.answer_delay = 0.0                                      # seconds per webhook POST
         loopback = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -86,6 +89,7 @@ class Loopback:
 
             def do_POST(self) -> None:
                 data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                time.sleep(loopback.answer_delay)
                 with loopback.lock:
                     loopback.alerts.append(str(json.loads(data)["id"]))
                 self.send_response(204)
@@ -135,7 +139,8 @@ def loopback() -> Iterator[Loopback]:
         server.close()
 
 
-def write_config(tmp_path: Path, database_url: str, base: str, feeds: int) -> Path:
+def write_config(tmp_path: Path, database_url: str, base: str, feeds: int,
+                 hook: str | None = None) -> Path:
     rules = tmp_path / "rules"
     rules.mkdir(exist_ok=True)
     (rules / "scale.yaml").write_text(RULE, encoding="utf-8")
@@ -146,7 +151,7 @@ def write_config(tmp_path: Path, database_url: str, base: str, feeds: int) -> Pa
         "tick": "1s",
         "health": {"enabled": False},
         "fetch": {"per_host": 10, "concurrency": 20},
-        "alerts": [{"type": "webhook", "url": f"{base}/hook"}],
+        "alerts": [{"type": "webhook", "name": "hook", "url": hook or f"{base}/hook"}],
         "feeds": [{"name": f"feed-{i}", "url": f"{base}/feed/{i}.xml",
                    "interval": f"{interval(i)}s"} for i in range(feeds)],
     }
@@ -242,8 +247,9 @@ def test_two_instances_share_postgresql(pg_url: str, tmp_path: Path,
 
     # every alert sent exactly once, and only the alerts the database holds
     with db.connect() as conn:
-        sent = {r[0] for r in conn.execute(text(
-            "SELECT alert_id FROM outbox WHERE status = 'sent'"))}
+        queued = {r[0]: r[1] for r in conn.execute(text(
+            "SELECT alert_id, id FROM outbox WHERE status = 'sent'"))}
+        sent = set(queued)
         figures = conn.execute(text("SELECT count(*), count(DISTINCT value) FROM figures "
                                     "WHERE rule = 'scale'")).one()
     db.dispose()
@@ -251,6 +257,10 @@ def test_two_instances_share_postgresql(pg_url: str, tmp_path: Path,
     duplicates = {a for a in received if received.count(a) > 1}
     assert not duplicates, f"alerts delivered more than once: {sorted(duplicates)[:5]}"
     assert set(received) == sent
+    # the story's alerts arrived in the order they were queued, whichever instance sent them
+    order = [queued[a] for a in received]
+    inversions = sum(1 for a, b in itertools.pairwise(order) if b < a)
+    assert inversions == 0, f"{inversions} alerts of {len(order)} arrived before an earlier one"
     assert figures[0] == figures[1]  # each troop figure learnt once, though two feeds share it
 
     # both instances polled feeds (and together, every feed of every cycle)
@@ -258,6 +268,53 @@ def test_two_instances_share_postgresql(pg_url: str, tmp_path: Path,
               for log in logs]
     assert all(n > 0 for n in polled), polled
     assert sum(polled) == sum(len(t) for t in fetches.values())
+
+
+@pytest.mark.slow
+def test_two_instances_send_a_backlog_of_one_storys_alerts_in_order(
+        pg_url: str, tmp_path: Path, loopback: Loopback) -> None:
+    """A receiver was down: a hundred alerts of one story wait. Two instances start and
+    claim at once; each alert arrives once, and in the order they were queued (each instance
+    claimed a share and sent it alongside the other's: 'up from 3,000' before the 3,000)."""
+    closed = free_port()
+    config = write_config(tmp_path, pg_url, loopback.base, FEEDS,
+                          hook=f"http://127.0.0.1:{closed}/hook")
+    run = [sys.executable, "-m", "watcher", "--config", str(config)]
+    down = subprocess.run([*run, "poll", "--once"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert down.returncode == 0, down.stderr[-2000:]
+    waiting = re.search(r"(\d+) new alerts; delivered 0,", down.stdout)
+    assert waiting and int(waiting[1]) >= 100, down.stdout
+    config = write_config(tmp_path, pg_url, loopback.base, FEEDS)   # the receiver is back
+    retried = subprocess.run([*run, "alerts", "--retry"], capture_output=True, text=True,
+                             cwd=ROOT, timeout=120)
+    assert retried.returncode == 0, retried.stderr
+    loopback.answer_delay = 0.005
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    procs = [start_instance(config, log) for log in logs]
+    db = create_engine(pg_url, poolclass=NullPool)
+
+    def sent() -> int:
+        with loopback.lock:
+            return len(set(loopback.alerts))
+
+    try:
+        wait_for(lambda: sent() >= int(waiting[1]), 90, "the backlog's delivery", procs, logs,
+                 lambda: f"{sent()} of {waiting[1]} delivered")
+    finally:
+        codes = stop(procs)
+    assert codes == [0, 0], [log.read_text(errors="replace")[-2000:] for log in logs]
+    with db.connect() as conn:
+        queued = {r[0]: r[1] for r in conn.execute(text("SELECT alert_id, id FROM outbox"))}
+    db.dispose()
+    with loopback.lock:
+        received = list(loopback.alerts)
+    assert len(received) == len(set(received)) == int(waiting[1])
+    order = [queued[a] for a in received]
+    inversions = sum(1 for a, b in itertools.pairwise(order) if b < a)
+    assert inversions == 0, f"{inversions} alerts of {len(order)} arrived before an earlier one"
+    # both instances were there to claim (the test is about two, not one)
+    assert all("watcher" in log.read_text(errors="replace") for log in logs)
 
 
 @pytest.mark.slow

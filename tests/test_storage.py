@@ -32,6 +32,7 @@ from watcher.models import (
     Figure,
     KnowledgeMark,
     KnownFigure,
+    OutboxAlert,
     ParsedItem,
     RuleKnowledge,
     StoredItem,
@@ -118,18 +119,23 @@ def test_migrate_twice_is_a_noop_and_schema_matches_migration(db_url: str) -> No
         store.close()
 
 
-def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str) -> None:
+def _upgrade_to(conn: Any, revision: str) -> None:
+    """Migrate the database of ``conn`` up to ``revision`` only (an older schema)."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("path_separator", "os")
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
+
+
+def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0001")
+            _upgrade_to(conn, "0001")
             conn.execute(text("INSERT INTO figures (rule, key, value, quantity, text, "
                               "first_seen_at) VALUES ('r', 'troops', 1500, 'q', 't', :t)"),
                          {"t": T0})
@@ -154,6 +160,33 @@ def test_a_database_at_the_first_revision_is_upgraded_with_its_data(db_url: str)
         assert {"ix_figures_rule_id", "ix_actors_rule_id", "ix_items_unanalysed"} <= indexes
         assert "ix_items_analysed" not in indexes  # (0003: replaced by the partial index)
         assert re.search(r"WHERE \(?analysed IS (0|false)", unanalysed, re.I), unanalysed
+    finally:
+        engine.dispose()
+
+
+def test_pending_alerts_learn_their_story_when_the_outbox_is_upgraded(db_url: str) -> None:
+    """0008 fills the story (rule) of the alerts still to send, from their payload."""
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            _upgrade_to(conn, "0007")
+            for alert_id, status, payload in (("a1", "pending", '{"id": "a1", "rule": "nk"}'),
+                                              ("a2", "sent", '{"id": "a2", "rule": "nk"}'),
+                                              ("a3", "pending", '{"id": "a3"}')):
+                conn.execute(text("INSERT INTO outbox (alert_id, channel, payload, status, "
+                                  "attempts, next_attempt_at, created_at) VALUES (:a, 'hook', "
+                                  ":p, :s, 0, :t, :t)"),
+                             {"a": alert_id, "p": payload, "s": status, "t": T0})
+        store = Storage(db_url)
+        try:
+            store.migrate()
+        finally:
+            store.close()
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT alert_id, story, holds_story FROM outbox "
+                                     "ORDER BY alert_id")).all()
+        assert [(r[0], r[1], bool(r[2])) for r in rows] == [
+            ("a1", "nk", True), ("a2", None, True), ("a3", None, True)]
     finally:
         engine.dispose()
 
@@ -1102,10 +1135,58 @@ def test_failures_not_tried_count_no_attempt_and_recipients_reached_are_kept(
     # a failure that reached no one more leaves the list as it is
     storage.mark_alert_failed(mail.id, at(31), "timed out", at(60), dead=False)
     assert [a.done_for for a in storage.list_alerts() if a.id == mail.id] == [("a@x.example",)]
-    # moved to another channel (other recipients): nobody reached there yet
+    # moved to the channel the same addresses (and one more) are now: those who had it are
+    # not sent it again
     assert storage.move_pending_alerts("email:0", "email:1", at(70)) == 1
     [moved] = [a for a in storage.claim_due_alerts(at(70), 10, 60) if a.channel == "email:1"]
-    assert (moved.attempts, moved.done_for) == (0, ())
+    assert (moved.attempts, moved.done_for) == (0, ("a@x.example",))
+
+
+def queue_story_alert(store: Storage, rule: str, key: str, channels: list[str]) -> str:
+    fid = feed_ids(store, *({s.name for s in store.feed_summaries()} | {"kh"}))["kh"]
+    (it,) = store.store_items(fid, [item(key)], T0)
+    payload = store.record_hit(rule, it, ["x"], [fig(ord(key))], [], AlertBuilder(
+        lambda figures, actors: {"id": f"{rule}-{key}", "rule": rule}), channels, T0)
+    assert payload is not None
+    return str(payload["id"])
+
+
+def test_a_storys_later_alert_waits_while_an_earlier_one_is_sent_or_retried(
+        storage: Storage) -> None:
+    """Claims keep a story's alerts to a channel in order, also across instances: an alert
+    is not claimed while an earlier one of its story to that channel is leased or waits for
+    its retry; other stories and channels are not held; a refusal for good holds none."""
+    for rule, key in (("nk", "a"), ("nk", "b"), ("quake", "c"), ("nk", "d")):
+        queue_story_alert(storage, rule, key, ["hook", "mail"])
+
+    def ids(alerts: list[OutboxAlert]) -> list[tuple[str, str]]:
+        return [(a.alert_id, a.channel) for a in alerts]
+
+    first = storage.claim_due_alerts(T0, 1, lease_seconds=60)   # ("nk-a", "hook"), leased
+    assert ids(first) == [("nk-a", "hook")]
+    # another instance, meanwhile: not nk's later alerts to the hook; all else
+    assert ids(storage.claim_due_alerts(T0, 10, 60)) == [
+        ("nk-a", "mail"), ("nk-b", "mail"), ("quake-c", "hook"), ("quake-c", "mail"),
+        ("nk-d", "mail")]
+    # nk-a failed, retry in 30 s: nk-b and nk-d wait for it, then go with it, in order
+    storage.mark_alert_failed(first[0].id, at(1), "HTTP 503", at(30), dead=False)
+    assert storage.claim_due_alerts(at(29), 10, 60) == []
+    assert ids(storage.claim_due_alerts(at(30), 10, 60)) == [
+        ("nk-a", "hook"), ("nk-b", "hook"), ("nk-d", "hook")]
+    # refused for good (retried an hour later): the story's later alerts go meanwhile
+    [again] = [a for a in storage.list_alerts("pending") if a.alert_id == "nk-a"
+               and a.channel == "hook"]
+    later = [a for a in storage.list_alerts("pending") if a.channel == "hook"
+             and a.alert_id in ("nk-b", "nk-d")]
+    storage.mark_alert_failed(again.id, at(31), "HTTP 413", at(3631), dead=False,
+                              holds_story=False)
+    for alert in later:
+        storage.mark_alert_failed(alert.id, at(31), "held back", at(40), dead=False,
+                                  tried=False)
+    assert ids(storage.claim_due_alerts(at(40), 10, 60)) == [("nk-b", "hook"), ("nk-d", "hook")]
+    # a dead alert holds none either
+    storage.mark_alert_failed(again.id, at(41), "HTTP 413", at(41), dead=True, holds_story=False)
+    assert storage.claim_due_alerts(at(41), 10, 60) == []   # (nk-b, nk-d leased till 100)
 
 
 def test_release_alerts_makes_claimed_pending_alerts_due_now(storage: Storage) -> None:

@@ -118,7 +118,11 @@ def poll(ctx: click.Context, once: bool) -> None:
     from watcher.scheduler import run_once
 
     with _errors():
-        report, delivery = asyncio.run(run_once(_config(ctx)))
+        try:
+            report, delivery = asyncio.run(run_once(_config(ctx)))
+        except (asyncio.CancelledError, KeyboardInterrupt) as stop:  # SIGTERM, Ctrl-C
+            click.echo("stopped: what was claimed and not finished is due again", err=True)
+            ctx.exit(143 if isinstance(stop, asyncio.CancelledError) else 130)
     click.echo(f"polled {report.feeds} feeds: {report.new_items} new items, "
                f"{report.updated_items} updated, {report.not_modified} not modified, "
                f"{report.hits} hits, {report.alerts} new alerts; delivered {delivery.sent}, "
@@ -383,8 +387,9 @@ def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int | None, retr
         else:
             rows = storage.list_alerts("dead" if failed else "pending", limit=limit)
     if as_json:
-        click.echo(json.dumps([{**asdict(r), "payload": r.payload} for r in rows], indent=2,
-                              default=str))
+        click.echo(json.dumps([{**asdict(r), "payload": r.payload,
+                                "next_attempt_at": _iso(r.next_attempt_at)} for r in rows],
+                              indent=2, default=str))
         return
     if not rows:
         click.echo("no dead alerts" if failed else "no alerts sent yet" if sent
@@ -396,10 +401,16 @@ def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int | None, retr
         text = str(item.get("title") or "") if isinstance(item, dict) else ""
         return text if len(text) <= 60 else text[:59] + "…"
 
-    click.echo(_table([(r.alert_id[:12], r.channel, r.status, str(r.attempts),
+    def next_try(r: Any) -> str:  # (a pending alert's; a claimed one's is its lease's end)
+        if r.status != "pending" or r.next_attempt_at is None:
+            return ""
+        return r.next_attempt_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+    click.echo(_table([(r.alert_id[:12], r.channel, r.status, str(r.attempts), next_try(r),
                         str(r.payload.get("rule", "")), title(r), r.last_error or "")
                        for r in rows],
-                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "RULE", "ITEM", "LAST ERROR")))
+                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "NEXT TRY", "RULE", "ITEM",
+                       "LAST ERROR")))
 
 
 @main.command()

@@ -238,9 +238,19 @@ class _HeldBack(DeliveryError):
     """An alert not tried because the story's earlier alert to its channel failed."""
 
     def __init__(self, behind: OutboxAlert, failed: DeliveryError) -> None:
-        super().__init__(f"held back behind an earlier alert of its story that failed: {failed}",
-                         tried=False)
+        # (behind a held-back alert, the reason is the first failure's, said once)
+        self.reason: str = failed.reason if isinstance(failed, _HeldBack) else str(failed)
+        super().__init__(f"held back behind an earlier alert of its story that failed: "
+                         f"{self.reason}", tried=False, retry_after=failed.retry_after)
         self.behind = behind
+
+
+def holds_story(error: DeliveryError) -> bool:
+    """Whether the story's later alerts to the channel wait behind an alert that failed so:
+    not behind a refusal for good (it may be the alert's own: a payload too large), nor one
+    that reached some of its recipients (the others had it; one full mailbox would hold the
+    story back from everyone)."""
+    return not error.permanent and not error.done_for
 
 
 def settle_failure(alert: OutboxAlert, error: DeliveryError, now: datetime, max_attempts: int,
@@ -257,13 +267,14 @@ def settle_failure(alert: OutboxAlert, error: DeliveryError, now: datetime, max_
     if isinstance(error, _HeldBack) and error.behind.id in retry_at_of:
         return retry_at_of[error.behind.id], attempts, False
     if not error.tried:
-        delay = retry_delay(max(attempts, 1), rng)
+        delay = retry_delay(max(attempts, 1), rng, retry_after=error.retry_after)
     elif error.permanent:
         delay = ALERT_RETRY_CAP
     else:
         delay = retry_delay(attempts, rng, retry_after=error.retry_after)
     dead = error.tried and attempts >= max_attempts
-    return now + timedelta(seconds=delay), attempts, dead
+    # (the alerts held back behind one that is given up go at once, on their own)
+    return now if dead else now + timedelta(seconds=delay), attempts, dead
 
 
 class Engine:
@@ -766,8 +777,9 @@ class Engine:
             # moment (one transaction, the sent ones in one statement): an e-mail sent in a
             # millisecond is not left unrecorded, to be sent again after a restart, while a
             # slow webhook of the same batch is still waiting for its answer.
-            # A story's alerts reach each channel in the order they were queued (the items'
-            # published order): "3,000 troops, up from 1,500" never arrives before the 1,500.
+            # A story's alerts reach each channel in the order they were queued (the order
+            # the news was learnt; within one poll, the items' published order): "3,000
+            # troops, up from 1,500" never arrives before the 1,500.
             # Different stories and channels are sent at the same time.
             sending: dict[asyncio.Future[DeliveryError | None], OutboxAlert] = {}
             last: dict[tuple[str, str], tuple[asyncio.Future[DeliveryError | None],
@@ -805,8 +817,8 @@ class Engine:
         try:
             self._record_outcomes(finished, report, retry_at)
         except StorageError as exc:
-            log.warning("could not record %d alert outcomes while stopping (%s)",
-                        len(finished), exc)
+            log.warning("could not record %d alert outcomes (%s); they are sent again when "
+                        "their lease ends", len(finished), exc)
         self._release_alerts([alert for f, alert in sending.items()
                               if not f.done() or f.cancelled()])
 
@@ -857,14 +869,13 @@ class Engine:
         """:meth:`_send` once ``before`` (the story's previous alert to the channel) went out.
         If it failed, this one is not tried: it would arrive ahead of it, and a channel that
         is down or hangs would cost one timeout per alert instead of one per story; it is
-        retried with it (at its retry time), no attempt counted. Not behind a refusal for good
-        (``permanent``): that may be the earlier alert's own (a payload too large), and would
-        hold the story's later alerts for days."""
+        retried with it (at its retry time), no attempt counted; not behind every failure
+        (:func:`holds_story`)."""
         if before is not None:
             sending, earlier = before
             await asyncio.wait([sending])
             if not sending.cancelled() and (failed := sending.result()) is not None \
-                    and not failed.permanent:
+                    and holds_story(failed):
                 return _HeldBack(earlier, failed)
         return await self._send(alert)
 
@@ -894,7 +905,7 @@ class Engine:
         retry_at_of[alert.id] = retry_at
         done_for = (*alert.done_for, *(r for r in error.done_for if r not in alert.done_for))
         self.storage.mark_alert_failed(alert.id, now, str(error), retry_at, dead=dead,
-                                       tried=error.tried,
+                                       tried=error.tried, holds_story=holds_story(error),
                                        done_for=done_for if error.done_for else ())
         when = retry_at.isoformat(timespec="seconds")
         if dead:

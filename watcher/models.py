@@ -225,3 +225,4 @@ class OutboxAlert:
     # e-mail recipients an earlier attempt reached, or that refused it for good: a retry is
     # for the others only (a recipient refused with a temporary error while others took it)
     done_for: tuple[str, ...] = ()
+    next_attempt_at: datetime | None = None  # pending: when it is tried (again); else unused

@@ -6,6 +6,7 @@ database, so restarts are safe and several instances can share a PostgreSQL data
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -78,7 +79,14 @@ async def close_engine(engine: Engine) -> None:
 
 
 async def run_once(config: Config) -> tuple[CycleReport, DeliveryReport]:
-    """``watcher poll --once``: poll every feed, store, deliver this cycle's and pending alerts."""
+    """``watcher poll --once``: poll every feed, store, deliver this cycle's and pending alerts.
+    SIGTERM cancels it like Ctrl-C: what it claimed and did not finish is handed back (a
+    signal's default action ended the process with the alerts it claimed leased for
+    minutes)."""
+    task = asyncio.current_task()
+    if task is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # (not on Windows)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     storage = connect_storage(config)
     try:
         engine = build_engine(config, storage, load_rules_logged(config.rules_dir, storage=storage))
@@ -275,8 +283,7 @@ class Service:
             if not self.stop.is_set():
                 raise
             log.warning("shutdown grace over: in-flight poll/delivery abandoned (feeds not "
-                        "polled are handed back; claimed alerts are retried when their lease "
-                        "expires)")
+                        "polled and alerts not sent are handed back, due at once)")
         except Exception:
             log.exception("unexpected error in poll tick")
         finally:

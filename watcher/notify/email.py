@@ -35,6 +35,7 @@ import smtplib
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -52,6 +53,7 @@ __all__ = ["EmailNotifier", "SmtpSettings", "build_message", "message_id_for", "
 log = logging.getLogger("watcher.notify.email")
 
 SESSIONS = 4  # SMTP sessions open at once per channel, at most
+LOGIN_REFUSED_WAIT = 3600.0  # seconds without a login attempt after the server refused one
 _T = TypeVar("_T")
 
 TlsMode = Literal["implicit", "starttls", "opportunistic", "none"]
@@ -227,6 +229,7 @@ class EmailNotifier:
         self._where = f"{self._smtp.host}:{self._smtp.port}"
         self._outage = Outage(window=self._timeout)
         self._sessions = threading.BoundedSemaphore(SESSIONS)
+        self._login_refused_until = 0.0  # time.monotonic() until which no login is tried
 
     def __repr__(self) -> str:
         return f"EmailNotifier(name={self.name!r}, smtp={self._where!r}, to={self._to!r})"
@@ -298,6 +301,11 @@ class EmailNotifier:
         with self._sessions:
             if (skip := self._outage.skip_reason()) is not None:
                 raise self._fail(f"SMTP server {self._where} {skip}", tried=False)
+            if (wait := self._login_refused_until - time.monotonic()) > 0:
+                # one refused login per hour, not one per alert: servers lock accounts
+                raise self._fail(f"SMTP server {self._where} not tried: it refused the login "
+                                 f"for user {self._smtp.user!r} (check smtp_url; a restart "
+                                 "applies a corrected one)", tried=False, retry_after=wait)
             try:
                 refused = self._session(msg, recipients)
             except (smtplib.SMTPException, OSError) as exc:
@@ -305,6 +313,8 @@ class EmailNotifier:
                     self._outage.failed(reason)
                 else:
                     self._outage.answered()
+                if isinstance(exc, smtplib.SMTPAuthenticationError):
+                    self._login_refused_until = time.monotonic() + LOGIN_REFUSED_WAIT
                 raise
             self._outage.answered()
             return refused
@@ -348,9 +358,9 @@ class EmailNotifier:
         return text
 
     def _fail(self, message: str, *, permanent: bool = False, tried: bool = True,
-              done_for: Sequence[str] = ()) -> DeliveryError:
+              retry_after: float | None = None, done_for: Sequence[str] = ()) -> DeliveryError:
         return DeliveryError(self._scrub(message), permanent=permanent, tried=tried,
-                             done_for=done_for)
+                             retry_after=retry_after, done_for=done_for)
 
     def _translate(self, exc: BaseException) -> DeliveryError:
         where = self._where

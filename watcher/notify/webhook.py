@@ -12,8 +12,9 @@ ones queued behind it within the timeout's length fail at once, untried (the out
 each after its backoff), instead of each waiting its turn to time out.
 
 Any 2xx answer means delivered. Everything else raises :class:`~watcher.errors.DeliveryError`;
-4xx answers other than 408 and 429 are marked ``permanent`` (retrying the same request will not
-help); a 429 or 503 answer's Retry-After is passed on (the outbox waits at least that long). Redirects are not followed. Error messages never contain the secret, URL credentials or
+3xx and 4xx answers other than 408 and 429 are marked ``permanent`` (retrying the same request
+will not help); a 429 or 503 answer's Retry-After is passed on (the outbox waits at least that
+long), and the alerts sent to the webhook meanwhile are not tried. Redirects are not followed. Error messages never contain the secret, URL credentials or
 the query string, and long token-like path segments (Slack/Discord style webhook tokens) are
 masked.
 """
@@ -29,6 +30,7 @@ import logging
 import re
 import socket
 import ssl
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -152,6 +154,7 @@ class WebhookNotifier:
         self._client: httpx.AsyncClient | None = None
         self._slots = asyncio.Semaphore(IN_FLIGHT)  # (made again with the client: per loop)
         self._outage = Outage(window=self._timeout)
+        self._asked_to_wait = 0.0  # time.monotonic() until which the receiver asked to wait
         # strings that must never appear in an error message
         self._sensitive = [secret] if secret else []
         candidates = [parts.password, parts.query, *(v for _, v in parse_qsl(parts.query))]
@@ -208,6 +211,9 @@ class WebhookNotifier:
             # (the alerts queued behind one the receiver did not answer: see Outage)
             if (skip := self._outage.skip_reason()) is not None:
                 raise self._fail(f"webhook {self._shown_url} {skip}", tried=False)
+            if (wait := self._asked_to_wait - time.monotonic()) > 0:
+                raise self._fail(f"webhook {self._shown_url} not tried: it asked to wait "
+                                 f"(Retry-After), {wait:.0f}s more", tried=False, retry_after=wait)
             try:
                 # httpx's timeout is per phase; this bounds the whole exchange as well (not
                 # the wait for a slot, which lasts as long as the alerts ahead of this one)
@@ -251,7 +257,10 @@ class WebhookNotifier:
             message += f": {snippet}"
         if retry_after is not None and status in (429, 503):
             message += f" (asks to retry in {retry_after:g}s)"
-        permanent = 400 <= status < 500 and status not in _TRANSIENT_4XX
+            # the receiver's wait holds for every alert to it, not only this one's
+            self._asked_to_wait = max(self._asked_to_wait, time.monotonic() + retry_after)
+        # a redirect is not followed and a 4xx refusal stays one: sending again will not help
+        permanent = 300 <= status < 500 and status not in _TRANSIENT_4XX
         raise self._fail(message, permanent=permanent,
                          retry_after=retry_after if status in (429, 503) else None)
 

@@ -39,6 +39,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.engine import URL, Connection, Dialect, Engine, make_url
@@ -79,7 +80,7 @@ log = logging.getLogger("watcher.storage")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision (tests/test_storage.py checks it against Alembic's head): a
 # database already there is not handed to Alembic at all, which saves importing it on start.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 PG_CONNECT_TIMEOUT_S = 10
 # PostgreSQL sessions commit without waiting for the disk, except where it matters (see
@@ -190,8 +191,9 @@ class _Statements:
             f" VALUES ({mark}, {mark}, {json_mark}, {mark}, {mark}) ON CONFLICT (rule, item_id)"
             " DO UPDATE SET matched = excluded.matched, updated_at = excluded.updated_at")
         self.outbox_sql = (
-            "INSERT INTO outbox (alert_id, channel, payload, status, attempts, next_attempt_at,"
-            f" created_at) VALUES ({mark}, {mark}, {json_mark}, 'pending', 0, {mark}, {mark})"
+            "INSERT INTO outbox (alert_id, channel, payload, story, status, attempts,"
+            " next_attempt_at, created_at) VALUES"
+            f" ({mark}, {mark}, {json_mark}, {mark}, 'pending', 0, {mark}, {mark})"
             " ON CONFLICT (alert_id, channel) DO NOTHING")
         self.hit_locking_pg = (
             f"WITH hit AS ({self.hit_sql} RETURNING 1) SELECT pg_advisory_xact_lock(hashtext("
@@ -1209,7 +1211,9 @@ class Storage:
             raise ValueError("the alert payload must contain a non-empty 'id'")
         now_db = self._q.timestamp(now)
         body = json.dumps(payload)
-        rows = [(str(alert_id), channel, body, now_db, now_db)
+        story = payload.get("rule")
+        story = story if isinstance(story, str) else None
+        rows = [(str(alert_id), channel, body, story, now_db, now_db)
                 for channel in dict.fromkeys(channels)]
         if rows:
             insert(rows)
@@ -1482,20 +1486,35 @@ class Storage:
         return OutboxAlert(id=r.id, alert_id=r.alert_id, channel=r.channel,
                            payload=cast(dict[str, Any], r.payload), attempts=r.attempts,
                            status=r.status, last_error=r.last_error,
-                           done_for=tuple(str(a) for a in r.done_for or ()))
+                           done_for=tuple(str(a) for a in r.done_for or ()),
+                           next_attempt_at=r.next_attempt_at)
 
     @_storage_op("claim due alerts")
     def claim_due_alerts(self, now: datetime, limit: int,
                          lease_seconds: float) -> list[OutboxAlert]:
         """Take up to ``limit`` pending alerts that are due, oldest first, leasing each for
-        ``lease_seconds`` (if the sender dies, the alert is due again afterwards)."""
+        ``lease_seconds`` (if the sender dies, the alert is due again afterwards).
+
+        Not an alert whose story (its rule) has an earlier alert to the same channel that is
+        leased (being sent, by this or another instance) or waiting for its retry, unless
+        that one holds none back (refused for good, or reached some of its recipients): a
+        story's alerts reach a channel in the order they were queued. Claims are taken one at a time (a PostgreSQL advisory lock), so that an
+        instance sees the leases of another's claim in progress."""
         if limit <= 0:
             return []
         o = outbox_t
+        earlier = o.alias("earlier")
+        waits_behind = exists().where(
+            earlier.c.channel == o.c.channel, earlier.c.story == o.c.story,
+            earlier.c.status == "pending", earlier.c.id < o.c.id,
+            earlier.c.next_attempt_at > now, earlier.c.holds_story.is_(true()))
         with self._write() as conn:
+            if self._pg:
+                conn.execute(text("SELECT pg_advisory_xact_lock("
+                                  "hashtext('watcher.outbox:' || coalesce(current_schema(), '')))"))
             rows = conn.execute(
                 select(*_alert_columns())
-                .where(o.c.status == "pending", o.c.next_attempt_at <= now)
+                .where(o.c.status == "pending", o.c.next_attempt_at <= now, ~waits_behind)
                 .order_by(o.c.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -1562,14 +1581,17 @@ class Storage:
     @_storage_op("mark an alert failed")
     def mark_alert_failed(self, outbox_id: int, now: datetime, error: str,
                           next_attempt_at: datetime, *, dead: bool, tried: bool = True,
-                          done_for: Sequence[str] = ()) -> None:
+                          holds_story: bool = True, done_for: Sequence[str] = ()) -> None:
         """Record a failed delivery, counted as an attempt when ``tried``; ``dead=True`` stops
-        retrying (until retry_dead_alerts). ``done_for``: the alert's whole list of e-mail
-        recipients reached so far (replaces the stored one when given)."""
+        retrying (until retry_dead_alerts); ``holds_story=False``: the story's later alerts
+        are not held back behind this one while it waits (it was refused for good, or reached
+        some recipients). ``done_for``: the alert's whole list of e-mail recipients reached so
+        far (replaces the stored one when given)."""
         o = outbox_t
         values: dict[str, Any] = {"last_error": error, "next_attempt_at": next_attempt_at}
         if tried:
-            values.update(attempts=o.c.attempts + 1, last_attempt_at=now)
+            values.update(attempts=o.c.attempts + 1, last_attempt_at=now,
+                          holds_story=holds_story)
         if done_for:
             values["done_for"] = list(done_for)
         if dead:
@@ -1600,7 +1622,7 @@ class Storage:
         o = outbox_t
         with self._write() as conn:
             result = conn.execute(update(o).where(o.c.status == "dead").values(
-                status="pending", attempts=0, next_attempt_at=now))
+                status="pending", attempts=0, next_attempt_at=now, holds_story=True))
         return int(result.rowcount)
 
     @_storage_op("list the channels of pending alerts")
@@ -1614,7 +1636,9 @@ class Storage:
     @_storage_op("move pending alerts to another channel")
     def move_pending_alerts(self, from_channel: str, to_channel: str, now: datetime) -> int:
         """Queue the pending alerts of ``from_channel`` for ``to_channel`` instead (due now,
-        attempts from 0), except an alert ``to_channel`` already has. Returns how many moved."""
+        attempts from 0), except an alert ``to_channel`` already has. The e-mail recipients an
+        alert reached stay reached (a recipient added to the list renames the channel: those
+        who had it are not sent it again). Returns how many moved."""
         o = outbox_t
         other = o.alias("other")
         with self._write() as conn:
@@ -1622,7 +1646,7 @@ class Storage:
                 o.c.channel == from_channel, o.c.status == "pending",
                 ~exists().where(other.c.alert_id == o.c.alert_id,
                                 other.c.channel == to_channel),
-            ).values(channel=to_channel, attempts=0, next_attempt_at=now, done_for=None))
+            ).values(channel=to_channel, attempts=0, next_attempt_at=now, holds_story=True))
         return int(result.rowcount)
 
     @_storage_op("count pending alerts")
@@ -1709,4 +1733,4 @@ def _alert_columns() -> tuple[Any, ...]:
     """The outbox columns an :class:`OutboxAlert` is made of (``Storage._alert``)."""
     o = outbox_t
     return (o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
-            o.c.last_error, o.c.done_for)
+            o.c.last_error, o.c.done_for, o.c.next_attempt_at)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -225,11 +226,17 @@ outbox = Table(
     _ts("last_attempt_at", nullable=True),
     Column("last_error", Text, nullable=True),
     Column("done_for", JSON, nullable=True),  # e-mail recipients reached: OutboxAlert.done_for
+    # the rule whose story the alert tells: a story's alerts to a channel are sent in order
+    Column("story", Text, nullable=True),
+    # while it waits, the story's later alerts to the channel wait behind it; not after a
+    # refusal for good (404, 550) or a delivery to some of its recipients
+    Column("holds_story", Boolean, nullable=False, server_default=true()),
     _ts("created_at"),
     _ts("sent_at", nullable=True),
     UniqueConstraint("alert_id", "channel"),
     CheckConstraint("status IN ('pending', 'sent', 'dead')", name="status"),
     Index(None, "status", "next_attempt_at"),
+    Index(None, "channel", "story", "status", "next_attempt_at"),
 )
 
 # The text of each rule file as it last loaded without problems: a file broken when watcher
