@@ -138,15 +138,17 @@ def test_held_back_behind_a_held_back_alert_names_the_first_failure_once() -> No
     assert second.retry_after == 60 and not second.tried
 
 
-@pytest.mark.parametrize(("error", "holds"), [
-    (DeliveryError("HTTP 503"), True),
-    (DeliveryError("timed out", tried=False), True),
-    (DeliveryError("HTTP 413", permanent=True), False),             # maybe the alert's own
-    (DeliveryError("451 for b@", done_for=("a@x.example",)), False),  # a had it
+@pytest.mark.parametrize(("reached", "error", "holds"), [
+    ((), DeliveryError("HTTP 503"), True),
+    ((), DeliveryError("timed out", tried=False), True),
+    ((), DeliveryError("HTTP 413", permanent=True), False),             # maybe the alert's own
+    ((), DeliveryError("451 for b@", done_for=("a@x.example",)), False),  # a had it
+    # the retry to b alone, refused again: a had it at the first attempt
+    (("a@x.example",), DeliveryError("452 for b@"), False),
 ])
-def test_which_failures_hold_the_storys_later_alerts_back(error: DeliveryError,
-                                                          holds: bool) -> None:
-    assert core.holds_story(error) is holds
+def test_which_failures_hold_the_storys_later_alerts_back(
+        reached: tuple[str, ...], error: DeliveryError, holds: bool) -> None:
+    assert core.holds_story(replace(_LATER, done_for=reached), error) is holds
 
 
 def test_retry_delay_grows_and_is_capped() -> None:

@@ -145,6 +145,35 @@ def test_alerts_retry_makes_waiting_alerts_due_now(tmp_path: Path) -> None:
         store.close()
 
 
+def test_alerts_shows_when_an_alert_held_behind_its_story_is_tried(tmp_path: Path) -> None:
+    """An alert waiting behind an earlier one of its story showed its own time, past, with no
+    error: it goes when the earlier one is retried."""
+    from datetime import UTC, datetime, timedelta
+
+    from test_storage import queue_story_alert
+
+    config = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\n")
+    store = Storage(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        store.migrate()
+        for key in ("a", "b"):
+            queue_story_alert(store, "nk", key, ["hook"])
+        queue_story_alert(store, "quake", "c", ["hook"])
+        first, _second, _other = store.claim_due_alerts(datetime.now(UTC), 10, 60)
+        retry = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+        store.mark_alert_failed(first.id, datetime.now(UTC), "HTTP 503", retry, dead=False)
+        store.release_alerts([_second.id, _other.id], datetime.now(UTC))
+    finally:
+        store.close()
+    out = cli(config, "alerts")
+    assert out.returncode == 0, out.stderr
+    rows = {line.split()[0]: line for line in out.stdout.splitlines()[1:] if line.strip()}
+    shown = retry.isoformat().replace("+00:00", "Z")
+    assert shown in rows["nk-a"] and "HTTP 503" in rows["nk-a"]
+    assert shown in rows["nk-b"] and "waits for an earlier alert of its story" in rows["nk-b"]
+    assert shown not in rows["quake-c"]
+
+
 def test_hits_of_a_rule_that_does_not_exist_and_limits_below_one(tmp_path: Path) -> None:
     config = write_config(tmp_path, "database_url: sqlite:///w.db\nrules_dir: rules\n")
     assert cli(config, "poll", "--once").returncode == 0

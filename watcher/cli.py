@@ -401,16 +401,32 @@ def alerts(ctx: click.Context, failed: bool, sent: bool, limit: int | None, retr
         text = str(item.get("title") or "") if isinstance(item, dict) else ""
         return text if len(text) <= 60 else text[:59] + "…"
 
-    def next_try(r: Any) -> str:  # (a pending alert's; a claimed one's is its lease's end)
-        if r.status != "pending" or r.next_attempt_at is None:
-            return ""
-        return r.next_attempt_at.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-    click.echo(_table([(r.alert_id[:12], r.channel, r.status, str(r.attempts), next_try(r),
-                        str(r.payload.get("rule", "")), title(r), r.last_error or "")
+    shown = _next_tries(rows)
+    click.echo(_table([(r.alert_id[:12], r.channel, r.status, str(r.attempts),
+                        *shown.get(r.id, ("", r.last_error or "")),
+                        str(r.payload.get("rule", "")), title(r))
                        for r in rows],
-                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "NEXT TRY", "RULE", "ITEM",
-                       "LAST ERROR")))
+                      ("ALERT", "CHANNEL", "STATUS", "TRIES", "NEXT TRY", "LAST ERROR", "RULE",
+                       "ITEM")))
+
+
+def _next_tries(rows: Sequence[Any]) -> dict[int, tuple[str, str]]:
+    """For each pending alert, when it is tried next and its last error: an alert waits for
+    the earlier alerts of its story to its channel that hold it back (their retry, or the
+    end of their lease), which its own time does not show."""
+    out: dict[int, tuple[str, str]] = {}
+    held: dict[tuple[str, str], datetime] = {}
+    for r in sorted((r for r in rows if r.status == "pending" and r.next_attempt_at),
+                    key=lambda r: r.id):
+        story = (r.channel, str(r.payload.get("rule", "")))
+        when, error = r.next_attempt_at, r.last_error or ""
+        behind = held.get(story)
+        if behind is not None and behind > when:
+            when, error = behind, "waits for an earlier alert of its story"
+        if r.holds_story:
+            held[story] = max(when, behind) if behind is not None else when
+        out[r.id] = (when.isoformat(timespec="seconds").replace("+00:00", "Z"), error)
+    return out
 
 
 @main.command()

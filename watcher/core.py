@@ -245,12 +245,12 @@ class _HeldBack(DeliveryError):
         self.behind = behind
 
 
-def holds_story(error: DeliveryError) -> bool:
-    """Whether the story's later alerts to the channel wait behind an alert that failed so:
-    not behind a refusal for good (it may be the alert's own: a payload too large), nor one
-    that reached some of its recipients (the others had it; one full mailbox would hold the
-    story back from everyone)."""
-    return not error.permanent and not error.done_for
+def holds_story(alert: OutboxAlert, error: DeliveryError) -> bool:
+    """Whether the story's later alerts to the channel wait behind ``alert``, which failed
+    with ``error``: not behind a refusal for good (it may be the alert's own: a payload too
+    large), nor one that reached some of its recipients, now or before (the others had it;
+    one full mailbox would hold the story back from everyone)."""
+    return not error.permanent and not error.done_for and not alert.done_for
 
 
 def settle_failure(alert: OutboxAlert, error: DeliveryError, now: datetime, max_attempts: int,
@@ -875,7 +875,7 @@ class Engine:
             sending, earlier = before
             await asyncio.wait([sending])
             if not sending.cancelled() and (failed := sending.result()) is not None \
-                    and holds_story(failed):
+                    and holds_story(earlier, failed):
                 return _HeldBack(earlier, failed)
         return await self._send(alert)
 
@@ -905,7 +905,8 @@ class Engine:
         retry_at_of[alert.id] = retry_at
         done_for = (*alert.done_for, *(r for r in error.done_for if r not in alert.done_for))
         self.storage.mark_alert_failed(alert.id, now, str(error), retry_at, dead=dead,
-                                       tried=error.tried, holds_story=holds_story(error),
+                                       tried=error.tried,
+                                       holds_story=holds_story(alert, error),
                                        done_for=done_for if error.done_for else ())
         when = retry_at.isoformat(timespec="seconds")
         if dead:
@@ -913,6 +914,10 @@ class Engine:
             log.error("alert %s to %s gave up after %d attempts: %s (watcher alerts --retry "
                       "sends it again)", alert.alert_id, alert.channel, attempts, error,
                       extra=context)
+        elif isinstance(error, _HeldBack):  # (its predecessor's failure is logged)
+            report.failed += 1
+            log.debug("alert %s to %s held back, retry at %s: %s", alert.alert_id,
+                      alert.channel, when, error, extra=context)
         elif not error.tried:
             report.failed += 1
             log.warning("alert %s to %s not tried, retry at %s: %s", alert.alert_id,

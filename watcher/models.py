@@ -226,3 +226,4 @@ class OutboxAlert:
     # for the others only (a recipient refused with a temporary error while others took it)
     done_for: tuple[str, ...] = ()
     next_attempt_at: datetime | None = None  # pending: when it is tried (again); else unused
+    holds_story: bool = True  # while it waits, the story's later alerts to the channel wait

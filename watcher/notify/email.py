@@ -230,6 +230,7 @@ class EmailNotifier:
         self._outage = Outage(window=self._timeout)
         self._sessions = threading.BoundedSemaphore(SESSIONS)
         self._login_refused_until = 0.0  # time.monotonic() until which no login is tried
+        self._logins = threading.Lock()
 
     def __repr__(self) -> str:
         return f"EmailNotifier(name={self.name!r}, smtp={self._where!r}, to={self._to!r})"
@@ -301,11 +302,7 @@ class EmailNotifier:
         with self._sessions:
             if (skip := self._outage.skip_reason()) is not None:
                 raise self._fail(f"SMTP server {self._where} {skip}", tried=False)
-            if (wait := self._login_refused_until - time.monotonic()) > 0:
-                # one refused login per hour, not one per alert: servers lock accounts
-                raise self._fail(f"SMTP server {self._where} not tried: it refused the login "
-                                 f"for user {self._smtp.user!r} (check smtp_url; a restart "
-                                 "applies a corrected one)", tried=False, retry_after=wait)
+            self._refuse_if_login_refused()
             try:
                 refused = self._session(msg, recipients)
             except (smtplib.SMTPException, OSError) as exc:
@@ -313,8 +310,6 @@ class EmailNotifier:
                     self._outage.failed(reason)
                 else:
                     self._outage.answered()
-                if isinstance(exc, smtplib.SMTPAuthenticationError):
-                    self._login_refused_until = time.monotonic() + LOGIN_REFUSED_WAIT
                 raise
             self._outage.answered()
             return refused
@@ -340,7 +335,7 @@ class EmailNotifier:
                     raise DeliveryError(
                         f"SMTP server {self._where} does not offer STARTTLS; {why}")
             if s.user and s.password is not None:
-                client.login(s.user, s.password)
+                self._login(client, s.user, s.password)
             return client.send_message(msg, from_addr=self._envelope_from,
                                        to_addrs=list(recipients))
         finally:
@@ -348,6 +343,32 @@ class EmailNotifier:
                 client.quit()
             except (smtplib.SMTPException, OSError):
                 client.close()
+
+    def _refuse_if_login_refused(self) -> None:
+        if (wait := self._login_refused_until - time.monotonic()) > 0:
+            raise self._fail(f"SMTP server {self._where} not tried: it refused the login for "
+                             f"user {self._smtp.user!r} (check smtp_url; a restart applies a "
+                             "corrected one)", tried=False, retry_after=wait)
+
+    def _login(self, client: smtplib.SMTP, user: str, password: str) -> None:
+        """One login at a time per channel, with one mechanism, and none for an hour after
+        the server refused one: each alert's session tried its own, and smtplib tries every
+        mechanism the server offers (PLAIN, then LOGIN); mail servers lock accounts after a
+        few failures."""
+        with self._logins:
+            self._refuse_if_login_refused()
+            offered = client.esmtp_features.get("auth", "").upper().split()
+            mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
+            try:
+                if mechanism is None:
+                    client.login(user, password)  # (raises: no mechanism in common)
+                else:
+                    client.user, client.password = user, password
+                    client.auth(mechanism, getattr(client, "auth_" + mechanism.lower()
+                                                   .replace("-", "_")))
+            except smtplib.SMTPAuthenticationError:
+                self._login_refused_until = time.monotonic() + LOGIN_REFUSED_WAIT
+                raise
 
     # --- errors ------------------------------------------------------------------------------
 

@@ -1487,7 +1487,7 @@ class Storage:
                            payload=cast(dict[str, Any], r.payload), attempts=r.attempts,
                            status=r.status, last_error=r.last_error,
                            done_for=tuple(str(a) for a in r.done_for or ()),
-                           next_attempt_at=r.next_attempt_at)
+                           next_attempt_at=r.next_attempt_at, holds_story=bool(r.holds_story))
 
     @_storage_op("claim due alerts")
     def claim_due_alerts(self, now: datetime, limit: int,
@@ -1733,4 +1733,4 @@ def _alert_columns() -> tuple[Any, ...]:
     """The outbox columns an :class:`OutboxAlert` is made of (``Storage._alert``)."""
     o = outbox_t
     return (o.c.id, o.c.alert_id, o.c.channel, o.c.payload, o.c.attempts, o.c.status,
-            o.c.last_error, o.c.done_for, o.c.next_attempt_at)
+            o.c.last_error, o.c.done_for, o.c.next_attempt_at, o.c.holds_story)
