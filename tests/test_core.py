@@ -964,6 +964,39 @@ def test_a_stopped_delivery_records_what_was_sent_and_hands_back_the_rest(
     assert len(storage.claim_due_alerts(now[0], 10, 300)) == 2
 
 
+def test_a_notifier_bug_records_what_was_sent_and_hands_back_its_alert(
+        storage: Storage) -> None:
+    """A notifier raising something other than DeliveryError (a bug) ends the round: what
+    was sent is recorded, the alert it failed on is due again at once (not lost in a lease)."""
+    storage.sync_feeds([FeedConfig(name="a", url="https://a.example/rss", interval=900)], T0)
+
+    class BuggyOnSecond:
+        name = "hook"
+
+        async def send(self, alert: OutboxAlert) -> None:
+            if alert.payload["new_figures"][0]["value"] == 4000:
+                await asyncio.sleep(0.05)
+                raise RuntimeError("a bug")
+
+        async def aclose(self) -> None:
+            pass
+
+    titles = [f"North Korea sends {n:,} troops to Russia" for n in (3000, 4000)]
+    engine = Engine(storage=storage, rules=RuleSet([*nk_rules("nk-a"), *nk_rules("nk-b")]),
+                    notifiers=[BuggyOnSecond()], extractor=get_extractor(),
+                    fetcher=ScriptedFetcher({"a": FetchResult(
+                        url="https://a.example/rss", status=200, content=rss(*titles))}),
+                    clock=lambda: T0, parse_workers=0)
+    asyncio.run(engine.poll(everything=True))
+    with pytest.raises(RuntimeError, match="a bug"):
+        asyncio.run(engine.deliver())
+    status = sorted((a.payload["new_figures"][0]["value"], a.status, a.attempts)
+                    for a in storage.list_alerts())
+    assert status == [(3000, "sent", 1), (3000, "sent", 1), (4000, "pending", 0),
+                      (4000, "pending", 0)]
+    assert len(storage.claim_due_alerts(T0, 10, 300)) == 2  # due at once
+
+
 def test_the_end_of_a_poll_sends_its_last_alerts_at_once_and_last_stops_the_workers(
         storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
     """An alert queued while the sender lets alerts gather is sent when the poll ends, not

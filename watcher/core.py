@@ -810,8 +810,10 @@ class Engine:
     def _stop_sending(self, sending: Mapping[asyncio.Future[DeliveryError | None],
                                              OutboxAlert],
                       report: DeliveryReport, retry_at: dict[int, datetime]) -> None:
-        finished = [(alert, f.result()) for f, alert in sending.items()
-                    if f.done() and not f.cancelled()]
+        def known(f: asyncio.Future[DeliveryError | None]) -> bool:  # (not a notifier's bug)
+            return f.done() and not f.cancelled() and f.exception() is None
+
+        finished = [(alert, f.result()) for f, alert in sending.items() if known(f)]
         for f in sending:
             f.cancel()
         try:
@@ -819,8 +821,7 @@ class Engine:
         except StorageError as exc:
             log.warning("could not record %d alert outcomes (%s); they are sent again when "
                         "their lease ends", len(finished), exc)
-        self._release_alerts([alert for f, alert in sending.items()
-                              if not f.done() or f.cancelled()])
+        self._release_alerts([alert for f, alert in sending.items() if not known(f)])
 
     def _release_alerts(self, alerts: Sequence[OutboxAlert]) -> None:
         """Claimed alerts not sent are due again at once (as :meth:`_release` for feeds)."""
