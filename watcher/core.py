@@ -915,21 +915,19 @@ class Engine:
             log.error("alert %s to %s gave up after %d attempts: %s (watcher alerts --retry "
                       "sends it again)", alert.alert_id, alert.channel, attempts, error,
                       extra=context)
-        elif isinstance(error, _HeldBack):  # (its predecessor's failure is logged)
-            report.failed += 1
+            return
+        report.failed += 1
+        if isinstance(error, _HeldBack):  # (its predecessor's failure is logged)
             log.debug("alert %s to %s held back, retry at %s: %s", alert.alert_id,
                       alert.channel, when, error, extra=context)
         elif not error.tried:
-            report.failed += 1
             log.warning("alert %s to %s not tried, retry at %s: %s", alert.alert_id,
                         alert.channel, when, error, extra=context)
         elif error.permanent:
-            report.failed += 1
             log.error("alert %s to %s refused (attempt %d): %s; sending it again as it is will "
                       "not help, so it is tried once an hour: check the channel's settings "
                       "(watcher alerts --retry then sends it at once)", alert.alert_id,
                       alert.channel, attempts, error, extra=context)
         else:
-            report.failed += 1
             log.warning("alert %s to %s failed (attempt %d), retry at %s: %s", alert.alert_id,
                         alert.channel, attempts, when, error, extra=context)

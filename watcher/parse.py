@@ -412,13 +412,11 @@ def _items(entries: list[Any], base: str) -> tuple[ParsedItem, ...]:
 def _item(entry: Mapping[str, Any], base: str) -> ParsedItem | None:
     title = _clean_title(entry.get("title"), entry.get("title_detail"))
     link = _clean_line(entry.get("link"))
-    if link is not None and _link_is_guid(entry):
-        # feedparser takes an RSS guid (isPermaLink absent or true) or an Atom id for the link
-        # of an item without one, but most are no URL ("a1b2", "urn:uuid:..."): joined to the
-        # feed's URL, "a1b2" became a link to a page that does not exist. Such a guid is the
-        # item's identity only; it is its link when it is a web URL itself.
-        link = link if _web_url(link) else None
-    elif link is not None and not _ABSOLUTE.match(link):
+    # feedparser takes an RSS guid (isPermaLink absent or true) or an Atom id for the link of
+    # an item without one, but most are no URL ("a1b2", "urn:uuid:..."): joined to the feed's
+    # URL, "a1b2" became a link to a page that does not exist. Such a guid is the item's
+    # identity only, never joined; it is its link when it is a web URL itself (below).
+    if link is not None and not _ABSOLUTE.match(link) and not _link_is_guid(entry):
         try:
             link = urljoin(base, link)
         except ValueError:

@@ -342,11 +342,13 @@ def _office_speaker(office: str, mentions: Sequence[Mention], before: int) -> st
     name holds the office's words ("the state health department" after "the Hawaii Department
     of Health"), else the office itself ("county medical examiner")."""
     office = " ".join(office.split())
-    wanted = {w for w in re.findall(r"[a-z]+", office.lower().replace("’", "'").replace("'s", ""))
-              if w not in _OFFICE_JURISDICTIONS}
+
+    def words_of(name: str) -> set[str]:  # ("coroner's office": coroner, office)
+        return set(re.findall(r"[a-z]+", name.lower().replace("’", "'").replace("'s", "")))
+
+    wanted = words_of(office) - _OFFICE_JURISDICTIONS
     for m in reversed([m for m in mentions if m.kind == "organisation" and m.end <= before]):
-        have = set(re.findall(r"[a-z]+", m.name.lower().replace("’", "'").replace("'s", "")))
-        if wanted <= have:
+        if wanted <= words_of(m.name):
             return m.name
     return office
 

@@ -36,7 +36,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
@@ -267,8 +267,7 @@ class EmailNotifier:
         """The server took the message for some recipients and refused it for others: those
         refused for good (5xx) are logged and left; those refused for now (4xx) make the
         alert fail, to be sent again to them alone."""
-        detail = "; ".join(f"{rcpt}: {_reply(code, text)}"
-                           for rcpt, (code, text) in sorted(refused.items()))
+        detail = _refusals(sorted(refused.items()))
         later = sorted(r for r, (code, _) in refused.items() if code < 500)
         if not later:
             log.warning("%s: alert %s delivered, but the server refused %s", self.name,
@@ -283,8 +282,7 @@ class EmailNotifier:
         """Every recipient refused: for good when all refusals are 5xx; otherwise those
         refused for good are not tried again."""
         codes = [code for code, _ in exc.recipients.values()]
-        detail = "; ".join(f"{rcpt}: {_reply(code, text)}"
-                           for rcpt, (code, text) in exc.recipients.items())
+        detail = _refusals(exc.recipients.items())
         permanent = bool(codes) and all(c >= 500 for c in codes)
         return self._fail(
             f"SMTP server {self._where} refused every recipient: {detail}", permanent=permanent,
@@ -467,6 +465,11 @@ def _unanswered(exc: BaseException, timeout: float) -> str | None:
     if isinstance(exc, OSError):
         return exc.strerror or exc.__class__.__name__
     return None
+
+
+def _refusals(refused: Iterable[tuple[str, tuple[int, bytes]]]) -> str:
+    """``rcpt: code text; ...`` of the recipients a server refused."""
+    return "; ".join(f"{rcpt}: {_reply(code, text)}" for rcpt, (code, text) in refused)
 
 
 def _reply(code: int, text: bytes | str) -> str:

@@ -14,9 +14,9 @@ each after its backoff), instead of each waiting its turn to time out.
 Any 2xx answer means delivered. Everything else raises :class:`~watcher.errors.DeliveryError`;
 3xx and 4xx answers other than 408 and 429 are marked ``permanent`` (retrying the same request
 will not help); a 429 or 503 answer's Retry-After is passed on (the outbox waits at least that
-long), and the alerts sent to the webhook meanwhile are not tried. Redirects are not followed. Error messages never contain the secret, URL credentials or
-the query string, and long token-like path segments (Slack/Discord style webhook tokens) are
-masked.
+long), and the alerts sent to the webhook meanwhile are not tried. Redirects are not followed.
+Error messages never contain the secret, URL credentials or the query string, and long
+token-like path segments (Slack/Discord style webhook tokens) are masked.
 """
 
 from __future__ import annotations
@@ -255,14 +255,15 @@ class WebhookNotifier:
             message += " (redirects are not followed; configure the final URL)"
         if snippet := _snippet(answer):
             message += f": {snippet}"
-        if retry_after is not None and status in (429, 503):
+        if status not in (429, 503):
+            retry_after = None  # (only a busy or unavailable receiver's means a wait)
+        if retry_after is not None:
             message += f" (asks to retry in {retry_after:g}s)"
             # the receiver's wait holds for every alert to it, not only this one's
             self._asked_to_wait = max(self._asked_to_wait, time.monotonic() + retry_after)
         # a redirect is not followed and a 4xx refusal stays one: sending again will not help
         permanent = 300 <= status < 500 and status not in _TRANSIENT_4XX
-        raise self._fail(message, permanent=permanent,
-                         retry_after=retry_after if status in (429, 503) else None)
+        raise self._fail(message, permanent=permanent, retry_after=retry_after)
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -1498,8 +1498,9 @@ class Storage:
         Not an alert whose story (its rule) has an earlier alert to the same channel that is
         leased (being sent, by this or another instance) or waiting for its retry, unless
         that one holds none back (refused for good, or reached some of its recipients): a
-        story's alerts reach a channel in the order they were queued. Claims are taken one at a time (a PostgreSQL advisory lock), so that an
-        instance sees the leases of another's claim in progress."""
+        story's alerts reach a channel in the order they were queued. Claims are taken one at
+        a time (a PostgreSQL advisory lock), so that an instance sees the leases of another's
+        claim in progress."""
         if limit <= 0:
             return []
         o = outbox_t
